@@ -1,0 +1,32 @@
+// One root logger; every component asks for a child with its name, so each JSON line says where it came from.
+// On a terminal the same lines are pretty-printed; under systemd (or piped) they stay JSON for journald/jq.
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level?: string;
+  /** Force JSON (true) or pretty (false); default: pretty only when stdout is a TTY. */
+  json?: boolean;
+  /** Write somewhere other than stdout (tests capture lines this way). */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createRootLogger(opts: LoggerOptions = {}): Logger {
+  const level = opts.level ?? process.env.INSTANT_ON_LOG_LEVEL ?? 'info';
+  const json = opts.json ?? (process.env.INSTANT_ON_LOG_FORMAT === 'json' || !process.stdout.isTTY);
+  const base = { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
+  if (opts.destination) return pino(base, opts.destination);
+  if (json) return pino(base, pino.destination({ dest: 1, sync: false }));
+  return pino(base, pretty({ colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
+}
+
+/** A logger that drops everything, for unit tests that do not look at logs. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+export function componentLogger(root: Logger, component: string): Logger {
+  return root.child({ component });
+}
