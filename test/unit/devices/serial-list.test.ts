@@ -1,0 +1,66 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { isValidSerial, parseSerialList } from '../../../appliance/src/devices/serial-list.ts';
+
+test('a file with good, blank, comment, duplicate and invalid lines gives exact counts and line numbers', (t) => {
+  const file = [
+    '# managed-print contract 2026', // 1 comment
+    'CNB1K23456', // 2 good
+    '', // 3 blank
+    '   ', // 4 whitespace only
+    'JPBCS12345   # trailing comment', // 5 good with comment
+    'CNB1K23456', // 6 duplicate within the file
+    'EXISTING-1', // 7 duplicate against the store
+    'bad serial', // 8 two values
+    'CN_B1K', // 9 underscore not allowed
+    'A'.repeat(33), // 10 too long
+    'A'.repeat(32), // 11 longest allowed
+    '\tVNB3R00001\t', // 12 tabs around a good serial
+    'ünïcode', // 13 non-ASCII
+    '#CNB0000000', // 14 commented out
+  ].join('\r\n');
+  const result = parseSerialList(file, new Set(['EXISTING-1']));
+  t.deepEqual(result.added, ['CNB1K23456', 'JPBCS12345', 'A'.repeat(32), 'VNB3R00001']);
+  t.is(result.duplicates, 2);
+  t.deepEqual(result.invalid, [
+    { line: 8, text: 'bad serial', reason: 'multiple-values' },
+    { line: 9, text: 'CN_B1K', reason: 'invalid-characters' },
+    { line: 10, text: 'A'.repeat(33), reason: 'too-long' },
+    { line: 13, text: 'ünïcode', reason: 'invalid-characters' },
+  ]);
+});
+
+test('LF, CR and BOM inputs are read like CRLF; an empty file adds nothing', (t) => {
+  t.deepEqual(parseSerialList('\uFEFFA1\nB2\rC3\n').added, ['A1', 'B2', 'C3']);
+  t.deepEqual(parseSerialList(''), { added: [], duplicates: 0, invalid: [] });
+});
+
+test('serials are case-sensitive, as the announcement filter compares them exactly', (t) => {
+  const result = parseSerialList('abc\nABC\n');
+  t.deepEqual(result.added, ['abc', 'ABC']);
+  t.is(result.duplicates, 0);
+});
+
+test('an overlong garbage line is echoed truncated', (t) => {
+  const result = parseSerialList(`${'x!'.repeat(200)}\n`);
+  t.is(result.invalid.length, 1);
+  t.true(result.invalid[0].text.length <= 81);
+});
+
+test('property: every non-comment line is accounted for exactly once', (t) => {
+  const lineArb = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9-]{1,32}$/),
+    fc.constantFrom('', '# note', 'bad value', 'x_y', 'A'.repeat(40)),
+    fc.string({ maxLength: 40 }).filter((s) => !/[\r\n]/.test(s)),
+  );
+  fc.assert(
+    fc.property(fc.array(lineArb, { maxLength: 60 }), fc.array(fc.stringMatching(/^[A-Z0-9]{1,8}$/)), (lines, existing) => {
+      const result = parseSerialList(lines.join('\n'), new Set(existing));
+      const counted = lines.filter((l) => (l.split('#')[0] ?? '').trim() !== '').length;
+      t.is(result.added.length + result.duplicates + result.invalid.length, counted);
+      t.true(result.added.every(isValidSerial));
+      t.is(new Set(result.added).size, result.added.length);
+      t.true(result.added.every((s) => !existing.includes(s)));
+    }),
+  );
+});
