@@ -1,0 +1,103 @@
+// Entry point for the task engine: assess one device against a policy (and fix it when asked),
+// trying its credentials in order until one gets an answer. Logs and results name credentials by
+// label (device / default / global[i]), never by secret.
+import type { DeviceStatus, SettingResult } from '../policy/assessment.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { Logger } from '../system/logger.ts';
+import { runCompliance } from './compliance-run.ts';
+import { candidates, credentialLabel, describeCredential, type CredentialRef, type CredentialSet } from './credentials.ts';
+import { SnmpSession } from './session.ts';
+
+export interface AssessRequest {
+  host: string;
+  /** Default 161. */
+  port?: number;
+  credentials: CredentialSet;
+  policy: Policy;
+  /** false: read and diff only. */
+  remediate: boolean;
+  /** Per attempt; default 2000. A dead device costs timeoutMs × (retries + 1) per credential tried. */
+  timeoutMs?: number;
+  /** Default 1. */
+  retries?: number;
+  /** One round trip per setting, like the vendor product (benchmark baseline). */
+  compatibility?: boolean;
+}
+
+export interface CredentialAttempt {
+  credential: string;
+  outcome: 'answered' | 'unreachable' | 'auth-failed' | 'invalid';
+  detail: string;
+}
+
+export interface AssessResult {
+  status: DeviceStatus;
+  settings: SettingResult[];
+  /** The credential that got an answer; remember it per device (pass it back as `credentials.preferred`). */
+  credential?: CredentialRef;
+  attempts: CredentialAttempt[];
+  /** Datagrams sent, including retries and v3 engine discovery. Batched v2c: 3 for GET, SET, GET. */
+  roundTrips: number;
+  durationMs: number;
+  /** Device-level explanation for unreachable / auth-failed / a failure after the first read. */
+  detail?: string;
+}
+
+export async function assessAndRemediate(req: AssessRequest, log: Logger): Promise<AssessResult> {
+  const started = performance.now();
+  const timeoutMs = req.timeoutMs ?? 2000;
+  const retries = req.retries ?? 1;
+  const port = req.port ?? 161;
+  const attempts: CredentialAttempt[] = [];
+  let roundTrips = 0;
+  const done = (r: Omit<AssessResult, 'attempts' | 'roundTrips' | 'durationMs'>): AssessResult => {
+    const result = { ...r, attempts, roundTrips, durationMs: Math.round(performance.now() - started) };
+    log.info(
+      { host: req.host, port, status: result.status, credential: r.credential && credentialLabel(r.credential), roundTrips, durationMs: result.durationMs },
+      'snmp assessment finished',
+    );
+    return result;
+  };
+
+  const list = candidates(req.credentials);
+  if (list.length === 0) return done({ status: 'auth-failed', settings: [], detail: 'no SNMP credential configured' });
+
+  for (const { ref, credential } of list) {
+    const label = credentialLabel(ref);
+    const session = new SnmpSession({ host: req.host, port, timeoutMs, retries }, credential);
+    let run;
+    try {
+      run = await runCompliance(session, req.policy, req.remediate, req.compatibility ?? false);
+    } finally {
+      roundTrips += session.roundTrips;
+      session.close();
+    }
+    if (run.ok) {
+      attempts.push({ credential: label, outcome: 'answered', detail: 'ok' });
+      return done({ ...run.outcome, credential: ref });
+    }
+    const f = run.failure;
+    const outcome = f.kind === 'unreachable' || f.kind === 'auth-failed' ? f.kind : 'invalid';
+    attempts.push({ credential: label, outcome, detail: f.detail });
+    log.debug({ host: req.host, credential: label, ...describeCredential(credential), failure: f.kind, stage: run.stage }, 'snmp attempt failed');
+    if (run.stage !== 'read') {
+      // The device answered under this credential and then failed mid-way: another credential would
+      // not undo that, so report it with what was learned.
+      const status: DeviceStatus = f.kind === 'auth-failed' ? 'auth-failed' : f.kind === 'unreachable' ? 'unreachable' : 'non-compliant';
+      return done({ status, settings: run.outcome?.settings ?? [], credential: ref, detail: `${run.stage}: ${f.detail}` });
+    }
+    if (f.kind !== 'unreachable' && f.kind !== 'auth-failed') {
+      // A garbled or refused first read is the device's problem, not the credential's.
+      return done({ status: 'non-compliant', settings: [], credential: ref, detail: `read: ${f.detail}` });
+    }
+  }
+  // No credential got an answer. If any attempt was refused by the agent, the device is there and the
+  // credentials are wrong; if all timed out it may be down, or (v2c) a wrong community that real agents
+  // silently drop — SNMP cannot tell those apart.
+  const authFailed = attempts.some((a) => a.outcome === 'auth-failed');
+  return done({
+    status: authFailed ? 'auth-failed' : 'unreachable',
+    settings: [],
+    detail: attempts.map((a) => `${a.credential}: ${a.detail}`).join('; '),
+  });
+}

@@ -1,0 +1,161 @@
+// One SNMP conversation with one device under one credential, as promises with typed failures.
+// Every datagram we send is counted (the benchmark's "round trips", including v3 engine discovery
+// and retries), by handing net-snmp a dgram module whose sockets count their sends.
+import dgram from 'node:dgram';
+import snmp, { type Session, type Varbind } from 'net-snmp';
+import type { Credential } from './credentials.ts';
+
+export type RequestFailure =
+  /** No answer within timeout × (retries + 1). On real agents a wrong v2c community looks like this too. */
+  | { kind: 'unreachable'; detail: string }
+  /** v3: the agent answered with a usmStats report (wrong digest, unknown user, decryption error). */
+  | { kind: 'auth-failed'; detail: string }
+  | { kind: 'too-big'; detail: string }
+  /** The agent answered with a non-zero error-status; `oid` is the varbind it blamed, when it said. */
+  | { kind: 'error-status'; status: string; oid?: string; detail: string }
+  /** A reply we could not make sense of (malformed, mismatched OIDs, unexpected PDU). */
+  | { kind: 'invalid'; detail: string };
+
+export type RequestResult = { ok: true; varbinds: Varbind[] } | { ok: false; failure: RequestFailure };
+
+export interface SessionOptions {
+  host: string;
+  port: number;
+  /** Per attempt. */
+  timeoutMs: number;
+  retries: number;
+}
+
+const AUTH_PROTOCOLS = { sha: snmp.AuthProtocols.sha, sha256: snmp.AuthProtocols.sha256 } as const;
+// Net-SNMP's (and most printers') "AES-256" localizes the key the Blumenthal way (draft-blumenthal-aes-usm).
+const PRIV_PROTOCOLS = { aes: snmp.PrivProtocols.aes, aes256: snmp.PrivProtocols.aes256b } as const;
+
+export class SnmpSession {
+  /** Datagrams sent so far (requests, retries, v3 discovery). */
+  roundTrips = 0;
+  private readonly sessions: Session[] = [];
+  private readonly read: Session;
+  private write?: Session;
+  private lastSocketError = '';
+
+  constructor(
+    private readonly opts: SessionOptions,
+    private readonly credential: Credential,
+  ) {
+    this.read = this.open(credential.version === '2c' ? credential.readCommunity : undefined);
+  }
+
+  get(oids: string[]): Promise<RequestResult> {
+    return this.request(this.read, (s, cb) => s.get(oids, cb));
+  }
+
+  /** v2c SETs go out under the write community (a second session); v3 uses the same user. */
+  set(varbinds: Varbind[]): Promise<RequestResult> {
+    if (this.credential.version === '2c') this.write ??= this.open(this.credential.writeCommunity);
+    return this.request(this.write ?? this.read, (s, cb) => s.set(varbinds, cb));
+  }
+
+  close(): void {
+    for (const s of this.sessions) {
+      try {
+        s.close();
+      } catch {
+        // already closed (socket error); nothing to release
+      }
+    }
+  }
+
+  private open(community: string | undefined): Session {
+    const counting = {
+      createSocket: (type: dgram.SocketType) => {
+        const socket = dgram.createSocket(type);
+        const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+        (socket as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
+          // On an unbound socket Node queues the call, binds, then calls send() again: count only the
+          // call on a bound socket (address() throws before binding completes).
+          try {
+            socket.address();
+            this.roundTrips += 1;
+          } catch {
+            // not bound yet; the re-call after binding is counted
+          }
+          send(...args);
+        };
+        return socket;
+      },
+    };
+    const options = { port: this.opts.port, timeout: this.opts.timeoutMs, retries: this.opts.retries, dgramModule: counting };
+    const c = this.credential;
+    const session =
+      c.version === '2c'
+        ? snmp.createSession(this.opts.host, community ?? c.readCommunity, { ...options, version: snmp.Version2c })
+        : snmp.createV3Session(
+            this.opts.host,
+            {
+              name: c.user,
+              level: snmp.SecurityLevel.authPriv,
+              authProtocol: AUTH_PROTOCOLS[c.authProtocol],
+              authKey: c.authKey,
+              privProtocol: PRIV_PROTOCOLS[c.privProtocol],
+              privKey: c.privKey,
+            },
+            { ...options, version: snmp.Version3 },
+          );
+    // Without a listener a malformed datagram ("error" event) would crash the process.
+    session.on('error', (err: unknown) => {
+      this.lastSocketError = err instanceof Error ? err.message : String(err);
+    });
+    this.sessions.push(session);
+    return session;
+  }
+
+  private request(session: Session, send: (s: Session, cb: (e: Error | null, vb?: Varbind[]) => void) => void): Promise<RequestResult> {
+    this.lastSocketError = '';
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (r: RequestResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        resolve(r);
+      };
+      // net-snmp always calls back, but a stuck request must not stall a task forever.
+      const guard = setTimeout(
+        () => finish({ ok: false, failure: { kind: 'unreachable', detail: 'no answer (guard timer)' } }),
+        this.opts.timeoutMs * (this.opts.retries + 1) + 1000,
+      );
+      try {
+        send(session, (error, varbinds) => {
+          if (!error) return finish({ ok: true, varbinds: varbinds ?? [] });
+          finish({ ok: false, failure: this.classify(error) });
+        });
+      } catch (error) {
+        finish({ ok: false, failure: { kind: 'invalid', detail: `request not sent: ${(error as Error).message}` } });
+      }
+    });
+  }
+
+  private classify(error: Error): RequestFailure {
+    const message = error.message || String(error);
+    if (error instanceof snmp.RequestTimedOutError || message === 'Socket forcibly closed') {
+      // A malformed reply is dropped by net-snmp and the request then times out; say so.
+      return this.lastSocketError
+        ? { kind: 'invalid', detail: `unparseable reply (${this.lastSocketError}); then ${message}` }
+        : { kind: 'unreachable', detail: message };
+    }
+    if (error instanceof snmp.ResponseInvalidError) {
+      const code = error.code;
+      if (code === snmp.ResponseInvalidCode.EAuthFailure || code === snmp.ResponseInvalidCode.ECouldNotDecrypt) {
+        return { kind: 'auth-failed', detail: message };
+      }
+      return { kind: 'invalid', detail: message };
+    }
+    if (error instanceof snmp.RequestFailedError) {
+      // net-snmp words it "<Status>: <oid>" when the agent named a varbind, "<Status>" otherwise.
+      const [status, oid] = message.split(': ');
+      if (error.status === snmp.ErrorStatus.TooBig) return { kind: 'too-big', detail: message };
+      return { kind: 'error-status', status: status ?? message, oid: oid || undefined, detail: message };
+    }
+    return { kind: 'invalid', detail: message };
+  }
+}

@@ -1,0 +1,68 @@
+// Turns whatever a device put in a varbind into a Reading the assessment understands, and turns
+// remediation steps into varbinds. Devices are untrusted: wrong types, 64 KB strings and odd values
+// must become a plain "not what we expected", never an exception.
+import snmp, { type Varbind } from 'net-snmp';
+import type { Reading, RemediationStep } from '../policy/assessment.ts';
+
+/** Longest device answer kept in a result; the rest is summarised. */
+const RAW_LIMIT = 80;
+/** Longest string value kept at all; anything longer cannot match a policy (max 255) anyway. */
+const VALUE_LIMIT = 1024;
+
+const INTEGER_TYPES = new Set([snmp.ObjectType.Integer, snmp.ObjectType.Counter, snmp.ObjectType.Gauge, snmp.ObjectType.TimeTicks]);
+
+function typeName(type: unknown): string {
+  return typeof type === 'number' && typeof snmp.ObjectType[type] === 'string' ? String(snmp.ObjectType[type]) : `type ${String(type)}`;
+}
+
+function shortText(s: string): string {
+  const printable = s.replace(/[\u0000-\u001f\u007f]/g, '.');
+  return printable.length <= RAW_LIMIT ? JSON.stringify(printable) : `${JSON.stringify(printable.slice(0, RAW_LIMIT))}… (${s.length} chars)`;
+}
+
+export function toReading(vb: Varbind | undefined): Reading {
+  if (!vb || typeof vb !== 'object') return { kind: 'missing', raw: 'no varbind in reply' };
+  const type = vb.type;
+  if (type === snmp.ObjectType.NoSuchObject) return { kind: 'noSuchObject', raw: 'noSuchObject' };
+  if (type === snmp.ObjectType.NoSuchInstance) return { kind: 'noSuchInstance', raw: 'noSuchInstance' };
+  if (type === snmp.ObjectType.EndOfMibView) return { kind: 'endOfMibView', raw: 'endOfMibView' };
+  const name = typeName(type);
+  if (INTEGER_TYPES.has(type) && typeof vb.value === 'number' && Number.isFinite(vb.value)) {
+    // Counter/Gauge/TimeTicks keep their own type name, so they do not pass as an INTEGER setting.
+    return { kind: 'value', type: name, value: vb.value, raw: `${name} ${vb.value}` };
+  }
+  if (type === snmp.ObjectType.OctetString && (Buffer.isBuffer(vb.value) || typeof vb.value === 'string')) {
+    const buf = Buffer.isBuffer(vb.value) ? vb.value : Buffer.from(vb.value);
+    const text = buf.subarray(0, VALUE_LIMIT).toString('utf8');
+    // A string longer than the limit is kept truncated plus a marker so it can never equal a policy value.
+    const value = buf.length > VALUE_LIMIT ? `${text}\u0000(truncated)` : text;
+    return { kind: 'value', type: name, value, raw: `${name} ${shortText(buf.toString('utf8', 0, Math.min(buf.length, RAW_LIMIT * 4)))}${buf.length > RAW_LIMIT * 4 ? ` (${buf.length} bytes)` : ''}` };
+  }
+  let shown: string;
+  try {
+    shown = Buffer.isBuffer(vb.value) ? `${vb.value.length} bytes` : shortText(String(vb.value));
+  } catch {
+    shown = 'undecodable';
+  }
+  return { kind: 'value', type: name, value: `(${name})`, raw: `${name} ${shown}` };
+}
+
+/** Maps the reply's varbinds to the requested OIDs; agents should keep order, but match by OID first. */
+export function readingsFor(oids: readonly string[], varbinds: readonly Varbind[] | undefined): Record<string, Reading> {
+  const list = Array.isArray(varbinds) ? varbinds : [];
+  const byOid = new Map<string, Varbind>();
+  for (const vb of list) if (vb && typeof vb.oid === 'string') byOid.set(vb.oid, vb);
+  const out: Record<string, Reading> = {};
+  oids.forEach((oid, i) => {
+    out[oid] = toReading(byOid.get(oid) ?? (list[i] && list[i].oid === undefined ? list[i] : undefined));
+  });
+  return out;
+}
+
+export function toVarbind(step: RemediationStep): Varbind {
+  return {
+    oid: step.oid,
+    type: step.wireType === 'Integer' ? snmp.ObjectType.Integer : snmp.ObjectType.OctetString,
+    value: step.wireType === 'Integer' ? Number(step.wireValue) : Buffer.from(String(step.wireValue), 'utf8'),
+  };
+}
