@@ -1,0 +1,121 @@
+// The UDP and TCP sockets of the responder.
+//
+// Why our own dgram/net servers instead of dns2's UDPServer/TCPServer: dns2's servers call Packet.parse
+// inside their own 'message'/'readable' handlers, so the only way to look at the bytes first would be to
+// override undocumented internals (UDPServer#handle, and for TCP a closure inside handle() that cannot be
+// reached at all). Owning the sockets is less code and puts the guard, rate limit, in-flight cap and
+// error containment in one obvious place; dns2 still does all DNS parsing and encoding (Packet).
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { Logger } from '../system/logger.ts';
+import type { PacketGuard } from './packet-guard.ts';
+import type { QueryHandler } from './query-handler.ts';
+
+export interface ListenerLimits {
+  /** Queries being answered at once (forwarding waits on upstreams); beyond it packets are dropped. */
+  maxInFlight: number;
+  maxTcpConnections: number;
+  tcpIdleTimeoutMs: number;
+}
+
+interface Shared {
+  guard: PacketGuard;
+  handler: QueryHandler;
+  log: Logger;
+  limits: ListenerLimits;
+  inFlight: { n: number };
+}
+
+export function startUdpListener(host: string, port: number, s: Shared): Promise<dgram.Socket> {
+  const socket = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4' });
+  socket.on('message', (msg, rinfo) => {
+    const summary = s.guard.admit(msg, rinfo.address, 'udp');
+    if (!summary) return;
+    if (s.inFlight.n >= s.limits.maxInFlight) return void s.guard.reject('overload', rinfo.address, 'udp', msg.length);
+    s.inFlight.n++;
+    s.handler
+      .answer(msg, summary, 'udp')
+      .then((reply) => {
+        socket.send(reply, rinfo.port, rinfo.address, (err) => {
+          if (err) s.log.debug({ err: err.message, to: rinfo.address }, 'dns udp send failed');
+        });
+      })
+      .catch((err: Error) => contain(s, err, rinfo.address))
+      .finally(() => s.inFlight.n--);
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      // A socket error after bind (e.g. ICMP-induced) must be logged, never thrown.
+      socket.on('error', (err) => s.log.warn({ err: err.message }, 'dns udp socket error'));
+      resolve(socket);
+    });
+  });
+}
+
+export function startTcpListener(host: string, port: number, s: Shared): Promise<net.Server> {
+  let connections = 0;
+  const server = net.createServer((conn) => {
+    const source = conn.remoteAddress ?? 'unknown';
+    if (connections >= s.limits.maxTcpConnections) {
+      s.guard.reject('tcp-connection-limit', source, 'tcp', 0);
+      conn.destroy();
+      return;
+    }
+    connections++;
+    conn.on('close', () => connections--);
+    conn.on('error', (err) => s.log.debug({ err: err.message, source }, 'dns tcp connection error'));
+    conn.setTimeout(s.limits.tcpIdleTimeoutMs, () => conn.destroy());
+    let buffered: Buffer = Buffer.alloc(0);
+    conn.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      // RFC 1035 §4.2.2 framing; several queries may be pipelined in one read (RFC 7766 §6.2.1.1).
+      while (buffered.length >= 2) {
+        const need = buffered.readUInt16BE(0);
+        if (buffered.length < 2 + need) break;
+        const msg = Buffer.from(buffered.subarray(2, 2 + need));
+        buffered = buffered.subarray(2 + need);
+        if (!handleTcpMessage(conn, msg, source, s)) {
+          // A stream that carried garbage cannot be trusted to be framed right afterwards.
+          conn.destroy();
+          return;
+        }
+      }
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', reject);
+      server.on('error', (err) => s.log.warn({ err: err.message }, 'dns tcp server error'));
+      resolve(server);
+    });
+  });
+}
+
+function handleTcpMessage(conn: net.Socket, msg: Buffer, source: string, s: Shared): boolean {
+  const summary = s.guard.admit(msg, source, 'tcp');
+  if (!summary) return false;
+  if (s.inFlight.n >= s.limits.maxInFlight) {
+    s.guard.reject('overload', source, 'tcp', msg.length);
+    return true;
+  }
+  s.inFlight.n++;
+  s.handler
+    .answer(msg, summary, 'tcp')
+    .then((reply) => {
+      if (conn.destroyed || !conn.writable) return;
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(reply.length);
+      conn.write(Buffer.concat([len, reply]));
+    })
+    .catch((err: Error) => contain(s, err, source))
+    .finally(() => s.inFlight.n--);
+  return true;
+}
+
+function contain(s: Shared, err: Error, source: string): void {
+  s.handler.counters.handlerErrors++;
+  s.log.warn({ err: err.message, source }, 'dns query handler failed; no reply sent');
+}
