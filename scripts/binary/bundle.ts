@@ -1,0 +1,54 @@
+// One CommonJS file of the whole CLI: a SEA's main script is CommonJS and can require only built-ins.
+import { build, type Plugin } from 'esbuild';
+import { join } from 'node:path';
+
+/**
+ * classic-level finds its addon with `require('node-gyp-build')(__dirname)`, i.e. on disk next to the
+ * package; inside the binary the addon is a SEA asset instead, so that call goes to sea-addon.ts.
+ */
+function seaAddonPlugin(repo: string): Plugin {
+  const shim = join(repo, 'appliance/src/system/sea-addon.ts');
+  return {
+    name: 'sea-addon',
+    setup(b) {
+      b.onResolve({ filter: /^node-gyp-build$/ }, () => ({ path: 'node-gyp-build', namespace: 'sea-addon' }));
+      b.onLoad({ filter: /.*/, namespace: 'sea-addon' }, () => ({
+        contents: `module.exports = require(${JSON.stringify(shim)}).nodeGypBuild;`,
+        loader: 'js',
+        resolveDir: repo,
+      }));
+    },
+  };
+}
+
+export interface BundleResult {
+  file: string;
+  bytes: number;
+}
+
+export async function bundleCli(repo: string, entry: string, outFile: string, version: string): Promise<BundleResult> {
+  const result = await build({
+    entryPoints: [entry],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    minifySyntax: true,
+    minifyWhitespace: true,
+    keepNames: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    nodePaths: [join(repo, 'node_modules')],
+    plugins: [seaAddonPlugin(repo)],
+    // ESM sources use import.meta.url (e.g. createRequire, file paths); in the CJS bundle it is the binary.
+    define: {
+      'import.meta.url': '__instantOnImportMetaUrl',
+      'process.env.INSTANT_ON_BUILD_VERSION': JSON.stringify(version),
+    },
+    banner: { js: 'var __instantOnImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  });
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  return { file: outFile, bytes };
+}
