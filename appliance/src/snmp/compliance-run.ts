@@ -60,6 +60,8 @@ async function readAll(session: SnmpSession, oids: string[], compatibility: bool
   return { ok: false, failure: f };
 }
 
+const WHOLE_PDU_REFUSALS = new Set(['NoAccess', 'AuthorizationError']);
+
 type WriteResult = { ok: true; written: RemediationStep[]; rejected: Record<string, string> } | { ok: false; failure: RequestFailure };
 
 /**
@@ -93,7 +95,9 @@ async function writeAll(session: SnmpSession, steps: RemediationStep[], compatib
   }
   if (f.kind === 'error-status') {
     const blamed = steps.find((s) => s.oid === f.oid) ?? (steps.length === 1 ? steps[0] : undefined);
-    if (!blamed) {
+    // noAccess / authorizationError mean this credential may not write at all (e.g. a read-only
+    // community): retrying the rest one by one would only collect the same answer.
+    if (!blamed || WHOLE_PDU_REFUSALS.has(f.status)) {
       // The agent refused the whole PDU without naming a varbind: nothing was written.
       return { ok: true, written: [], rejected: Object.fromEntries(steps.map((s) => [s.id, f.detail])) };
     }

@@ -1,0 +1,50 @@
+// Simulated printer models: which catalog settings each one has, and (for tests of the adapter's
+// defences) models that answer with the wrong type or absurdly long values.
+
+export interface HostileAnswer {
+  /** Served as an OCTET STRING whatever the catalog says (wrong type for the switches). */
+  type: 'OctetString';
+  value: string;
+}
+
+export interface PrinterModel {
+  name: string;
+  /** sysDescr, as a real printer would report it. */
+  description: string;
+  /** Catalog setting ids this model does not implement (the agent answers noSuchObject). */
+  lacks: readonly string[];
+  /** Catalog setting ids served with a hostile answer instead of the real object (read-write). */
+  hostile?: Readonly<Record<string, HostileAnswer>>;
+}
+
+export const PRINTER_MODELS = {
+  'laserjet-m507': {
+    name: 'laserjet-m507',
+    description: 'HP LaserJet Enterprise M507 (simulated), JetDirect embedded',
+    lacks: [],
+  },
+  'laserjet-p3015': {
+    name: 'laserjet-p3015',
+    // An older model: no Web Services printing.
+    description: 'HP LaserJet P3015 (simulated), JetDirect embedded',
+    lacks: ['ws-print'],
+  },
+  'officejet-8000': {
+    name: 'officejet-8000',
+    description: 'HP Officejet Pro 8000 (simulated), no control panel lock, no WS',
+    lacks: ['ws-print', 'ws-discovery', 'llmnr', 'control-panel-lock'],
+  },
+  hostile: {
+    name: 'hostile',
+    description: 'A device that answers with the wrong types and a 60 KB string (simulated)',
+    lacks: [],
+    hostile: {
+      telnet: { type: 'OctetString', value: 'yes' },
+      'sys-location': { type: 'OctetString', value: 'x'.repeat(60_000) },
+    },
+  },
+} as const satisfies Record<string, PrinterModel>;
+
+export type PrinterModelName = keyof typeof PRINTER_MODELS;
+
+export const DEFAULT_MODEL: PrinterModelName = 'laserjet-m507';

@@ -1,0 +1,258 @@
+// A real SNMP agent (net-snmp createAgent) per simulated printer, on its own loopback address, serving
+// the catalog settings with factory defaults. Three things net-snmp's agent cannot do on its own are
+// added through the `dgramModule` hook it accepts (we hand it sockets we wrapped):
+//  - bind to port 0 (it turns 0 into 161): our bind() substitutes the requested port;
+//  - delay replies (benchmarks): our send() waits `delayMs` before sending;
+//  - answer a bad v3 digest/key with a usmStats Report like real agents: our "message" listener knows
+//    which datagram is being processed when the agent reports the failure, and answers it.
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import snmp, { type Agent, type Mib, type ProviderDefinition } from 'net-snmp';
+import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/catalog.ts';
+import { DEFAULT_MODEL, PRINTER_MODELS, type PrinterModel, type PrinterModelName } from './printer-models.ts';
+import { buildUsmReport, parseV3Header, USM_DECRYPTION_ERRORS, USM_WRONG_DIGESTS } from './usm-report.ts';
+
+export interface SimUser {
+  name: string;
+  authProtocol: 'sha' | 'sha256';
+  authKey: string;
+  privProtocol: 'aes' | 'aes256';
+  privKey: string;
+}
+
+export interface SimAgentOptions {
+  /** A loopback address, e.g. 127.0.3.7. */
+  address: string;
+  /** 0 (default) picks a free port; read it back from `port`. */
+  port?: number;
+  model?: PrinterModelName | PrinterModel;
+  readCommunity?: string;
+  writeCommunity?: string;
+  users?: SimUser[];
+  /** Added before every reply, to make loopback behave like a LAN (benchmarks). */
+  delayMs?: number;
+}
+
+export interface SimAgent {
+  readonly address: string;
+  readonly port: number;
+  readonly model: PrinterModel;
+  /** Setting id → current value in policy terms (settings the model lacks are absent). */
+  values(): Record<string, PolicyValue | string | null>;
+  /** Change a value locally, as someone at the printer's panel would. */
+  setValue(id: string, value: PolicyValue): void;
+  /** Factory settings back (every protocol on, strings empty). */
+  coldReset(): void;
+  /** Requests received (all PDUs, including v3 discovery). */
+  readonly requests: number;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_USER: SimUser = {
+  name: 'admin',
+  authProtocol: 'sha',
+  authKey: 'authpass123',
+  privProtocol: 'aes',
+  privKey: 'privpass123',
+};
+
+const PRT_GENERAL_ENTRY = '1.3.6.1.2.1.43.5.1.1';
+const CONSOLE_TABLE = 'prtGeneralTable';
+const AUTH = { sha: snmp.AuthProtocols.sha, sha256: snmp.AuthProtocols.sha256 };
+const PRIV = { aes: snmp.PrivProtocols.aes, aes256: snmp.PrivProtocols.aes256b };
+
+function providerFor(def: SettingDef, model: PrinterModel): ProviderDefinition {
+  const hostile = model.hostile?.[def.id];
+  const rw = snmp.MaxAccess['read-write'];
+  if (def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)) {
+    // prtConsoleDisable is a table column indexed by hrDeviceIndex; one row, index 1. The index column
+    // stands in for the foreign hrDeviceIndex and is not-accessible, as in the Printer-MIB.
+    return {
+      name: CONSOLE_TABLE,
+      type: snmp.MibProviderType.Table,
+      oid: PRT_GENERAL_ENTRY,
+      maxAccess: snmp.MaxAccess['not-accessible'],
+      tableColumns: [
+        { number: 1, name: 'prtGeneralIndex', type: snmp.ObjectType.Integer, maxAccess: snmp.MaxAccess['not-accessible'] },
+        { number: 13, name: 'prtConsoleDisable', type: snmp.ObjectType.Integer, maxAccess: rw, constraints: { enumeration: { '3': 'enabled', '4': 'disabled' } } },
+      ],
+      tableIndex: [{ columnName: 'prtGeneralIndex' }],
+    };
+  }
+  const base = { name: def.id, type: snmp.MibProviderType.Scalar, oid: def.oid.replace(/\.0$/, ''), maxAccess: rw };
+  if (hostile) return { ...base, scalarType: snmp.ObjectType.OctetString };
+  if (def.wireType === 'Integer') {
+    return { ...base, scalarType: snmp.ObjectType.Integer, constraints: { enumeration: { '0': 'off', '1': 'on' } } };
+  }
+  return { ...base, scalarType: snmp.ObjectType.OctetString, constraints: { sizes: [{ min: 0, max: def.maxLength ?? 255 }] } };
+}
+
+function wrapSockets(state: { port: number; delayMs: number; current?: { buf: Buffer; rinfo: dgram.RemoteInfo; socket: dgram.Socket }; sockets: dgram.Socket[] }) {
+  return {
+    createSocket(type: dgram.SocketType): dgram.Socket {
+      const socket = dgram.createSocket(type);
+      state.sockets.push(socket);
+      const bind = socket.bind.bind(socket) as (...a: unknown[]) => dgram.Socket;
+      (socket as unknown as { bind: (...a: unknown[]) => dgram.Socket }).bind = (_port: unknown, address: unknown) => bind(state.port, address);
+      const send = socket.send.bind(socket) as (...a: unknown[]) => void;
+      (socket as unknown as { send: (...a: unknown[]) => void }).send = (...args: unknown[]) => {
+        if (state.delayMs > 0) setTimeout(() => send(...args), state.delayMs);
+        else send(...args);
+      };
+      const on = socket.on.bind(socket) as (e: string, fn: (...a: never[]) => void) => dgram.Socket;
+      (socket as unknown as { on: (e: string, fn: (...a: never[]) => void) => dgram.Socket }).on = (event, fn) => {
+        if (event !== 'message') return on(event, fn);
+        const handler = fn as unknown as (buf: Buffer, rinfo: dgram.RemoteInfo) => void;
+        return on('message', ((buf: Buffer, rinfo: dgram.RemoteInfo) => {
+          state.current = { buf, rinfo, socket };
+          try {
+            handler(buf, rinfo);
+          } finally {
+            state.current = undefined;
+          }
+        }) as never);
+      };
+      return socket;
+    },
+  };
+}
+
+export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
+  const model: PrinterModel = typeof opts.model === 'object' ? opts.model : PRINTER_MODELS[opts.model ?? DEFAULT_MODEL];
+  const engineId = Buffer.concat([Buffer.from('8000B98380', 'hex'), crypto.randomBytes(12)]);
+  const state: Parameters<typeof wrapSockets>[0] = { port: opts.port ?? 0, delayMs: opts.delayMs ?? 0, sockets: [] };
+  let requests = 0;
+  let wrongDigests = 0;
+  let agent: Agent | undefined = undefined;
+
+  const onAgentEvent = (error: Error | null) => {
+    if (!error) return;
+    const code = (error as Error & { code?: unknown }).code;
+    const cur = state.current;
+    const usmFailure = code === snmp.ResponseInvalidCode.EAuthFailure || code === snmp.ResponseInvalidCode.ECouldNotDecrypt;
+    if (!usmFailure || !cur) return;
+    const head = parseV3Header(cur.buf);
+    if (!head?.reportable) return;
+    wrongDigests += 1;
+    const counter = code === snmp.ResponseInvalidCode.EAuthFailure ? USM_WRONG_DIGESTS : USM_DECRYPTION_ERRORS;
+    cur.socket.send(buildUsmReport(head.msgId, engineId, counter, wrongDigests), cur.rinfo.port, cur.rinfo.address);
+  };
+
+  const sockets = wrapSockets(state);
+  agent = snmp.createAgent(
+    {
+      address: opts.address,
+      port: 1, // placeholder: net-snmp replaces 0 with 161; our bind() uses state.port
+      engineID: engineId.toString('hex'),
+      accessControlModelType: snmp.AccessControlModelType.Simple,
+      dgramModule: sockets,
+    },
+    onAgentEvent,
+  );
+  const socket = state.sockets[0];
+  socket.on('message', () => {
+    requests += 1;
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('listening', () => resolve());
+    socket.once('error', (e) => reject(e));
+  });
+  const port = socket.address().port;
+
+  const auth = agent.getAuthorizer();
+  const acm = auth.getAccessControlModel();
+  const readCommunity = opts.readCommunity ?? 'public';
+  const writeCommunity = opts.writeCommunity ?? 'private';
+  auth.addCommunity(readCommunity);
+  acm.setCommunityAccess(readCommunity, snmp.AccessLevel.ReadOnly);
+  auth.addCommunity(writeCommunity);
+  acm.setCommunityAccess(writeCommunity, snmp.AccessLevel.ReadWrite);
+  for (const u of opts.users ?? [DEFAULT_USER]) {
+    auth.addUser({
+      name: u.name,
+      level: snmp.SecurityLevel.authPriv,
+      authProtocol: AUTH[u.authProtocol],
+      authKey: u.authKey,
+      privProtocol: PRIV[u.privProtocol],
+      privKey: u.privKey,
+    });
+    acm.setUserAccess(u.name, snmp.AccessLevel.ReadWrite);
+  }
+
+  const mib: Mib = agent.getMib();
+  mib.registerProvider({
+    name: 'sysDescr',
+    type: snmp.MibProviderType.Scalar,
+    oid: '1.3.6.1.2.1.1.1',
+    scalarType: snmp.ObjectType.OctetString,
+    maxAccess: snmp.MaxAccess['read-only'],
+  });
+  mib.setScalarValue('sysDescr', model.description);
+  const present = CATALOG.filter((d) => !model.lacks.includes(d.id));
+  for (const def of present) mib.registerProvider(providerFor(def, model));
+
+  const write = (def: SettingDef, value: PolicyValue | string) => {
+    const hostile = model.hostile?.[def.id];
+    if (def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)) {
+      mib.setTableSingleCell(CONSOLE_TABLE, 13, [1], def.toWire(value));
+    } else {
+      mib.setScalarValue(def.id, hostile ? String(value) : def.toWire(value));
+    }
+  };
+  const coldReset = () => {
+    for (const def of present) {
+      const hostile = model.hostile?.[def.id];
+      if (def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)) {
+        // addTableRow only once; afterwards write the cell.
+        try {
+          if (mib.getTableSingleCell(CONSOLE_TABLE, 13, [1]) !== undefined) {
+            write(def, def.factoryDefault);
+            continue;
+          }
+        } catch {
+          // no row yet
+        }
+        mib.addTableRow(CONSOLE_TABLE, [1, def.toWire(def.factoryDefault)]);
+      } else {
+        write(def, hostile ? hostile.value : def.factoryDefault);
+      }
+    }
+  };
+  coldReset();
+
+  const read = (def: SettingDef): PolicyValue | string | null => {
+    const raw = def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)
+      ? mib.getTableSingleCell(CONSOLE_TABLE, 13, [1])
+      : mib.getScalarValue(def.id);
+    const wire = Buffer.isBuffer(raw) ? raw.toString('utf8') : (raw as number | string);
+    if (model.hostile?.[def.id]) return typeof wire === 'string' ? wire : null;
+    return def.fromWire(wire) ?? null;
+  };
+
+  return {
+    address: opts.address,
+    port,
+    model,
+    get requests() {
+      return requests;
+    },
+    values() {
+      return Object.fromEntries(present.map((d) => [d.id, read(d)]));
+    },
+    setValue(id, value) {
+      const def = settingById(id);
+      if (!def || !present.includes(def)) throw new Error(`model ${model.name} has no setting ${id}`);
+      write(def, value);
+    },
+    coldReset,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        try {
+          agent.close(() => resolve());
+        } catch {
+          resolve();
+        }
+      });
+    },
+  };
+}
