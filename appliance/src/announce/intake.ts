@@ -1,0 +1,67 @@
+// What the appliance answers to one decoded announcement (HDAP.md §4–§5), in order: discovery switched off,
+// relay rules (loops, unknown relays), authentication and serial-list hooks, then the durable write. Only
+// after the registry's write is on disk does the device hear `accepted`.
+import type { Logger } from '../system/logger.ts';
+import type { Acknowledge, AckReason, Announcement } from '../protocol/messages.ts';
+import type { DeviceRegistry, RecordResult } from '../devices/registry.ts';
+import type { StoreOp } from '../store/store.ts';
+import type { AnnouncementHandler, PeerContext } from './listener.ts';
+
+export const MAX_FORWARD_HOPS = 8;
+
+export type Verdict = { ok: true; authMethod: 'anonymous' | 'mutual' } | { ok: false; reason: AckReason; authMethod: 'anonymous' | 'mutual'; detail: string };
+
+export interface IntakeDeps {
+  registry: DeviceRegistry;
+  acceptAnnouncements: () => boolean;
+  listenerId: () => string;
+  relayPeers: () => string[];
+  /** Authentication mode and serial-list checks (issue 7); default: anonymous, everyone allowed. */
+  authorize?: (ann: Announcement, peer: PeerContext) => Verdict;
+  /** Extra operations stored atomically with the device (forwarding outbox). */
+  extraOps?: (ann: Announcement, peer: PeerContext, r: RecordResult) => StoreOp[];
+  /** Called after the durable write, for follow-up work (tasks, events); must not throw. */
+  afterAccept?: (ann: Announcement, r: RecordResult) => void;
+  /** Reports the store's queued ops so we can answer busy instead of growing memory without bound. */
+  backlog?: () => number;
+  maxBacklog?: number;
+  log: Logger;
+}
+
+const stripV4Mapped = (a: string) => a.replace(/^::ffff:/, '');
+
+export function createIntake(deps: IntakeDeps): AnnouncementHandler {
+  return async (ann, peer) => {
+    const reject = (reason: AckReason, detail: string, authMethod: 'anonymous' | 'mutual' = 'anonymous', retryAfterSeconds = 0): Acknowledge => {
+      deps.log.info({ peer: peer.address, serial: ann.device.serialNumber, messageId: ann.messageId, reason, detail }, 'announcement rejected');
+      return { messageId: ann.messageId, status: 'rejected', reason, authMethod, retryAfterSeconds };
+    };
+    if (!deps.acceptAnnouncements()) return reject('discovery-disabled', 'acceptAnnouncements is off');
+
+    const hops = ann.forwardedBy ?? [];
+    if (hops.length > 0) {
+      const me = deps.listenerId();
+      if (hops.length > MAX_FORWARD_HOPS) return reject('loop-detected', `forwardedBy has ${hops.length} entries (max ${MAX_FORWARD_HOPS})`);
+      if (hops.some((h) => h.listenerId === me)) return reject('loop-detected', `forwardedBy already names ${me}`);
+      if (!deps.relayPeers().map(stripV4Mapped).includes(stripV4Mapped(peer.address))) {
+        return reject('auth-failed', `${peer.address} is not a configured primary listener allowed to relay`);
+      }
+    }
+
+    const verdict = deps.authorize?.(ann, peer) ?? ({ ok: true, authMethod: 'anonymous' } as Verdict);
+    if (!verdict.ok) return reject(verdict.reason, verdict.detail, verdict.authMethod);
+
+    if (deps.backlog && deps.backlog() > (deps.maxBacklog ?? 50_000)) return reject('busy', 'store backlog is full', verdict.authMethod, 30);
+
+    const result = await deps.registry.record(ann, {
+      address: hops.length > 0 ? hops[0].peerAddress : peer.address,
+      authMethod: verdict.authMethod,
+      clientCert: peer.clientCert,
+    }, (r) => deps.extraOps?.(ann, peer, r) ?? []);
+    // New devices at info (an admin watching the log sees them arrive); routine re-announcements at debug.
+    deps.log[result.outcome === 'new' ? 'info' : 'debug']({ peer: peer.address, serial: ann.device.serialNumber, model: ann.device.model,
+      reason: ann.reason, outcome: result.duplicate ? 'duplicate' : result.outcome }, result.outcome === 'new' ? 'device discovered' : 'announcement accepted');
+    try { deps.afterAccept?.(ann, result); } catch (err) { deps.log.error({ err }, 'afterAccept hook failed'); }
+    return { messageId: ann.messageId, status: 'accepted', reason: 'ok', authMethod: verdict.authMethod, retryAfterSeconds: 0 };
+  };
+}

@@ -1,0 +1,182 @@
+// The TLS listener on 3329 (HDAP.md §2–§3). It owns sockets, limits and framing; what to answer is decided by
+// the AnnouncementHandler it is given, so the same listener serves the appliance, the hub and the tests.
+import tls from 'node:tls';
+import type { Logger } from '../system/logger.ts';
+import { FrameError, type Frame } from '../protocol/frame.ts';
+import { hdapCodec, type Codec } from '../protocol/codec.ts';
+import type { Acknowledge, Announcement } from '../protocol/messages.ts';
+import { ConnectionLimits } from './connection-limits.ts';
+import type { CaptureSink } from './capture.ts';
+import { Connection } from './connection.ts';
+
+export interface PeerContext {
+  address: string;
+  port: number;
+  tlsVersion: string | null;
+  /** The client certificate chain as presented (leaf first, DER), empty when none was sent. */
+  certChain: Buffer[];
+  clientCert?: { subject: string; issuer: string; fingerprint256: string; validTo: string };
+}
+
+export type AnnouncementHandler = (ann: Announcement, peer: PeerContext) => Promise<Acknowledge>;
+
+export interface ListenerOptions {
+  host: string;
+  port: number;
+  key: string;
+  cert: string;
+  ca?: string[];
+  handler: AnnouncementHandler;
+  limits: () => { frameTimeoutMs: number; maxHandshakes: number; maxPerSource: number; capture: boolean };
+  capture?: CaptureSink;
+  codec?: Codec;
+  log: Logger;
+}
+
+function peerChain(socket: tls.TLSSocket): Buffer[] {
+  const chain: Buffer[] = [];
+  let cert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | Record<string, never>;
+  while (cert && 'raw' in cert && cert.raw && chain.length < 10) {
+    chain.push(cert.raw);
+    if (!cert.issuerCertificate || cert.issuerCertificate === cert) break;
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+const dn = (o: Record<string, string | string[]> | undefined) => o ? Object.entries(o).map(([k, v]) => `${k}=${v}`).join(', ') : '';
+
+export class AnnouncementListener {
+  private server: tls.Server;
+  private sockets = new Set<tls.TLSSocket>();
+  private inFlight = new Set<Promise<unknown>>();
+  private readonly limiter: ConnectionLimits;
+  private readonly codec: Codec;
+  readonly counters = { connections: 0, announcements: 0, accepted: 0, rejected: {} as Record<string, number>, closed: {} as Record<string, number> };
+
+  constructor(private readonly opts: ListenerOptions) {
+    this.codec = opts.codec ?? hdapCodec;
+    this.limiter = new ConnectionLimits(() => opts.limits());
+    this.server = tls.createServer({
+      key: opts.key, cert: opts.cert, ca: opts.ca,
+      // HDAP.md §2: always *request* a client certificate; whether one is required is decided per mode
+      // after the handshake, so a refused device still gets a named Acknowledge.
+      requestCert: true, rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: opts.limits().frameTimeoutMs,
+    });
+    this.server.on('connection', (raw) => this.onTcp(raw));
+    this.server.on('secureConnection', (s) => this.onSecure(s));
+    this.server.on('tlsClientError', (err, s) => {
+      this.count('closed', 'tls-error');
+      opts.log.info({ peer: s.remoteAddress, err: err.message }, 'TLS handshake failed');
+    });
+  }
+
+  get address() { return this.server.address() as import('node:net').AddressInfo; }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: this.opts.host, port: this.opts.port }, () => { this.server.off('error', reject); resolve(); });
+    });
+  }
+
+  stats() { return { ...this.counters, limits: this.limiter.stats(), open: this.sockets.size }; }
+
+  /** Stops accepting, lets in-flight acknowledges finish (up to graceMs), then closes what is left. */
+  async close(graceMs = 5000): Promise<void> {
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    const deadline = new Promise((r) => setTimeout(r, graceMs).unref());
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private count(kind: 'rejected' | 'closed', reason: string) {
+    this.counters[kind][reason] = (this.counters[kind][reason] ?? 0) + 1;
+  }
+
+  private onTcp(raw: import('node:net').Socket) {
+    const source = raw.remoteAddress ?? 'unknown';
+    const admitted = this.limiter.admit(source);
+    if (!admitted.ok) {
+      this.count('closed', admitted.reason);
+      this.opts.log.warn({ peer: source, reason: admitted.reason }, 'connection refused by flood guard');
+      raw.destroy();
+      return;
+    }
+    (raw as any).__admitted = admitted;
+    raw.once('close', admitted.closed);
+  }
+
+  private onSecure(socket: tls.TLSSocket) {
+    const admitted = (socket as any)._parent?.__admitted ?? (socket as any).__admitted;
+    admitted?.handshakeDone();
+    socket.once('close', () => admitted?.closed());
+    this.counters.connections++;
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', (err) => this.opts.log.debug({ peer: socket.remoteAddress, err: err.message }, 'socket error'));
+    new Connection(this, socket, this.peerContext(socket)).start();
+  }
+
+  /** @internal used by Connection */
+  countPublic(kind: 'rejected' | 'closed', reason: string) { this.count(kind, reason); }
+  /** @internal */
+  get options() { return this.opts; }
+  /** @internal */
+  get wireCodec() { return this.codec; }
+
+  /** Decodes one frame and asks the handler; never throws. */
+  async answer(frame: Frame, peer: PeerContext): Promise<{ ack: Acknowledge; relay: boolean }> {
+    this.counters.announcements++;
+    const decoded = this.codec.decodeAnnouncement(frame);
+    const authMethod = 'anonymous' as const;
+    if (!decoded.ok) {
+      this.count('rejected', 'malformed');
+      this.opts.log.warn({ peer: peer.address, detail: decoded.detail, messageId: decoded.messageId }, 'rejected malformed announcement');
+      return { ack: { messageId: decoded.messageId ?? '', status: 'rejected', reason: 'malformed', authMethod, retryAfterSeconds: 0 }, relay: false };
+    }
+    const relay = (decoded.announcement.forwardedBy?.length ?? 0) > 0;
+    const p = this.opts.handler(decoded.announcement, peer);
+    this.inFlight.add(p);
+    try {
+      const ack = await p;
+      if (ack.status === 'accepted') this.counters.accepted++; else this.count('rejected', ack.reason);
+      return { ack, relay };
+    } catch (err) {
+      // A store failure must not leave the device hanging: it is told busy and retries; we log loudly.
+      this.opts.log.error({ err, peer: peer.address, messageId: decoded.announcement.messageId }, 'announcement handler failed');
+      this.count('rejected', 'busy');
+      return { ack: { messageId: decoded.announcement.messageId, status: 'rejected', reason: 'busy', authMethod, retryAfterSeconds: 60 }, relay: false };
+    } finally {
+      this.inFlight.delete(p);
+    }
+  }
+
+  /** @internal */
+  saveCapture(socket: tls.TLSSocket, peer: PeerContext, data: Buffer) {
+    const cipher = socket.getCipher();
+    this.opts.log.info({ peer: peer.address, bytes: data.length }, 'captured a non-HDAP stream');
+    void this.opts.capture!.save({
+      at: new Date().toISOString(), peerAddress: peer.address, tlsVersion: socket.getProtocol(), cipher: cipher?.name ?? null,
+      sni: (socket as any).servername || null,
+      clientCert: peer.clientCert && { subject: peer.clientCert.subject, fingerprint256: peer.clientCert.fingerprint256 },
+      bytes: data.length, dataBase64: data.toString('base64'),
+    }).catch((err) => this.opts.log.error({ err }, 'could not save capture'));
+  }
+
+  private peerContext(socket: tls.TLSSocket): PeerContext {
+    const cert = socket.getPeerCertificate(false) as tls.PeerCertificate;
+    const has = cert && Object.keys(cert).length > 0 && cert.fingerprint256;
+    return {
+      // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; store the address the device really has.
+      address: (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, ''),
+      port: socket.remotePort ?? 0,
+      tlsVersion: socket.getProtocol(),
+      certChain: has ? peerChain(socket) : [],
+      clientCert: has ? { subject: dn(cert.subject as any), issuer: dn(cert.issuer as any), fingerprint256: cert.fingerprint256, validTo: cert.valid_to } : undefined,
+    };
+  }
+}

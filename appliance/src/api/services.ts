@@ -1,0 +1,20 @@
+// The application API: everything the web routes (and the CLI) may use, as one object of small services.
+// Routes never reach into the store or a socket; they call these.
+import type { DeviceRegistry } from '../devices/registry.ts';
+import type { SettingsView } from '../config/settings.ts';
+import type { SettingKey } from '../config/schema.ts';
+import type { Users } from './users.ts';
+import type { Sessions } from './sessions.ts';
+
+export interface AppServices {
+  version: string;
+  startedAt: Date;
+  registry: DeviceRegistry;
+  settings: SettingsView;
+  /** Persists a validated setting and applies it (runtime settings take effect at once). */
+  saveSetting(key: SettingKey, value: unknown): Promise<void>;
+  users: Users;
+  sessions: Sessions;
+  /** Counters of the running components, for /health and the dashboard. */
+  stats(): Record<string, unknown>;
+}

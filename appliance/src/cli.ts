@@ -1,0 +1,130 @@
+// Command-line entry: `serve` (the appliance) and `simulate` (printers against any appliance).
+// The same entry is bundled into the single binary.
+import { parseArgs } from 'node:util';
+import { settingsSchema, type SettingKey } from './config/schema.ts';
+import { createRootLogger, componentLogger } from './system/logger.ts';
+import { VERSION } from './system/version.ts';
+import { ANNOUNCE_REASONS, type AnnounceReason } from './protocol/messages.ts';
+
+const HELP = `instant-on-edge ${VERSION} — printer announcement appliance
+
+Usage:
+  instant-on-edge [serve] [options]      run the appliance (npm start -- [options])
+  instant-on-edge simulate [options]     run simulated printers (npm run simulate -- [options])
+  instant-on-edge --version | --help
+
+serve options:
+  --data-dir DIR        store, identity and keys (default ./data; env INSTANT_ON_DATA_DIR)
+  --host ADDR           address to bind (default :: = all; env INSTANT_ON_HOST)
+  --dns-port N          DNS responder port (53 as root, else 5300)
+  --announce-port N     HDAP/1 TLS port (default 3329)
+  --web-port N          HTTPS admin page and API (443 as root, else 8443)
+  --demo N              also start N simulated printers that announce to this appliance
+
+simulate options:
+  --count N             number of printers (default 10)
+  --server HOST:PORT    appliance to announce to (a configured server address)
+  --reason R            announcement reason: ${ANNOUNCE_REASONS.join(', ')} (default initial-boot)
+  --rate PER_S          new announcements per second (default: as fast as possible)
+  --first-index N       index of the first printer (serials SIM000000…, addresses 127.0.x.y)
+
+Environment: every setting has an INSTANT_ON_* variable (see GET /api/v1/settings);
+INSTANT_ON_ADMIN_PASSWORD sets the first admin password.
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`instant-on-edge: ${message}\nTry --help.\n`);
+  process.exit(2);
+}
+
+function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
+async function serve(args: string[]) {
+  const v = parse(args, {
+    'data-dir': { type: 'string' }, host: { type: 'string' }, 'dns-port': { type: 'string' },
+    'announce-port': { type: 'string' }, 'web-port': { type: 'string' }, demo: { type: 'string' },
+  });
+  const cli: Partial<Record<SettingKey, unknown>> = {};
+  for (const [key, def] of Object.entries(settingsSchema)) {
+    if ('flag' in def && def.flag && v[def.flag] !== undefined) cli[key as SettingKey] = v[def.flag];
+  }
+  const demo = v.demo === undefined ? 0 : Number(v.demo);
+  if (!Number.isInteger(demo) || demo < 0 || demo > 60_000) fail('--demo takes a whole number of printers (0–60000)');
+
+  const root = createRootLogger();
+  const log = componentLogger(root, 'main');
+  process.on('uncaughtException', (err) => {
+    // Carrying on after an unknown failure risks acknowledging what was never stored: log and let systemd restart us.
+    log.fatal({ err }, 'uncaught exception; exiting');
+    root.flush?.();
+    setTimeout(() => process.exit(70), 100).unref();
+  });
+  process.on('unhandledRejection', (err) => { throw err; });
+
+  const { Appliance } = await import('./system/controller.ts');
+  let appliance: Awaited<ReturnType<typeof Appliance.start>>;
+  try {
+    appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n') });
+  } catch (err: any) {
+    log.fatal({ err: { message: err.message, code: err.code } }, 'could not start');
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES') process.stderr.write(`instant-on-edge: ${err.message} (choose another port with the flags above)\n`);
+    setTimeout(() => process.exit(1), 100);
+    return;
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    const hard = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 15_000);
+    hard.unref();
+    appliance.stop().then(() => { root.flush?.(); setTimeout(() => process.exit(0), 50); }, (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function simulate(args: string[]) {
+  const v = parse(args, {
+    count: { type: 'string' }, server: { type: 'string' }, reason: { type: 'string' }, rate: { type: 'string' },
+    'first-index': { type: 'string' },
+  });
+  const count = Number(v.count ?? 10);
+  if (!Number.isInteger(count) || count < 1 || count > 60_000) fail('--count takes a whole number (1–60000)');
+  const reason = (v.reason ?? 'initial-boot') as AnnounceReason;
+  if (!ANNOUNCE_REASONS.includes(reason)) fail(`--reason must be one of ${ANNOUNCE_REASONS.join(', ')}`);
+  const rate = v.rate === undefined ? 0 : Number(v.rate);
+  if (!(rate >= 0)) fail('--rate takes a number of announcements per second');
+  if (!v.server) fail('--server HOST:PORT is required');
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(String(v.server));
+  if (!m) fail('--server takes HOST:PORT (IPv6 as [::1]:3329)');
+  const [, host, port] = m;
+
+  const root = createRootLogger();
+  const log = componentLogger(root, 'simulate');
+  const { Fleet } = await import('./sim/fleet.ts');
+  const fleet = new Fleet({ count, firstIndex: Number(v['first-index'] ?? 0), log, resolveTarget: async () => ({ host, port: Number(port) }) });
+  const started = Date.now();
+  let last = 0;
+  const summary = await fleet.announceAll(reason, {
+    ratePerSecond: rate,
+    onProgress: (n) => { if (Date.now() - last > 1000 || n === count) { last = Date.now(); log.info({ done: n, of: count }, 'progress'); } },
+  });
+  const seconds = (Date.now() - started) / 1000;
+  log.info({ summary, seconds, perSecond: Math.round(count / seconds) }, 'all printers announced');
+  const failed = fleet.printers.filter((p) => p.status !== 'Success');
+  for (const p of failed.slice(0, 5)) log.warn({ serial: p.serialNumber, error: p.lastError }, 'announcement failed');
+  root.flush?.();
+  process.exitCode = failed.length ? 1 : 0;
+}
+
+const [first, ...rest] = process.argv.slice(2);
+if (first === '--help' || first === '-h' || first === 'help') process.stdout.write(HELP);
+else if (first === '--version' || first === '-v') process.stdout.write(`${VERSION}\n`);
+else if (first === 'simulate') await simulate(rest);
+else if (first === 'serve') await serve(rest);
+else if (first === undefined || first.startsWith('--')) await serve(process.argv.slice(2));
+else fail(`unknown command ${first}`);

@@ -1,0 +1,67 @@
+// Every setting of the appliance, one row each: its type, default, where it may come from and whether a
+// change needs a restart. The API, the CLI help and the admin page are all driven from this table
+// (the Pi-hole FTL / zigbee2mqtt way), so a setting is documented exactly once.
+import { z } from 'zod';
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export interface SettingDef<T = unknown> {
+  schema: z.ZodType<T>;
+  default: T;
+  help: string;
+  /** Environment variable that forces it (shown as locked in the UI). */
+  env: string;
+  /** CLI flag that forces it, if any. */
+  flag?: string;
+  /** A change takes effect only after a restart. */
+  restart: boolean;
+  /** Can be saved in the store through the API (the data dir itself cannot: it holds the store). */
+  storable: boolean;
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
+const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().min(1)));
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+function def<T>(d: Omit<SettingDef<T>, 'storable'> & { storable?: boolean }): SettingDef<T> {
+  return { storable: true, ...d };
+}
+
+export const settingsSchema = {
+  dataDir: def({ schema: z.string().min(1), default: './data', env: 'INSTANT_ON_DATA_DIR', flag: 'data-dir',
+    restart: true, storable: false, help: 'Folder holding the LevelDB store, the appliance identity and keys.' }),
+  host: def({ schema: z.string().min(1), default: '::', env: 'INSTANT_ON_HOST', flag: 'host', restart: true,
+    help: 'Address the DNS, announcement and web listeners bind to (:: = every address, IPv4 and IPv6).' }),
+  dnsPort: def({ schema: port, default: isRoot ? 53 : 5300, env: 'INSTANT_ON_DNS_PORT', flag: 'dns-port', restart: true,
+    help: 'DNS port answering hp-print-mgmt (53 when run as root, else 5300).' }),
+  announcePort: def({ schema: port, default: 3329, env: 'INSTANT_ON_ANNOUNCE_PORT', flag: 'announce-port', restart: true,
+    help: 'TLS port printers announce to (IANA hp-device-disc, 3329).' }),
+  webPort: def({ schema: port, default: isRoot ? 443 : 8443, env: 'INSTANT_ON_WEB_PORT', flag: 'web-port', restart: true,
+    help: 'HTTPS port of the admin page and API (443 as root, else 8443).' }),
+  acceptAnnouncements: def({ schema: bool, default: true, env: 'INSTANT_ON_ACCEPT_ANNOUNCEMENTS', restart: false,
+    help: 'Accept device announcements. Off: printers get rejected/discovery-disabled.' }),
+  captureUnknownFraming: def({ schema: bool, default: false, env: 'INSTANT_ON_CAPTURE', restart: false,
+    help: 'Record up to 4 KiB of connections whose first bytes are not HDAP (to learn a vendor framing).' }),
+  captureMaxRecords: def({ schema: count(1, 10_000), default: 100, env: 'INSTANT_ON_CAPTURE_MAX_RECORDS', restart: false,
+    help: 'Capture mode keeps at most this many records; the oldest are dropped.' }),
+  frameTimeoutMs: def({ schema: count(100, 120_000), default: 10_000, env: 'INSTANT_ON_FRAME_TIMEOUT_MS', restart: false,
+    help: 'A connection that has not delivered a whole frame in this time is closed (HDAP.md §3: 10 s).' }),
+  maxConcurrentHandshakes: def({ schema: count(1, 100_000), default: 512, env: 'INSTANT_ON_MAX_HANDSHAKES', restart: false,
+    help: 'Connections still in the TLS handshake across all peers; more are closed at once (flood guard).' }),
+  maxConnectionsPerSource: def({ schema: count(1, 10_000), default: 16, env: 'INSTANT_ON_MAX_CONN_PER_SOURCE', restart: false,
+    help: 'Open announcement connections allowed from one IP address.' }),
+  deviceHistoryLimit: def({ schema: count(1, 10_000), default: 50, env: 'INSTANT_ON_DEVICE_HISTORY', restart: false,
+    help: 'Announcement and attribute-change entries kept per device; older ones are pruned.' }),
+  listenerId: def({ schema: z.string().max(128).regex(/^[A-Za-z0-9._-]*$/), default: '', env: 'INSTANT_ON_LISTENER_ID', restart: true,
+    help: 'This appliance\'s name in forwardedBy chains (HDAP.md §4); empty = derived from the host name on first start.' }),
+  relayPeers: def({ schema: list, default: [] as string[], env: 'INSTANT_ON_RELAY_PEERS', restart: false,
+    help: 'Addresses of primary listeners allowed to relay announcements to this one (comma-separated).' }),
+  logLevel: def({ schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: 'info', env: 'INSTANT_ON_LOG_LEVEL',
+    restart: true, help: 'Log verbosity.' }),
+} satisfies Record<string, SettingDef<any>>;
+
+export type SettingsSchema = typeof settingsSchema;
+export type SettingKey = keyof SettingsSchema;
+export type Settings = { [K in SettingKey]: SettingsSchema[K]['default'] };
+export const settingKeys = Object.keys(settingsSchema) as SettingKey[];

@@ -1,0 +1,57 @@
+// Identity reconciliation, pure: given what we knew of a serial and a new announcement, what is the device
+// now and which history entries describe the step. DESIGN.md: the serial is the identity; a known serial
+// with a new MAC is a formatter replacement (the technician reloaded the serial), not a second device.
+import type { Announcement } from '../protocol/messages.ts';
+import { TRACKED_ATTRIBUTES, type Device, type HistoryEntry, type PeerInfo, type TrackedAttribute } from './device.ts';
+
+export interface Reconciled {
+  device: Device;
+  entries: Omit<HistoryEntry, 'seq'>[];
+  outcome: 'new' | 'changed' | 'unchanged';
+}
+
+const normMac = (mac: string) => mac.toLowerCase().replace(/-/g, ':');
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+export function reconcile(previous: Device | undefined, ann: Announcement, peer: PeerInfo, now: Date): Reconciled {
+  const d = ann.device;
+  const at = now.toISOString();
+  const attrs: Pick<Device, TrackedAttribute> = {
+    macAddress: normMac(d.macAddress), model: d.model, ipv4: d.ipv4, ipv6: d.ipv6, hostname: d.hostname,
+    firmware: d.firmware, authMode: d.authMode, snmpPort: d.snmpPort,
+  };
+  const base = { at, reason: ann.reason, messageId: ann.messageId, peerAddress: peer.address };
+  const device: Device = {
+    ...previous,
+    serialNumber: d.serialNumber,
+    ...attrs,
+    discoveredBy: previous?.discoveredBy ?? 'instant-on',
+    firstSeen: previous?.firstSeen ?? at,
+    lastSeen: at,
+    lastReason: ann.reason,
+    lastMessageId: ann.messageId,
+    peerAddress: peer.address,
+    announceCount: (previous?.announceCount ?? 0) + 1,
+    authMethod: peer.authMethod,
+    clientCert: peer.clientCert,
+    forwardedBy: ann.forwardedBy,
+    historySeq: previous?.historySeq ?? 0,
+  };
+  if (!previous) return { device, entries: [{ ...base, kind: 'discovered' }], outcome: 'new' };
+
+  const changes: NonNullable<HistoryEntry['changes']> = {};
+  for (const key of TRACKED_ATTRIBUTES) {
+    // An attribute the device stopped sending is kept as last known rather than erased: optional fields are
+    // often omitted by firmware that has nothing new to say.
+    if (attrs[key] === undefined) { (device as any)[key] = previous[key]; continue; }
+    if (!sameValue(previous[key], attrs[key])) changes[key] = { from: previous[key], to: attrs[key] };
+  }
+  const entries: Omit<HistoryEntry, 'seq'>[] = [{ ...base, kind: 'announcement' }];
+  if (Object.keys(changes).length > 0) {
+    entries.push({ ...base, kind: changes.macAddress ? 'formatter-replaced' : 'attributes-changed', changes });
+  }
+  return { device, entries, outcome: Object.keys(changes).length > 0 ? 'changed' : 'unchanged' };
+}

@@ -1,0 +1,93 @@
+// The device registry: an in-memory index (fast lists for the page and the API, ~1 KB per device) backed by
+// the store. Every change is written durably, with its history entries, in one group-committed batch before
+// the caller may acknowledge. Announcements for the same serial are serialised so two racing announcements
+// never reconcile against the same stale record.
+import { EventEmitter } from 'node:events';
+import type { Store, StoreOp } from '../store/store.ts';
+import type { Announcement } from '../protocol/messages.ts';
+import type { Device, HistoryEntry, PeerInfo } from './device.ts';
+import { reconcile, type Reconciled } from './reconcile.ts';
+
+export interface RecordResult extends Reconciled { duplicate: boolean }
+
+export interface RegistryEvents {
+  device: [{ type: 'discovered' | 'changed' | 'announced'; device: Device; reason: Announcement['reason'] }];
+}
+
+const historyKey = (serial: string, seq: number) => `${serial}!${String(seq).padStart(10, '0')}`;
+
+export class DeviceRegistry extends EventEmitter<RegistryEvents> {
+  private devices = new Map<string, Device>();
+  private locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly store: Store, private readonly historyLimit: () => number, private readonly clock: () => Date = () => new Date()) {
+    super();
+  }
+
+  async load(): Promise<number> {
+    for (const d of await this.store.values<Device>('devices')) this.devices.set(d.serialNumber, d);
+    return this.devices.size;
+  }
+
+  get size(): number { return this.devices.size; }
+  get(serial: string): Device | undefined { return this.devices.get(serial); }
+  list(): Device[] { return [...this.devices.values()]; }
+
+  async history(serial: string, limit = 100): Promise<HistoryEntry[]> {
+    return this.store.values<HistoryEntry>('history', { gte: `${serial}!`, lt: `${serial}!~`, reverse: true, limit });
+  }
+
+  /**
+   * Records an announcement; resolves once it is on disk. `extraOps` ride in the same batch (the forwarding
+   * outbox uses this so a relay is stored atomically with the device it belongs to).
+   */
+  record(ann: Announcement, peer: PeerInfo, extraOps: (r: RecordResult) => StoreOp[] = () => []): Promise<RecordResult> {
+    return this.withLock(ann.device.serialNumber, async () => {
+      const previous = this.devices.get(ann.device.serialNumber);
+      if (previous && previous.lastMessageId === ann.messageId) {
+        // At-least-once senders (relays, retrying devices) repeat a message: acknowledge it again, record nothing.
+        return { device: previous, entries: [], outcome: 'unchanged', duplicate: true } satisfies RecordResult;
+      }
+      const r = reconcile(previous, ann, peer, this.clock());
+      const ops: StoreOp[] = [];
+      let seq = r.device.historySeq;
+      const history = this.store.sub<HistoryEntry>('history');
+      for (const e of r.entries) {
+        seq++;
+        ops.push({ type: 'put', sublevel: history, key: historyKey(r.device.serialNumber, seq), value: { ...e, seq } });
+        const stale = seq - this.historyLimit();
+        if (stale > 0) ops.push({ type: 'del', sublevel: history, key: historyKey(r.device.serialNumber, stale) });
+      }
+      r.device.historySeq = seq;
+      ops.push({ type: 'put', sublevel: this.store.sub<Device>('devices'), key: r.device.serialNumber, value: r.device });
+      const result: RecordResult = { ...r, duplicate: false };
+      ops.push(...extraOps(result));
+      await this.store.commit(ops);
+      this.devices.set(r.device.serialNumber, r.device);
+      this.emit('device', { type: r.outcome === 'new' ? 'discovered' : r.outcome === 'changed' ? 'changed' : 'announced', device: r.device, reason: ann.reason });
+      return result;
+    });
+  }
+
+  /** Saves a device's changed fields (compliance, credentials reference…) made by other rooms. */
+  async update(serial: string, patch: Partial<Device>, extraOps: StoreOp[] = []): Promise<Device | undefined> {
+    return this.withLock(serial, async () => {
+      const cur = this.devices.get(serial);
+      if (!cur) return undefined;
+      const next = { ...cur, ...patch, serialNumber: serial };
+      await this.store.commit([{ type: 'put', sublevel: this.store.sub<Device>('devices'), key: serial, value: next }, ...extraOps]);
+      this.devices.set(serial, next);
+      this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
+      return next;
+    });
+  }
+
+  private withLock<T>(serial: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(serial) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(serial, tail);
+    void tail.then(() => { if (this.locks.get(serial) === tail) this.locks.delete(serial); });
+    return run;
+  }
+}

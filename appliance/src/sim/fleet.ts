@@ -1,0 +1,56 @@
+// A fleet of simulated printers booting at a given rate, with a progress summary. Used by `--demo`,
+// `npm run simulate` and the benchmarks.
+import type { Logger } from '../system/logger.ts';
+import type { AnnounceReason } from '../protocol/messages.ts';
+import { SimPrinter, type DaaStatus } from './printer.ts';
+import type { DaaTarget } from './daa-client.ts';
+
+export interface FleetOptions {
+  count: number;
+  resolveTarget: () => Promise<Omit<DaaTarget, 'localAddress'>>;
+  serialPrefix?: string;
+  firstIndex?: number;
+  log?: Logger;
+}
+
+export class Fleet {
+  readonly printers: SimPrinter[];
+
+  constructor(opts: FleetOptions) {
+    this.printers = Array.from({ length: opts.count }, (_, i) => new SimPrinter({
+      index: (opts.firstIndex ?? 0) + i, serialPrefix: opts.serialPrefix, resolveTarget: opts.resolveTarget, log: opts.log }));
+  }
+
+  /**
+   * Every printer announces once with `reason`, at most `ratePerSecond` new exchanges a second (0 = all at
+   * once, bounded by `concurrency` in flight). Resolves with the count per DAA status.
+   */
+  async announceAll(reason: AnnounceReason, opts: { ratePerSecond?: number; concurrency?: number; onProgress?: (done: number) => void } = {}): Promise<Record<DaaStatus, number>> {
+    const concurrency = opts.concurrency ?? 64;
+    const gapMs = opts.ratePerSecond ? 1000 / opts.ratePerSecond : 0;
+    let next = 0;
+    let done = 0;
+    const start = Date.now();
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= this.printers.length) return;
+        if (gapMs) {
+          const due = start + i * gapMs;
+          const wait = due - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        await this.printers[i].announce(reason);
+        opts.onProgress?.(++done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, this.printers.length) }, worker));
+    return this.summary();
+  }
+
+  summary(): Record<DaaStatus, number> {
+    const out: Record<DaaStatus, number> = { Disabled: 0, 'In Progress': 0, Success: 0, Failed: 0 };
+    for (const p of this.printers) out[p.status]++;
+    return out;
+  }
+}

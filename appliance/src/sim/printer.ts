@@ -1,0 +1,87 @@
+// A simulated printer: its own serial, MAC and loopback address, and a DAA that announces on the triggers of
+// HDAP.md §6. Its DAA status follows the last exchange (Disabled, In Progress, Success, Failed) like the
+// printer's own status page. Later issues give it an SNMP agent and certificates.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../system/logger.ts';
+import type { Acknowledge, AnnounceReason, Announcement } from '../protocol/messages.ts';
+import { announce, newAnnouncement, DaaError, type DaaTarget } from './daa-client.ts';
+
+export type DaaStatus = 'Disabled' | 'In Progress' | 'Success' | 'Failed';
+
+export const SIM_MODELS = ['HP Color LaserJet Enterprise MFP M480f', 'HP LaserJet Enterprise M611dn', 'HP LaserJet Pro 4002dn',
+  'HP Color LaserJet Pro MFP 4302fdw', 'HP PageWide Enterprise Color 765dn'];
+
+/** 127.0.x.y for printer i (x, y in 1..254), so every printer has its own source address on loopback. */
+export function simAddress(i: number): string {
+  return `127.0.${1 + Math.floor(i / 254) % 254}.${1 + (i % 254)}`;
+}
+
+export interface SimPrinterOptions {
+  index: number;
+  serialPrefix?: string;
+  /** Where the DAA sends announcements (a configured server address, or what DNS resolution found). */
+  resolveTarget: () => Promise<Omit<DaaTarget, 'localAddress'>>;
+  log?: Logger;
+}
+
+export class SimPrinter {
+  readonly serialNumber: string;
+  macAddress: string;
+  readonly model: string;
+  address: string;
+  hostname: string;
+  firmware = '2505252_000112';
+  status: DaaStatus = 'Disabled';
+  lastAck?: Acknowledge;
+  lastError?: string;
+  announcements = 0;
+  private periodic?: NodeJS.Timeout;
+
+  constructor(private readonly opts: SimPrinterOptions) {
+    const i = opts.index;
+    this.serialNumber = `${opts.serialPrefix ?? 'SIM'}${String(i).padStart(6, '0')}`;
+    this.macAddress = `02:00:${[(i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+    this.model = SIM_MODELS[i % SIM_MODELS.length];
+    this.address = simAddress(i);
+    this.hostname = `NPI${this.serialNumber.slice(-6)}`;
+  }
+
+  deviceInfo(): Announcement['device'] {
+    return { serialNumber: this.serialNumber, macAddress: this.macAddress, model: this.model, ipv4: this.address,
+      hostname: this.hostname, firmware: this.firmware, authMode: 'none', snmpPort: 161 };
+  }
+
+  /** One DAA exchange; never throws: the outcome is the DAA status, as on a real device. */
+  async announce(reason: AnnounceReason): Promise<DaaStatus> {
+    this.status = 'In Progress';
+    this.announcements++;
+    try {
+      const target = await this.opts.resolveTarget();
+      this.lastAck = await announce({ ...target, localAddress: this.address }, newAnnouncement(this.deviceInfo(), reason));
+      this.lastError = this.lastAck.status === 'accepted' ? undefined : `rejected: ${this.lastAck.reason}`;
+      this.status = this.lastAck.status === 'accepted' ? 'Success' : 'Failed';
+    } catch (err) {
+      this.lastError = err instanceof DaaError ? `${err.code}: ${err.message}` : String(err);
+      this.status = 'Failed';
+    }
+    this.opts.log?.debug({ serial: this.serialNumber, reason, status: this.status, error: this.lastError }, 'DAA exchange');
+    return this.status;
+  }
+
+  // The triggers of HDAP.md §6.
+  boot() { return this.announce('initial-boot'); }
+  powerCycle() { return this.announce('power-cycle'); }
+  linkUp() { return this.announce('link-up'); }
+  changeIp(address: string) { this.address = address; return this.announce('ip-change'); }
+  changeHostname(name: string) { this.hostname = name; return this.announce('hostname-change'); }
+  coldReset() { return this.announce('cold-reset'); }
+  /** A new formatter board: the technician reloads the serial number, the MAC is the new board's. */
+  replaceFormatter() { this.macAddress = `02:ff:${randomBytes(4).toString('hex').match(/../g)!.join(':')}`; return this.announce('initial-boot'); }
+
+  startPeriodic(intervalMs = 47 * 3600_000) {
+    this.stopPeriodic();
+    this.periodic = setInterval(() => void this.announce('periodic'), intervalMs);
+    this.periodic.unref();
+  }
+  stopPeriodic() { clearInterval(this.periodic); }
+}

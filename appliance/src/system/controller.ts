@@ -1,0 +1,157 @@
+// Starts the appliance's components in order and stops them in reverse (the zigbee2mqtt controller idea).
+// Nothing here decides protocol or policy; it wires rooms together and owns their lifetimes.
+import https from 'node:https';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { SettingsView } from '../config/settings.ts';
+import { settingsSchema, type SettingKey } from '../config/schema.ts';
+import { Store } from '../store/store.ts';
+import { loadOrCreateIdentity, type Identity } from '../pki/identity.ts';
+import { DeviceRegistry } from '../devices/registry.ts';
+import { AnnouncementListener } from '../announce/listener.ts';
+import { createIntake } from '../announce/intake.ts';
+import type { CaptureRecord } from '../announce/capture.ts';
+import { createApiApp } from '../api/app.ts';
+import { Users } from '../api/users.ts';
+import { Sessions } from '../api/sessions.ts';
+import type { AppServices } from '../api/services.ts';
+import { Fleet } from '../sim/fleet.ts';
+import { componentLogger, type Logger } from './logger.ts';
+import { VERSION } from './version.ts';
+import { writeFileAtomic } from '../util/atomic-file.ts';
+
+export interface StartOptions {
+  /** Values given on the command line (already mapped to setting keys). */
+  cli?: Partial<Record<SettingKey, unknown>>;
+  env?: NodeJS.ProcessEnv;
+  /** Start this many simulated printers that announce to this appliance. */
+  demo?: number;
+  log: Logger;
+  /** Tell the console (not the log) things a person must see once, such as a generated password. */
+  say?: (text: string) => void;
+}
+
+export class Appliance {
+  private stopping = false;
+  demoFleet?: Fleet;
+
+  private constructor(
+    readonly settings: SettingsView,
+    readonly store: Store,
+    readonly identity: Identity,
+    readonly registry: DeviceRegistry,
+    readonly listener: AnnouncementListener,
+    readonly web: https.Server,
+    readonly services: AppServices,
+    private readonly log: Logger,
+  ) {}
+
+  get announcePort(): number { return this.listener.address.port; }
+  get webPort(): number { return (this.web.address() as AddressInfo).port; }
+
+  static async start(opts: StartOptions): Promise<Appliance> {
+    const env = opts.env ?? process.env;
+    const log = componentLogger(opts.log, 'controller');
+    // The data dir decides where the stored settings are, so it is resolved from defaults, env and CLI alone.
+    const boot = new SettingsView({ env, cli: opts.cli });
+    const dataDir = resolve(boot.get('dataDir'));
+    const store = await Store.open({ dir: join(dataDir, 'db') });
+    try {
+      const stored = Object.fromEntries(await store.entries<unknown>('settings'));
+      const settings = new SettingsView({ stored, env, cli: opts.cli });
+      if (!settings.get('listenerId')) {
+        const id = (await store.get<string>('meta', 'listenerId')) ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
+        await store.commit([{ type: 'put', sublevel: store.sub('meta'), key: 'listenerId', value: id }]);
+        settings.apply('listenerId', id);
+      }
+
+      const { identity, created } = loadOrCreateIdentity(dataDir);
+      if (created) log.info({ fingerprint256: identity.fingerprint256 }, 'created the appliance identity certificate');
+
+      const users = new Users(store);
+      const admin = await users.ensureAdmin(env.INSTANT_ON_ADMIN_PASSWORD || undefined);
+      if (admin.generated) {
+        // Shown once on the console and kept (0600) in the data dir until the password is changed; never logged.
+        writeFileAtomic(join(dataDir, 'initial-admin-password'), admin.generated + '\n', 0o600);
+        opts.say?.(`\n  First start: the admin password is  ${admin.generated}\n  (also in ${join(dataDir, 'initial-admin-password')}; change it after signing in)\n`);
+        log.warn({ file: join(dataDir, 'initial-admin-password') }, 'generated the first admin password (shown on the console once)');
+      } else if (admin.created) {
+        log.info('created the admin account with the password from INSTANT_ON_ADMIN_PASSWORD');
+      }
+
+      const registry = new DeviceRegistry(store, () => settings.get('deviceHistoryLimit'));
+      const count = await registry.load();
+      log.info({ devices: count, dataDir }, 'store open');
+
+      const announceLog = componentLogger(opts.log, 'announce');
+      const intake = createIntake({
+        registry, log: announceLog,
+        acceptAnnouncements: () => settings.get('acceptAnnouncements'),
+        listenerId: () => settings.get('listenerId'),
+        relayPeers: () => settings.get('relayPeers'),
+        backlog: () => store.commitStats().queued,
+      });
+      const captureSink = {
+        save: async (rec: CaptureRecord) => {
+          const key = `${rec.at}!${Math.random().toString(36).slice(2, 8)}`;
+          const sub = store.sub<CaptureRecord>('captures');
+          const old = await sub.keys({ reverse: true, gte: '' }).all();
+          const excess = old.slice(settings.get('captureMaxRecords') - 1);
+          await store.commit([{ type: 'put', sublevel: sub, key, value: rec }, ...excess.map((k) => ({ type: 'del' as const, sublevel: sub, key: k }))]);
+        },
+      };
+      const listener = new AnnouncementListener({
+        host: settings.get('host'), port: settings.get('announcePort'), key: identity.keyPem, cert: identity.certPem,
+        handler: intake, capture: captureSink, log: announceLog,
+        limits: () => ({ frameTimeoutMs: settings.get('frameTimeoutMs'), maxHandshakes: settings.get('maxConcurrentHandshakes'),
+          maxPerSource: settings.get('maxConnectionsPerSource'), capture: settings.get('captureUnknownFraming') }),
+      });
+      await listener.listen();
+      log.info({ host: settings.get('host'), port: listener.address.port }, 'announcement listener ready (HDAP/1 over TLS)');
+
+      const startedAt = new Date();
+      const services: AppServices = {
+        version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(),
+        saveSetting: async (key, value) => {
+          await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
+          settings.apply(key, value);
+          log.info({ key, restart: settingsSchema[key].restart }, 'setting changed');
+        },
+        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(),
+          rssBytes: process.memoryUsage().rss }),
+      };
+      const { app } = createApiApp(services, componentLogger(opts.log, 'api'));
+      const web = https.createServer({ key: identity.keyPem, cert: identity.certPem, minVersion: 'TLSv1.2' }, app.callback());
+      await new Promise<void>((res, rej) => { web.once('error', rej); web.listen({ host: settings.get('host'), port: settings.get('webPort') }, () => { web.off('error', rej); res(); }); });
+      log.info({ port: (web.address() as AddressInfo).port }, 'admin page and API ready (HTTPS)');
+
+      const appliance = new Appliance(settings, store, identity, registry, listener, web, services, log);
+      if (opts.demo && opts.demo > 0) appliance.startDemo(opts.demo, componentLogger(opts.log, 'demo'));
+      return appliance;
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private startDemo(count: number, log: Logger) {
+    const port = this.announcePort;
+    this.demoFleet = new Fleet({ count, log, resolveTarget: async () => ({ host: '127.0.0.1', port }) });
+    log.info({ count }, 'starting simulated printers');
+    void this.demoFleet.announceAll('initial-boot', { ratePerSecond: Math.min(50, count) }).then((summary) => log.info({ summary }, 'demo fleet announced'));
+  }
+
+  /** Reverse order of start: stop taking work, finish what was acknowledged, close the store last. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info('stopping');
+    this.demoFleet?.printers.forEach((p) => p.stopPeriodic());
+    await this.listener.close(graceMs);
+    this.web.closeAllConnections?.();
+    await new Promise<void>((r) => this.web.close(() => r()));
+    await this.store.close();
+    this.log.info('stopped');
+  }
+}
