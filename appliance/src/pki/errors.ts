@@ -1,0 +1,28 @@
+/**
+ * Typed PKI errors. `code` is stable and meant for API answers and logs (users look it up); `message` is
+ * for people.
+ */
+export type PkiErrorCode =
+  | 'malformed' // input is not the DER/PEM structure it claims to be
+  | 'empty' // no certificate / CRL block found in the input
+  | 'not-a-ca' // a trusted-CA import that is not a CA certificate
+  | 'untrusted-issuer' // a CRL (or chain) whose issuer is not in the trust store
+  | 'bad-signature' // a signature that does not verify
+  | 'unsupported-algorithm' // a signature or key algorithm we do not implement
+  | 'key-mismatch' // a certificate whose public key is not the given private key
+  | 'chain-broken' // a chain whose links do not verify
+  | 'not-issued-here' // revoking a serial the appliance CA never issued
+  | 'weak-key';
+
+export class PkiError extends Error {
+  readonly code: PkiErrorCode;
+  constructor(code: PkiErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PkiError';
+    this.code = code;
+  }
+}
+
+export function isPkiError(value: unknown): value is PkiError {
+  return value instanceof PkiError;
+}

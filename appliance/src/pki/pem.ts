@@ -1,0 +1,102 @@
+/**
+ * Turns what admins upload (PEM, PEM bundles, raw DER, concatenated DER, PKCS#7 `.p7b` bundles as Windows
+ * CAs export them) into DER blocks, and writes PEM back.
+ */
+import { parseDer, readTlv, children, isContext, readOid, encodeDer, type Asn1 } from './der.ts';
+import { PkiError } from './errors.ts';
+
+export interface DerBlock {
+  /** PEM label (`CERTIFICATE`, `X509 CRL`, …); `DER` for binary input. */
+  label: string;
+  der: Buffer;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const PKCS7_SIGNED_DATA = '1.2.840.113549.1.7.2';
+
+/** Upper bound for anything we parse from an upload; CA bundles of a few hundred certs stay far below. */
+export const MAX_PKI_INPUT = 4 * 1024 * 1024;
+
+export function toPem(label: string, der: Buffer): string {
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+function looksLikePem(input: Buffer): boolean {
+  return input.includes('-----BEGIN ');
+}
+
+/** Splits concatenated DER elements (a DER "bundle"). */
+function splitDer(input: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let pos = 0; pos < input.length; ) {
+    const tlv = readTlv(input, pos);
+    if (tlv.tag !== 0x30) throw new PkiError('malformed', 'DER input is not a sequence of SEQUENCEs');
+    out.push(input.subarray(tlv.start, tlv.end));
+    pos = tlv.end;
+  }
+  return out;
+}
+
+/** Certificates inside a PKCS#7 SignedData (RFC 2315 §9.1, `certificates [0] IMPLICIT`). */
+function pkcs7Certificates(node: Asn1): Buffer[] {
+  const [contentType, content] = children(node, 'PKCS#7');
+  if (readOid(contentType, 'PKCS#7 content type') !== PKCS7_SIGNED_DATA) {
+    throw new PkiError('malformed', 'PKCS#7 input is not SignedData');
+  }
+  const signedData = children(children(content, 'PKCS#7 content')[0], 'SignedData');
+  const certs = signedData.find((n) => isContext(n, 0));
+  return certs ? children(certs, 'PKCS#7 certificates').map(encodeDer) : [];
+}
+
+function isPkcs7(der: Buffer): Asn1 | undefined {
+  try {
+    const node = parseDer(der);
+    const first = Array.isArray(node.value) ? node.value[0] : undefined;
+    return first && readOid(first, 'content type') === PKCS7_SIGNED_DATA ? node : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decodes an upload into DER blocks. PKCS#7 bundles (PEM label `PKCS7` or binary) are expanded into
+ * `CERTIFICATE` blocks. Throws `PkiError('empty')` when nothing is found.
+ */
+export function decodeBlocks(input: Buffer | string): DerBlock[] {
+  const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  if (buf.length > MAX_PKI_INPUT) throw new PkiError('malformed', `input larger than ${MAX_PKI_INPUT} bytes`);
+  const blocks: DerBlock[] = [];
+  const push = (label: string, der: Buffer): void => {
+    const p7 = label === 'PKCS7' || label === 'DER' ? isPkcs7(der) : undefined;
+    if (p7) {
+      for (const cert of pkcs7Certificates(p7)) blocks.push({ label: 'CERTIFICATE', der: cert });
+    } else {
+      blocks.push({ label, der });
+    }
+  };
+  if (looksLikePem(buf)) {
+    for (const match of buf.toString('latin1').matchAll(PEM_BLOCK)) {
+      const body = match[2].replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new PkiError('malformed', `PEM ${match[1]} block is not base64`);
+      const der = Buffer.from(body, 'base64');
+      if (match[1] === 'TRUSTED CERTIFICATE') {
+        // OpenSSL's trusted form appends trust settings after the certificate; keep the certificate.
+        push('CERTIFICATE', der.subarray(0, readTlv(der, 0).end));
+      } else {
+        push(match[1], der);
+      }
+    }
+  } else if (buf.length > 0) {
+    for (const der of splitDer(buf)) push('DER', der);
+  }
+  if (blocks.length === 0) throw new PkiError('empty', 'no PEM or DER block found');
+  return blocks;
+}
+
+/** DER blocks with one of the given labels (binary input counts as any label). */
+export function blocksWithLabel(input: Buffer | string, labels: string[]): Buffer[] {
+  return decodeBlocks(input)
+    .filter((b) => b.label === 'DER' || labels.includes(b.label))
+    .map((b) => b.der);
+}
