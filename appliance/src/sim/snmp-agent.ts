@@ -256,3 +256,34 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
     },
   };
 }
+
+/** The i-th address of a simulated fleet: 127.<subnet>.<1 + i/250>.<1 + i%250> (up to 62,500 printers). */
+export function simAddress(subnet: number, i: number): string {
+  return `127.${subnet}.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+}
+
+export interface SimFleetOptions extends Omit<SimAgentOptions, 'address' | 'model'> {
+  /** Second octet of the fleet's addresses; pick distinct ones for fleets that run side by side. */
+  subnet: number;
+  /** Model of the i-th printer (default: every printer the default model). */
+  model?: (i: number) => PrinterModelName | PrinterModel;
+}
+
+/** Starts `count` agents, 100 binds in flight at a time; stops them all if one fails. */
+export async function startSimAgents(count: number, opts: SimFleetOptions): Promise<SimAgent[]> {
+  const agents: SimAgent[] = [];
+  try {
+    for (let from = 0; from < count; from += 100) {
+      const batch = Array.from({ length: Math.min(100, count - from) }, (_, k) => from + k);
+      agents.push(
+        ...(await Promise.all(
+          batch.map((i) => startSimAgent({ ...opts, address: simAddress(opts.subnet, i), model: opts.model?.(i) })),
+        )),
+      );
+    }
+  } catch (e) {
+    await Promise.all(agents.map((a) => a.stop()));
+    throw e;
+  }
+  return agents;
+}
