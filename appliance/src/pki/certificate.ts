@@ -40,7 +40,7 @@ export interface CertificateInfo {
   x509: X509Certificate;
   subject: DistinguishedName;
   issuer: DistinguishedName;
-  /** Upper-case hex, no leading zeros (as `openssl x509 -serial` prints it). */
+  /** Upper-case hex of whole octets (as `openssl x509 -serial` prints it). */
   serial: string;
   notBefore: Date;
   notAfter: Date;

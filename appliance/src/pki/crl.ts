@@ -11,7 +11,7 @@ import { parseSignatureAlgorithm, verifySigned, type SignatureAlgorithm } from '
 import type { CertificateInfo } from './certificate.ts';
 import { readExtensions } from './certificate.ts';
 import {
-  Tag, bytesOf, children, encodeDer, isContext, isUniversal, parseDer, readBitString, readIntegerHex, readTime,
+  Tag, bytesOf, children, encodeDer, isContext, isUniversal, normalizeSerial, parseDer, readBitString, readIntegerHex, readTime,
   signedPart, toBuffer, type Asn1,
 } from './der.ts';
 import { PkiError } from './errors.ts';
@@ -45,7 +45,7 @@ export interface Crl {
   crlNumber?: string;
   authorityKeyId?: string;
   signatureAlgorithm: SignatureAlgorithm;
-  /** Revoked serials (upper-case hex, no leading zeros). */
+  /** Revoked serials, keyed by normalizeSerial form. */
   revoked: Map<string, RevokedEntry>;
   /** SHA-256 of the DER, `AB:CD:…`. */
   fingerprint: string;
@@ -140,8 +140,7 @@ export function crlFreshness(crl: Crl, now: Date): 'fresh' | 'stale' {
 
 /** The revocation entry for `serial` (any hex form), or undefined. */
 export function revocationOf(crl: Crl, serial: string): RevokedEntry | undefined {
-  const key = serial.replace(/[^0-9a-fA-F]/g, '').replace(/^0+/, '').toUpperCase() || '0';
-  return crl.revoked.get(key);
+  return crl.revoked.get(normalizeSerial(serial));
 }
 
 export function crlToPem(crl: Crl): string {

@@ -114,15 +114,18 @@ export function readOid(node: Asn1 | undefined, what: string): string {
   return asn1.derToOid(bytesOf(node, what));
 }
 
-/** INTEGER as upper-case hex without leading zero octets (the form openssl and Node print serials in). */
+/** INTEGER as upper-case hex of whole octets, sign octet dropped (the form openssl and Node print serials in). */
 export function readIntegerHex(node: Asn1 | undefined, what: string): string {
   if (!isUniversal(node, Tag.INTEGER)) throw new PkiError('malformed', `${what}: expected an INTEGER`);
   return normalizeSerial(forge.util.bytesToHex(bytesOf(node, what)));
 }
 
+/** Any hex spelling of a serial (`0x`, colons, odd length, leading zeros) → `0BE7…` whole-octet form. */
 export function normalizeSerial(hex: string): string {
-  const stripped = hex.replace(/[^0-9a-fA-F]/g, '').replace(/^0+/, '').toUpperCase();
-  return stripped === '' ? '0' : stripped;
+  let digits = hex.replace(/^0x/i, '').replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+  if (digits.length % 2) digits = `0${digits}`;
+  while (digits.length > 2 && digits.startsWith('00')) digits = digits.slice(2);
+  return digits === '' ? '00' : digits;
 }
 
 export function readTime(node: Asn1 | undefined, what: string): Date {
@@ -154,7 +157,6 @@ export const build = {
   /** Non-negative INTEGER from hex, with the sign octet DER needs when the top bit is set. */
   intHex: (hex: string): Asn1 => {
     let digits = normalizeSerial(hex);
-    if (digits.length % 2) digits = `0${digits}`;
     if (parseInt(digits.slice(0, 2), 16) & 0x80) digits = `00${digits}`;
     return asn1.create(TagClass.UNIVERSAL, Tag.INTEGER, false, forge.util.hexToBytes(digits));
   },
