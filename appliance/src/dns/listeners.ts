@@ -47,6 +47,12 @@ export function startUdpListener(host: string, port: number, s: Shared): Promise
     socket.once('error', reject);
     socket.bind(port, host, () => {
       socket.off('error', reject);
+      try {
+        // Absorb query bursts; the kernel clamps this to net.core.rmem_max.
+        socket.setRecvBufferSize(1 << 20);
+      } catch {
+        /* not fatal */
+      }
       // A socket error after bind (e.g. ICMP-induced) must be logged, never thrown.
       socket.on('error', (err) => s.log.warn({ err: err.message }, 'dns udp socket error'));
       resolve(socket);
