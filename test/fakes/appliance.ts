@@ -1,0 +1,54 @@
+// Starts a real appliance in-process on loopback with ephemeral ports and a temp data dir, for system tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Appliance } from '../../appliance/src/system/controller.ts';
+import { silentLogger, createRootLogger } from '../../appliance/src/system/logger.ts';
+import type { SettingKey } from '../../appliance/src/config/schema.ts';
+
+export const ADMIN_PASSWORD = 'test-admin-pw';
+
+export async function startTestAppliance(opts: { dataDir?: string; cli?: Partial<Record<SettingKey, unknown>>; env?: Record<string, string>; logs?: boolean } = {}) {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ioe-test-'));
+  const appliance = await Appliance.start({
+    cli: { dataDir, host: '127.0.0.1', announcePort: 0, webPort: 0, dnsPort: 0, ...opts.cli },
+    env: { INSTANT_ON_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },
+    log: opts.logs ? createRootLogger({ level: 'debug', json: true }) : silentLogger(),
+  });
+  return {
+    appliance, dataDir,
+    async stop(keepData = false) {
+      await appliance.stop(500);
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Minimal HTTPS JSON client for the API (self-signed identity, so no verification here). */
+export async function api(port: number, method: string, path: string, opts: { token?: string; body?: unknown; text?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const { request } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const payload = opts.text ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    const req = request({ host: '127.0.0.1', port, method, path, rejectUnauthorized: false, headers: {
+      ...(payload !== undefined ? { 'content-type': opts.text !== undefined ? 'text/plain' : 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: any = text;
+        try { body = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, body, headers: new Headers(res.headers as Record<string, string>) });
+      });
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+export async function login(port: number, password = ADMIN_PASSWORD): Promise<string> {
+  const r = await api(port, 'POST', '/api/v1/login', { body: { username: 'admin', password } });
+  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
