@@ -14,7 +14,7 @@ let upstream: FakeUpstream;
 
 test.before(async () => {
   upstream = await startFakeUpstream();
-  const common = { host: '127.0.0.1', port: 0, searchSuffixes: ['corp.example', 'branch.example'], rateLimitPerSecond: 0 } as const;
+  const common = { host: '127.0.0.1', port: 0, searchSuffixes: ['corp.example', 'branch.example'], rateLimitPerSecond: 0 };
   responder = await startDnsResponder(
     { ...common, addresses: { ipv4: [V4], ipv6: [V6] }, upstreams: [`127.0.0.1:${upstream.port}`], upstreamTimeoutMs: 500 },
     silentLogger(),
