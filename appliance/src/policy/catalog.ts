@@ -64,7 +64,8 @@ function systemString(id: string, n: number, title: string, help: string): Setti
     maxLength: 255,
     factoryDefault: '',
     toWire: (v) => String(v),
-    fromWire: (w) => (typeof w === 'string' ? w : undefined),
+    // Longer than the MIB allows is not a value we recognise (and not worth storing in results).
+    fromWire: (w) => (typeof w === 'string' && w.length <= 255 ? w : undefined),
   };
 }
 

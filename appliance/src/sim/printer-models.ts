@@ -15,6 +15,8 @@ export interface PrinterModel {
   lacks: readonly string[];
   /** Catalog setting ids served with a hostile answer instead of the real object (read-write). */
   hostile?: Readonly<Record<string, HostileAnswer>>;
+  /** Catalog setting ids this model serves read-only (a SET gets notWritable). */
+  readOnly?: readonly string[];
 }
 
 export const PRINTER_MODELS = {
@@ -33,6 +35,13 @@ export const PRINTER_MODELS = {
     name: 'officejet-8000',
     description: 'HP Officejet Pro 8000 (simulated), no control panel lock, no WS',
     lacks: ['ws-print', 'ws-discovery', 'llmnr', 'control-panel-lock'],
+  },
+  'laserjet-m404': {
+    name: 'laserjet-m404',
+    // Panel lock is managed by its own EWS setting on this model; SNMP may only read it.
+    description: 'HP LaserJet Pro M404 (simulated), control panel lock read-only over SNMP',
+    lacks: [],
+    readOnly: ['control-panel-lock'],
   },
   hostile: {
     name: 'hostile',

@@ -63,7 +63,7 @@ const PRIV = { aes: snmp.PrivProtocols.aes, aes256: snmp.PrivProtocols.aes256b }
 
 function providerFor(def: SettingDef, model: PrinterModel): ProviderDefinition {
   const hostile = model.hostile?.[def.id];
-  const rw = snmp.MaxAccess['read-write'];
+  const rw = model.readOnly?.includes(def.id) ? snmp.MaxAccess['read-only'] : snmp.MaxAccess['read-write'];
   if (def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)) {
     // prtConsoleDisable is a table column indexed by hrDeviceIndex; one row, index 1. The index column
     // stands in for the foreign hrDeviceIndex and is not-accessible, as in the Printer-MIB.
