@@ -88,7 +88,13 @@ export function decodeBlocks(input: Buffer | string): DerBlock[] {
       }
     }
   } else if (buf.length > 0) {
-    for (const der of splitDer(buf)) push('DER', der);
+    let ders: Buffer[];
+    try {
+      ders = splitDer(buf);
+    } catch (error) {
+      throw new PkiError('malformed', 'input is neither PEM nor DER', { cause: error });
+    }
+    for (const der of ders) push('DER', der);
   }
   if (blocks.length === 0) throw new PkiError('empty', 'no PEM or DER block found');
   return blocks;

@@ -1,0 +1,149 @@
+/** CRL import, signature, freshness and lookup, against CRLs made by `openssl ca -gencrl`. */
+import test from 'ava';
+import { CrlList } from '../../../appliance/src/pki/crl-list.ts';
+import { crlFreshness, parseCrl, revocationOf } from '../../../appliance/src/pki/crl.ts';
+import { decodeBlocks } from '../../../appliance/src/pki/pem.ts';
+import { TrustStore } from '../../../appliance/src/pki/trust-store.ts';
+import { verifyClientCertificate } from '../../../appliance/src/pki/verify-client.ts';
+import { OpensslPki, type TestCert } from '../../fakes/openssl-certs.ts';
+
+const DAY = 86_400_000;
+let pki: OpensslPki;
+let trust: TrustStore;
+let revoked: TestCert;
+let good: TestCert;
+let staleCrl: string;
+let freshCrl: string;
+
+test.before(async () => {
+  pki = await OpensslPki.create();
+  trust = new TrustStore();
+  trust.import(pki.root.certPem);
+  revoked = await pki.issue('gone', { issuer: 'root', key: 'ec-p256', ext: 'client' });
+  good = await pki.issue('fine', { issuer: 'root', key: 'ec-p256', ext: 'client' });
+  await pki.revoke(revoked, 'root', 'cessationOfOperation');
+  // A list whose nextUpdate lies in the past: the CA should have published a newer one by now.
+  staleCrl = await pki.crl('root', { lastUpdate: new Date(Date.now() - 10 * DAY), nextUpdate: new Date(Date.now() - 3 * DAY) });
+  freshCrl = await pki.crl('root');
+});
+
+test.after.always(async () => {
+  await pki?.cleanup();
+});
+
+function der(pem: string): Buffer {
+  return decodeBlocks(pem)[0].der;
+}
+
+test('parses the openssl CRL: issuer, dates, number, revoked serial and reason', async (t) => {
+  const crl = parseCrl(der(freshCrl));
+  t.is(crl.issuer.text, 'O=Instant-On Test, CN=Test Root CA');
+  t.truthy(crl.nextUpdate);
+  const { stdout } = await pki.openssl(['crl', '-in', await pki.file('fresh.crl', freshCrl), '-noout', '-text']);
+  const serial = await serialOf(revoked);
+  t.true(stdout.includes(`Serial Number: ${serial}`), stdout);
+  t.is(revocationOf(crl, serial)?.serial, serial);
+  t.is(revocationOf(crl, serial)?.reason, 'cessationOfOperation');
+  t.is(crl.revoked.size, 1);
+  t.is(revocationOf(crl, await serialOf(good)), undefined);
+  t.regex(stdout, new RegExp(`CRL Number: \\s*${parseInt(crl.crlNumber ?? 'x', 16)}`));
+});
+
+async function serialOf(cert: TestCert): Promise<string> {
+  const { stdout } = await pki.openssl(['x509', '-in', cert.certPath, '-noout', '-serial']);
+  return stdout.trim().replace('serial=', '');
+}
+
+test('revocation lookup accepts any hex spelling of a serial', async (t) => {
+  const crl = parseCrl(der(freshCrl));
+  const serial = await serialOf(revoked);
+  t.truthy(revocationOf(crl, serial.toLowerCase()));
+  t.truthy(revocationOf(crl, `00${serial}`));
+  t.truthy(revocationOf(crl, serial.match(/../g)!.join(':')));
+});
+
+test('a stale CRL is imported, reported stale, still refuses what it lists, and warns on accepted chains', (t) => {
+  const crls = new CrlList();
+  const now = new Date();
+  const result = crls.import(staleCrl, trust, now);
+  t.is(result.imported.length, 1);
+  t.true(result.imported[0].stale);
+  t.true(crls.list(now)[0].stale);
+  t.is(crlFreshness(parseCrl(der(staleCrl)), now), 'stale');
+
+  const refused = verifyClientCertificate([revoked.der], { trust, crls, now });
+  t.false(refused.ok);
+  if (!refused.ok) t.is(refused.reason, 'revoked');
+  const accepted = verifyClientCertificate([good.der], { trust, crls, now });
+  t.true(accepted.ok);
+  if (accepted.ok) t.regex(accepted.warnings.join(), /^crl-stale: CRL of O=Instant-On Test, CN=Test Root CA/);
+});
+
+test('a newer CRL replaces the stale one; re-importing the older one is ignored', (t) => {
+  const crls = new CrlList();
+  const now = new Date();
+  crls.import(staleCrl, trust, now);
+  const newer = crls.import(freshCrl, trust, now);
+  t.true(newer.imported[0].replaced);
+  t.false(newer.imported[0].stale);
+  t.is(crls.size, 1);
+  const older = crls.import(staleCrl, trust, now);
+  t.is(older.olderIgnored.length, 1);
+  t.false(crls.list(now)[0].stale);
+});
+
+test('DER input works as well as PEM', (t) => {
+  const crls = new CrlList();
+  const result = crls.import(der(freshCrl), trust, new Date());
+  t.is(result.imported.length, 1);
+});
+
+test('a CRL from an untrusted issuer is rejected', async (t) => {
+  const otherCrl = await pki.crl('other');
+  const result = new CrlList().import(otherCrl, trust, new Date());
+  t.deepEqual(result.imported, []);
+  t.is(result.rejected[0].code, 'untrusted-issuer');
+});
+
+test('a CRL naming the trusted root but signed by the impostor key is rejected as bad-signature', async (t) => {
+  const forged = await pki.crl('impostor');
+  const result = new CrlList().import(forged, trust, new Date());
+  t.is(result.rejected[0]?.code, 'bad-signature');
+});
+
+test('an altered CRL is rejected as bad-signature', (t) => {
+  const bytes = Buffer.from(der(freshCrl));
+  bytes[bytes.length - 2] ^= 0x01;
+  const result = new CrlList().import(bytes, trust, new Date());
+  t.is(result.rejected[0]?.code, 'bad-signature');
+});
+
+test('an intermediate CRL needs the intermediate in the upload, and that must chain to a trusted CA', async (t) => {
+  const interCrl = await pki.crl('inter');
+  t.is(new CrlList().import(interCrl, trust, new Date()).rejected[0]?.code, 'untrusted-issuer');
+  t.is(new CrlList().import(interCrl + pki.inter.certPem, trust, new Date()).imported.length, 1);
+  const otherTrust = new TrustStore();
+  otherTrust.import(pki.other.certPem);
+  t.is(new CrlList().import(interCrl + pki.inter.certPem, otherTrust, new Date()).rejected[0]?.code, 'untrusted-issuer');
+});
+
+test('garbage and non-CRL blocks are rejected, empty input throws', (t) => {
+  const result = new CrlList().import(pki.root.keyPem + freshCrl, trust, new Date());
+  t.is(result.rejected.length, 1);
+  t.is(result.rejected[0].code, 'malformed');
+  t.is(result.imported.length, 1);
+  t.throws(() => new CrlList().import('nothing here', trust, new Date()), { message: /neither PEM nor DER/ });
+  t.throws(() => new CrlList().import('', trust, new Date()), { message: /no PEM or DER block/ });
+  const junk = new CrlList().import('-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n', trust, new Date());
+  t.is(junk.rejected[0]?.code, 'malformed');
+});
+
+test('toJSON/fromJSON round-trips the loaded lists', (t) => {
+  const crls = new CrlList();
+  crls.import(freshCrl, trust, new Date());
+  const copy = CrlList.fromJSON(JSON.parse(JSON.stringify(crls)));
+  t.deepEqual(copy.list(new Date()), crls.list(new Date()));
+  const refused = verifyClientCertificate([revoked.der], { trust, crls: copy, now: new Date() });
+  t.false(refused.ok);
+  t.throws(() => CrlList.fromJSON({ version: 2, crls: [] }));
+});
