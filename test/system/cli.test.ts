@@ -1,0 +1,23 @@
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+const cli = (...args: string[]) => run(process.execPath, ['--import=tsx', join(root, 'appliance/src/cli.ts'), ...args], { cwd: root }).then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+
+test('--help documents the CLI contract; --version prints the version', async (t) => {
+  const help = await cli('--help');
+  for (const flag of ['--data-dir', '--host', '--dns-port', '--announce-port', '--web-port', '--demo', '--count', '--server', '--reason', '--rate']) t.true(help.stdout.includes(flag), flag);
+  t.regex((await cli('--version')).stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('bad flags fail with exit 2 and say why', async (t) => {
+  const r = await cli('serve', '--annonce-port', '1');
+  t.is(r.code, 2);
+  t.regex(r.stderr, /Unknown option '--annonce-port'/);
+  const s = await cli('simulate', '--count', '3');
+  t.is(s.code, 2);
+  t.regex(s.stderr, /--server HOST:PORT is required/);
+});
