@@ -33,39 +33,48 @@ const PRIV_PROTOCOLS = { aes: snmp.PrivProtocols.aes, aes256: snmp.PrivProtocols
 export class SnmpSession {
   /** Datagrams sent so far (requests, retries, v3 discovery). */
   roundTrips = 0;
-  private readonly sessions: Session[] = [];
   private readonly read: Session;
-  private write?: Session;
   private lastSocketError = '';
 
   constructor(
     private readonly opts: SessionOptions,
     private readonly credential: Credential,
   ) {
-    this.read = this.open(credential.version === '2c' ? credential.readCommunity : undefined);
+    this.read = this.open();
   }
 
   get(oids: string[]): Promise<RequestResult> {
     return this.request(this.read, (s, cb) => s.get(oids, cb));
   }
 
-  /** v2c SETs go out under the write community (a second session); v3 uses the same user. */
+  /**
+   * v2c SETs go out under the write community; v3 uses the same user. net-snmp (pinned 3.29) builds the
+   * message from `session.community` synchronously inside set(), so the community is swapped for that
+   * one call instead of opening a second socket per device (sockets are the scarce thing in a fleet).
+   */
   set(varbinds: Varbind[]): Promise<RequestResult> {
-    if (this.credential.version === '2c') this.write ??= this.open(this.credential.writeCommunity);
-    return this.request(this.write ?? this.read, (s, cb) => s.set(varbinds, cb));
+    const c = this.credential;
+    return this.request(this.read, (s, cb) => {
+      if (c.version !== '2c') return s.set(varbinds, cb);
+      const holder = s as unknown as { community: string };
+      holder.community = c.writeCommunity;
+      try {
+        s.set(varbinds, cb);
+      } finally {
+        holder.community = c.readCommunity;
+      }
+    });
   }
 
   close(): void {
-    for (const s of this.sessions) {
-      try {
-        s.close();
-      } catch {
-        // already closed (socket error); nothing to release
-      }
+    try {
+      this.read.close();
+    } catch {
+      // already closed (socket error); nothing to release
     }
   }
 
-  private open(community: string | undefined): Session {
+  private open(): Session {
     const counting = {
       createSocket: (type: dgram.SocketType) => {
         const socket = dgram.createSocket(type);
@@ -88,7 +97,7 @@ export class SnmpSession {
     const c = this.credential;
     const session =
       c.version === '2c'
-        ? snmp.createSession(this.opts.host, community ?? c.readCommunity, { ...options, version: snmp.Version2c })
+        ? snmp.createSession(this.opts.host, c.readCommunity, { ...options, version: snmp.Version2c })
         : snmp.createV3Session(
             this.opts.host,
             {
@@ -105,7 +114,6 @@ export class SnmpSession {
     session.on('error', (err: unknown) => {
       this.lastSocketError = err instanceof Error ? err.message : String(err);
     });
-    this.sessions.push(session);
     return session;
   }
 
