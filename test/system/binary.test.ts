@@ -1,0 +1,106 @@
+// The single binary, as a branch office would get it: copied alone into an empty folder, no Node, no
+// node_modules. x64 natively; arm64 under qemu-aarch64-static with a Debian cross sysroot.
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { binaryPath, ensureBinaries, portFrom, repo, run, start } from './fixtures/binary.ts';
+
+const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
+
+test.before(() => ensureBinaries());
+
+/** An empty folder holding only the binary; a minimal environment (no NODE_*, nothing on PATH of ours). */
+function lonely(t: { teardown(fn: () => void): void }, arch: 'x64' | 'arm64') {
+  const dir = mkdtempSync(join(tmpdir(), `ioe-bin-${arch}-`));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const bin = join(dir, `instant-on-edge-linux-${arch}`);
+  copyFileSync(binaryPath(arch), bin);
+  execFileSync('chmod', ['755', bin]);
+  const env = { PATH: '/usr/bin:/bin', HOME: dir, XDG_CACHE_HOME: join(dir, 'xdg-cache'), INSTANT_ON_LOG_FORMAT: 'json' };
+  return { dir, bin, env };
+}
+
+function getJson(port: number, path: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const serveArgs = ['serve', '--data-dir', './data', '--host', '127.0.0.1', '--dns-port', '0', '--announce-port', '0', '--web-port', '0'];
+
+test('x64 binary alone in an empty folder prints its version', async (t) => {
+  const { dir, bin, env } = lonely(t, 'x64');
+  const { stdout } = await run(bin, ['--version'], { cwd: dir, env });
+  t.is(stdout.trim(), version);
+  t.deepEqual(readdirSync(dir), ['instant-on-edge-linux-x64'], 'nothing unpacked next to it for --version');
+});
+
+test('x64 binary alone serves a demo fleet: announcements accepted, health over HTTPS, clean stop', async (t) => {
+  const { dir, bin, env } = lonely(t, 'x64');
+  const app = start(bin, [...serveArgs, '--demo', '3'], { cwd: dir, env });
+  t.teardown(() => app.child.kill('SIGKILL'));
+  await app.waitFor(/admin page and API ready/, 60_000);
+  t.log(`start to web port bound: ${(performance.now() - app.startedAt).toFixed(0)} ms (first start: makes the identity)`);
+  const [announced] = await app.waitFor(/\{[^\n]*"demo fleet announced"[^\n]*\}/, 60_000);
+  t.like(JSON.parse(announced).summary, { Success: 3, Failed: 0 });
+  t.is(app.output().match(/"device discovered"/g)?.length, 3);
+
+  const health = await getJson(portFrom(app.output(), /admin page and API ready/), '/api/v1/health');
+  t.is(health.status, 200);
+  t.like(health.body, { status: 'ok', version, devices: 3 });
+
+  // The LevelDB addon came out of the binary into the cache folder (XDG_CACHE_HOME here).
+  const cached = readdirSync(join(dir, 'xdg-cache', 'instant-on-edge'));
+  t.true(cached.some((f) => /^classic-level-[0-9a-f]{16}\.node$/.test(f)), cached.join(','));
+
+  app.child.kill('SIGTERM');
+  t.is(await app.exited, 0);
+});
+
+test('x64 binary restarts quickly on its own data', async (t) => {
+  const { dir, bin, env } = lonely(t, 'x64');
+  const first = start(bin, serveArgs, { cwd: dir, env });
+  await first.waitFor(/admin page and API ready/, 60_000);
+  first.child.kill('SIGTERM');
+  t.is(await first.exited, 0);
+  const again = start(bin, serveArgs, { cwd: dir, env });
+  t.teardown(() => again.child.kill('SIGKILL'));
+  await again.waitFor(/admin page and API ready/, 30_000);
+  const ms = performance.now() - again.startedAt;
+  t.log(`x64 start to all ports bound (store exists): ${ms.toFixed(0)} ms`);
+  t.true(ms < 3000, `${ms} ms`);
+  again.child.kill('SIGTERM');
+  t.is(await again.exited, 0);
+});
+
+test('arm64 binary under qemu-aarch64-static: version, and it answers an HDAP announcement', async (t) => {
+  const sysroot = execFileSync(join(repo, 'scripts/binary/arm64-sysroot.sh'), [join(repo, 'build/arm64-sysroot')])
+    .toString().trim();
+  const { dir, bin, env } = lonely(t, 'arm64');
+  const { stdout } = await run('qemu-aarch64-static', ['-L', sysroot, bin, '--version'], { cwd: dir, env });
+  t.is(stdout.trim(), version);
+
+  const app = start('qemu-aarch64-static', ['-L', sysroot, bin, ...serveArgs], { cwd: dir, env });
+  t.teardown(() => app.child.kill('SIGKILL'));
+  await app.waitFor(/admin page and API ready/, 90_000);
+  t.log(`arm64 (emulated) start to web port bound: ${(performance.now() - app.startedAt).toFixed(0)} ms`);
+  const port = portFrom(app.output(), /announcement listener ready/);
+
+  // The printer side is the x64 binary's own simulator.
+  const sim = await run(binaryPath('x64'), ['simulate', '--server', `127.0.0.1:${port}`, '--count', '2'],
+    { cwd: dir, env: { ...env, XDG_CACHE_HOME: join(dir, 'sim-cache') } });
+  t.regex(sim.stdout, /"Success":2,"Failed":0/);
+  await app.waitFor(/"serial":"SIM000001"[^\n]*"device discovered"/, 20_000);
+  t.regex(app.output(), /"serial":"SIM000000"[^\n]*"device discovered"/);
+  app.child.kill('SIGTERM');
+  t.is(await app.exited, 0);
+});
