@@ -2,11 +2,11 @@
 # First-boot identity for an instant-on-edge SD card (see instant-on-edge-firstboot.service).
 # - hostname: instant-on-XXXXXX from the machine-id, so every card differs and the name is stable;
 # - admin password: 4 groups of 4 characters from /dev/urandom (no look-alike characters), set for the
-#   local `admin` console account and written for the appliance's first sign-in
-#   (/var/lib/instant-on-edge/initial-admin-password, readable by the service user only);
+#   local `admin` console account and handed to the appliance as INSTANT_ON_ADMIN_PASSWORD in
+#   /etc/instant-on-edge/first-boot.env (root-only; systemd reads it for instant-on-edge.service, whose
+#   first start creates the web admin account with it);
 # - both are printed on the console and added to the login banner (/etc/issue.d).
 set -eu
-state=/var/lib/instant-on-edge
 marker=/var/lib/instant-on-edge-firstboot
 
 # An image carries no machine-id; systemd makes one at first boot (hex), so read it, not the image's.
@@ -27,10 +27,8 @@ password="$(tr -dc "$alphabet" < /dev/urandom | head -c 16 | sed 's/.\{4\}/&-/g;
 id admin >/dev/null 2>&1 || useradd --create-home --shell /bin/bash --comment 'appliance admin' admin
 echo "admin:$password" | chpasswd
 
-mkdir -p "$state"
-umask 077
-printf '%s\n' "$password" > "$state/initial-admin-password"
-chown -R instant-on-edge:instant-on-edge "$state" 2>/dev/null || true
+mkdir -p /etc/instant-on-edge
+(umask 077 && printf 'INSTANT_ON_ADMIN_PASSWORD=%s\n' "$password" > /etc/instant-on-edge/first-boot.env)
 
 mkdir -p /etc/issue.d
 cat > /etc/issue.d/instant-on-edge.issue <<ISSUE
