@@ -148,12 +148,14 @@ export class OpensslPki {
     return pki;
   }
 
-  async openssl(args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
-    const child = exec('openssl', args, { cwd: this.dir, encoding: 'utf8' });
-    if (input !== undefined) {
-      child.child.stdin?.end(input);
-    }
-    return child;
+  /** `openssl ca` rewrites its index file, so CA operations run one at a time even when tests overlap. */
+  private caQueue: Promise<unknown> = Promise.resolve();
+
+  async openssl(args: string[]): Promise<{ stdout: string; stderr: string }> {
+    if (args[0] !== 'ca') return exec('openssl', args, { cwd: this.dir, encoding: 'utf8' });
+    const run = this.caQueue.then(() => exec('openssl', args, { cwd: this.dir, encoding: 'utf8' }));
+    this.caQueue = run.catch(() => undefined);
+    return run;
   }
 
   async newKey(file: string, spec: KeySpec): Promise<string> {
@@ -178,7 +180,7 @@ export class OpensslPki {
     return { name, certPath, keyPath, certPem, keyPem: await readFile(keyPath, 'utf8'), der };
   }
 
-  /** Issues a certificate with `openssl ca`; dates default to now-1h … now+365d. */
+  /** Issues a certificate with `openssl ca` for a new key; dates default to now-1h … now+365d. */
   async issue(
     name: string,
     opts: { issuer: CaName; key: KeySpec; ext: ExtName; md?: string; start?: Date; end?: Date; subject?: string },
@@ -186,15 +188,27 @@ export class OpensslPki {
     const id = `${name}-${++this.counter}`;
     const keyPath = await this.newKey(`${id}.key`, opts.key);
     const csrPath = path.join(this.dir, `${id}.csr`);
-    const certPath = path.join(this.dir, `${id}.pem`);
     const subject = opts.subject ?? `/O=Instant-On Test/CN=${name}`;
     await this.openssl(['req', '-config', this.configPath, '-new', '-key', keyPath, '-subj', subject, '-out', csrPath]);
+    const certPath = await this.signCsrFile(id, csrPath, opts);
+    return this.load(name, certPath, keyPath);
+  }
+
+  /** Signs a CSR made elsewhere (e.g. by our code); returns the certificate PEM. */
+  async signCsr(csrPem: string, opts: { issuer: CaName; ext: ExtName; md?: string; start?: Date; end?: Date }): Promise<string> {
+    const id = `csr-${++this.counter}`;
+    const csrPath = await this.file(`${id}.csr`, csrPem);
+    return readFile(await this.signCsrFile(id, csrPath, opts), 'utf8');
+  }
+
+  private async signCsrFile(id: string, csrPath: string, opts: { issuer: CaName; ext: ExtName; md?: string; start?: Date; end?: Date }): Promise<string> {
+    const certPath = path.join(this.dir, `${id}.pem`);
     const start = opts.start ?? new Date(Date.now() - 3600_000);
     const end = opts.end ?? new Date(Date.now() + 365 * 86400_000);
     await this.openssl(['ca', '-config', this.configPath, '-name', opts.issuer, '-batch', '-notext', '-in', csrPath,
       '-out', certPath, '-extensions', `ext_${opts.ext}`, '-md', opts.md ?? 'sha256',
       '-startdate', opensslDate(start), '-enddate', opensslDate(end)]);
-    return this.load(name, certPath, keyPath);
+    return certPath;
   }
 
   /** A self-signed end-entity certificate (no CA behind it at all). */
