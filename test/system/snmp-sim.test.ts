@@ -187,3 +187,21 @@ test('injected delay, cold reset and Stay Secure', async (t) => {
   t.deepEqual(again.settings.filter((s) => s.changed).map((s) => s.id), ['telnet', 'ftp-printing', 'sys-location']);
   t.true(a.requests >= 6);
 });
+
+test('a device with a small varbind limit (tooBig): the GET and SET are split until they fit', async (t) => {
+  const a = await agent(t, { maxVarbinds: 4 });
+  const settings = { telnet: false, 'ftp-printing': false, slp: false, lpd: false, syslog: false, 'sys-location': 'Branch 42', 'raw-9100': true };
+  const r = await run(a, V2C, { policy: { name: 'p', settings } });
+  t.is(r.status, 'remediated', r.detail);
+  t.is(r.settings.filter((s) => s.changed).length, 6);
+  // GET 7 → tooBig, GET 4 + GET 3; SET 6 → tooBig, SET 3 + SET 3; verify like the first GET.
+  t.is(r.roundTrips, 3 + 3 + 3);
+  t.like(a.values(), { telnet: false, slp: false, 'sys-location': 'Branch 42', 'raw-9100': true });
+});
+
+test('IPv6 loopback agent and adapter', async (t) => {
+  const a = await startSimAgent({ address: '::1' });
+  t.teardown(() => a.stop());
+  const r = await run(a, V3);
+  t.is(r.status, 'remediated', r.detail);
+});

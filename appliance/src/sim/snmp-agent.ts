@@ -7,9 +7,11 @@
 //    which datagram is being processed when the agent reports the failure, and answers it.
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import snmp, { type Agent, type Mib, type ProviderDefinition } from 'net-snmp';
 import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/catalog.ts';
 import { DEFAULT_MODEL, PRINTER_MODELS, type PrinterModel, type PrinterModelName } from './printer-models.ts';
+import { tooBigResponse } from './too-big.ts';
 import { buildUsmReport, parseV3Header, USM_DECRYPTION_ERRORS, USM_WRONG_DIGESTS } from './usm-report.ts';
 
 export interface SimUser {
@@ -31,6 +33,8 @@ export interface SimAgentOptions {
   users?: SimUser[];
   /** Added before every reply, to make loopback behave like a LAN (benchmarks). */
   delayMs?: number;
+  /** Community requests with more varbinds than this get tooBig (like small printer stacks). */
+  maxVarbinds?: number;
 }
 
 export interface SimAgent {
@@ -87,7 +91,7 @@ function providerFor(def: SettingDef, model: PrinterModel): ProviderDefinition {
   return { ...base, scalarType: snmp.ObjectType.OctetString, constraints: { sizes: [{ min: 0, max: def.maxLength ?? 255 }] } };
 }
 
-function wrapSockets(state: { port: number; delayMs: number; current?: { buf: Buffer; rinfo: dgram.RemoteInfo; socket: dgram.Socket }; sockets: dgram.Socket[] }) {
+function wrapSockets(state: { port: number; delayMs: number; maxVarbinds?: number; current?: { buf: Buffer; rinfo: dgram.RemoteInfo; socket: dgram.Socket }; sockets: dgram.Socket[] }) {
   return {
     createSocket(type: dgram.SocketType): dgram.Socket {
       const socket = dgram.createSocket(type);
@@ -104,6 +108,8 @@ function wrapSockets(state: { port: number; delayMs: number; current?: { buf: Bu
         if (event !== 'message') return on(event, fn);
         const handler = fn as unknown as (buf: Buffer, rinfo: dgram.RemoteInfo) => void;
         return on('message', ((buf: Buffer, rinfo: dgram.RemoteInfo) => {
+          const tooBig = state.maxVarbinds === undefined ? undefined : tooBigResponse(buf, state.maxVarbinds);
+          if (tooBig) return void socket.send(tooBig, rinfo.port, rinfo.address);
           state.current = { buf, rinfo, socket };
           try {
             handler(buf, rinfo);
@@ -120,7 +126,7 @@ function wrapSockets(state: { port: number; delayMs: number; current?: { buf: Bu
 export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   const model: PrinterModel = typeof opts.model === 'object' ? opts.model : PRINTER_MODELS[opts.model ?? DEFAULT_MODEL];
   const engineId = Buffer.concat([Buffer.from('8000B98380', 'hex'), crypto.randomBytes(12)]);
-  const state: Parameters<typeof wrapSockets>[0] = { port: opts.port ?? 0, delayMs: opts.delayMs ?? 0, sockets: [] };
+  const state: Parameters<typeof wrapSockets>[0] = { port: opts.port ?? 0, delayMs: opts.delayMs ?? 0, maxVarbinds: opts.maxVarbinds, sockets: [] };
   let requests = 0;
   let wrongDigests = 0;
   let agent: Agent | undefined = undefined;
@@ -142,6 +148,7 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   agent = snmp.createAgent(
     {
       address: opts.address,
+      transport: isIPv6(opts.address) ? 'udp6' : 'udp4',
       port: 1, // placeholder: net-snmp replaces 0 with 161; our bind() uses state.port
       engineID: engineId.toString('hex'),
       accessControlModelType: snmp.AccessControlModelType.Simple,

@@ -87,8 +87,9 @@ export async function assessAndRemediate(req: AssessRequest, log: Logger): Promi
       return done({ status, settings: run.outcome?.settings ?? [], credential: ref, detail: `${run.stage}: ${f.detail}` });
     }
     if (f.kind !== 'unreachable' && f.kind !== 'auth-failed') {
-      // A garbled or refused first read is the device's problem, not the credential's.
-      return done({ status: 'non-compliant', settings: [], credential: ref, detail: `read: ${f.detail}` });
+      // A garbled or refused first read is the device's problem, not the credential's; nothing could be
+      // assessed, so it is reported like a device that cannot be talked to, with the device's answer.
+      return done({ status: 'unreachable', settings: [], credential: ref, detail: `read: ${f.detail}` });
     }
   }
   // No credential got an answer. If any attempt was refused by the agent, the device is there and the

@@ -2,6 +2,7 @@
 // Every datagram we send is counted (the benchmark's "round trips", including v3 engine discovery
 // and retries), by handing net-snmp a dgram module whose sockets count their sends.
 import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import snmp, { type Session, type Varbind } from 'net-snmp';
 import type { Credential } from './credentials.ts';
 
@@ -93,7 +94,8 @@ export class SnmpSession {
         return socket;
       },
     };
-    const options = { port: this.opts.port, timeout: this.opts.timeoutMs, retries: this.opts.retries, dgramModule: counting };
+    const transport = isIPv6(this.opts.host) ? ('udp6' as const) : ('udp4' as const);
+    const options = { port: this.opts.port, timeout: this.opts.timeoutMs, retries: this.opts.retries, transport, dgramModule: counting };
     const c = this.credential;
     const session =
       c.version === '2c'
@@ -134,8 +136,14 @@ export class SnmpSession {
       );
       try {
         send(session, (error, varbinds) => {
-          if (!error) return finish({ ok: true, varbinds: varbinds ?? [] });
-          finish({ ok: false, failure: this.classify(error) });
+          if (!error) return finish({ ok: true, varbinds: Array.isArray(varbinds) ? varbinds : [] });
+          let failure: RequestFailure;
+          try {
+            failure = this.classify(error);
+          } catch {
+            failure = { kind: 'invalid', detail: 'unclassifiable error from the SNMP library' };
+          }
+          finish({ ok: false, failure });
         });
       } catch (error) {
         finish({ ok: false, failure: { kind: 'invalid', detail: `request not sent: ${(error as Error).message}` } });
@@ -144,7 +152,8 @@ export class SnmpSession {
   }
 
   private classify(error: Error): RequestFailure {
-    const message = error.message || String(error);
+    // net-snmp sometimes puts a number in `message` (an unknown error-status from a device).
+    const message = String((error && error.message) || error);
     if (error instanceof snmp.RequestTimedOutError || message === 'Socket forcibly closed') {
       // A malformed reply is dropped by net-snmp and the request then times out; say so.
       return this.lastSocketError
@@ -159,10 +168,12 @@ export class SnmpSession {
       return { kind: 'invalid', detail: message };
     }
     if (error instanceof snmp.RequestFailedError) {
-      // net-snmp words it "<Status>: <oid>" when the agent named a varbind, "<Status>" otherwise.
-      const [status, oid] = message.split(': ');
+      // net-snmp words it "<Status>: <oid>" when the agent named a varbind, "<Status>" otherwise; an
+      // error-status it does not know arrives as the bare number of GeneralError.
+      const [first, oid] = message.split(': ');
+      const status = /^\d+$/.test(first) ? String(snmp.ErrorStatus[Number(first)] ?? `error-status ${first}`) : first;
       if (error.status === snmp.ErrorStatus.TooBig) return { kind: 'too-big', detail: message };
-      return { kind: 'error-status', status: status ?? message, oid: oid || undefined, detail: message };
+      return { kind: 'error-status', status, oid: oid || undefined, detail: oid ? `${status}: ${oid}` : status };
     }
     return { kind: 'invalid', detail: message };
   }
