@@ -40,12 +40,17 @@ test('A and AAAA for the bare name, authoritative, default TTL 300', async (t) =
 });
 
 test('suffixed names and mixed case are answered, echoing the asked spelling', async (t) => {
-  for (const name of ['hp-print-mgmt.corp.example', 'HP-Print-MGMT.Branch.EXAMPLE.']) {
+  // The third repeats the first name in another case: served from the encoded-answer template, patched.
+  for (const name of ['hp-print-mgmt.corp.example', 'HP-Print-MGMT.Branch.EXAMPLE.', 'Hp-Print-Mgmt.CORP.example']) {
     const r = await dig(responder.udpPort, [name, 'A']);
     t.is(r.status, 'NOERROR', name);
     t.deepEqual(r.answers.map((x) => x.data), [V4], name);
     t.is(r.answers[0].name, name.endsWith('.') ? name : `${name}.`);
+    t.regex(r.raw, new RegExp(`QUESTION SECTION:\\n;${name.replace(/\./g, '\\.')}\\.?\\s+IN\\s+A`));
   }
+  const norec = await dig(responder.udpPort, ['+norec', 'HP-PRINT-MGMT.corp.example', 'A']);
+  t.false(norec.flags.includes('rd'), 'RD echoed from this query, not the template');
+  t.true(norec.flags.includes('aa'));
 });
 
 test('TCP answers the same records', async (t) => {

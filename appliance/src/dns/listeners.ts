@@ -8,11 +8,12 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from '../system/logger.ts';
+import type { MessageSummary } from './message-walk.ts';
 import type { PacketGuard } from './packet-guard.ts';
 import type { QueryHandler } from './query-handler.ts';
 
 export interface ListenerLimits {
-  /** Queries being answered at once (forwarding waits on upstreams); beyond it packets are dropped. */
+  /** Queries waiting on upstreams at once; beyond it further forwardable queries are dropped. */
   maxInFlight: number;
   maxTcpConnections: number;
   tcpIdleTimeoutMs: number;
@@ -28,18 +29,23 @@ interface Shared {
 
 export function startUdpListener(host: string, port: number, s: Shared): Promise<dgram.Socket> {
   const socket = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4' });
+  const reply = (buf: Buffer, rinfo: dgram.RemoteInfo) =>
+    socket.send(buf, rinfo.port, rinfo.address, (err) => {
+      if (err) s.log.debug({ err: err.message, to: rinfo.address }, 'dns udp send failed');
+    });
   socket.on('message', (msg, rinfo) => {
     const summary = s.guard.admit(msg, rinfo.address, 'udp');
     if (!summary) return;
+    const local = answerLocally(s, msg, summary, 'udp', rinfo.address);
+    if (local !== null) {
+      if (local) reply(local, rinfo);
+      return;
+    }
     if (s.inFlight.n >= s.limits.maxInFlight) return void s.guard.reject('overload', rinfo.address, 'udp', msg.length);
     s.inFlight.n++;
     s.handler
-      .answer(msg, summary, 'udp')
-      .then((reply) => {
-        socket.send(reply, rinfo.port, rinfo.address, (err) => {
-          if (err) s.log.debug({ err: err.message, to: rinfo.address }, 'dns udp send failed');
-        });
-      })
+      .answerForwarded(msg, summary, 'udp')
+      .then((buf) => reply(buf, rinfo))
       .catch((err: Error) => contain(s, err, rinfo.address))
       .finally(() => s.inFlight.n--);
   });
@@ -103,22 +109,38 @@ export function startTcpListener(host: string, port: number, s: Shared): Promise
 function handleTcpMessage(conn: net.Socket, msg: Buffer, source: string, s: Shared): boolean {
   const summary = s.guard.admit(msg, source, 'tcp');
   if (!summary) return false;
+  const write = (reply: Buffer) => {
+    if (conn.destroyed || !conn.writable) return;
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(reply.length);
+    conn.write(Buffer.concat([len, reply]));
+  };
+  const local = answerLocally(s, msg, summary, 'tcp', source);
+  if (local !== null) {
+    if (local) write(local);
+    return true;
+  }
   if (s.inFlight.n >= s.limits.maxInFlight) {
     s.guard.reject('overload', source, 'tcp', msg.length);
     return true;
   }
   s.inFlight.n++;
   s.handler
-    .answer(msg, summary, 'tcp')
-    .then((reply) => {
-      if (conn.destroyed || !conn.writable) return;
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(reply.length);
-      conn.write(Buffer.concat([len, reply]));
-    })
+    .answerForwarded(msg, summary, 'tcp')
+    .then(write)
     .catch((err: Error) => contain(s, err, source))
     .finally(() => s.inFlight.n--);
   return true;
+}
+
+/** The local reply; null when it must be forwarded; false when building it failed (contained, no reply). */
+function answerLocally(s: Shared, msg: Buffer, summary: MessageSummary, transport: 'udp' | 'tcp', source: string): Buffer | null | false {
+  try {
+    return s.handler.answerLocally(msg, summary, transport);
+  } catch (err) {
+    contain(s, err as Error, source);
+    return false;
+  }
 }
 
 function contain(s: Shared, err: Error, source: string): void {
