@@ -1,0 +1,32 @@
+// Shared benchmark plumbing: start a server as a child process, wait for its ready line, read its peak RSS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export function startChild(args: string[], readyPattern: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import=tsx', ...args], { env: { ...process.env, INSTANT_ON_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`child not ready: ${out.slice(-2000)}`)), 60_000);
+    const onData = (c: Buffer) => { out += c; if (out.length > 1e6) out = out.slice(-5e5); if (readyPattern.test(out)) { clearTimeout(timer); resolve({ child, output: () => out }); } };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`child exited ${code}: ${out.slice(-2000)}`)); });
+  });
+}
+
+/** Peak resident set (VmHWM) of a process, in MB. */
+export function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  return new Promise((r) => { if (child.exitCode !== null) return r(); child.removeAllListeners('exit'); child.once('exit', () => r()); child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 10_000).unref(); });
+}
+
+export const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
