@@ -91,7 +91,7 @@ function providerFor(def: SettingDef, model: PrinterModel): ProviderDefinition {
   return { ...base, scalarType: snmp.ObjectType.OctetString, constraints: { sizes: [{ min: 0, max: def.maxLength ?? 255 }] } };
 }
 
-function wrapSockets(state: { port: number; delayMs: number; maxVarbinds?: number; current?: { buf: Buffer; rinfo: dgram.RemoteInfo; socket: dgram.Socket }; sockets: dgram.Socket[] }) {
+function wrapSockets(state: { port: number; delayMs: number; maxVarbinds?: number; requests: number; current?: { buf: Buffer; rinfo: dgram.RemoteInfo; socket: dgram.Socket }; sockets: dgram.Socket[] }) {
   return {
     createSocket(type: dgram.SocketType): dgram.Socket {
       const socket = dgram.createSocket(type);
@@ -108,6 +108,7 @@ function wrapSockets(state: { port: number; delayMs: number; maxVarbinds?: numbe
         if (event !== 'message') return on(event, fn);
         const handler = fn as unknown as (buf: Buffer, rinfo: dgram.RemoteInfo) => void;
         return on('message', ((buf: Buffer, rinfo: dgram.RemoteInfo) => {
+          state.requests += 1;
           const tooBig = state.maxVarbinds === undefined ? undefined : tooBigResponse(buf, state.maxVarbinds);
           if (tooBig) return void socket.send(tooBig, rinfo.port, rinfo.address);
           state.current = { buf, rinfo, socket };
@@ -126,10 +127,8 @@ function wrapSockets(state: { port: number; delayMs: number; maxVarbinds?: numbe
 export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   const model: PrinterModel = typeof opts.model === 'object' ? opts.model : PRINTER_MODELS[opts.model ?? DEFAULT_MODEL];
   const engineId = Buffer.concat([Buffer.from('8000B98380', 'hex'), crypto.randomBytes(12)]);
-  const state: Parameters<typeof wrapSockets>[0] = { port: opts.port ?? 0, delayMs: opts.delayMs ?? 0, maxVarbinds: opts.maxVarbinds, sockets: [] };
-  let requests = 0;
+  const state: Parameters<typeof wrapSockets>[0] = { port: opts.port ?? 0, delayMs: opts.delayMs ?? 0, maxVarbinds: opts.maxVarbinds, requests: 0, sockets: [] };
   let wrongDigests = 0;
-  let agent: Agent | undefined = undefined;
 
   const onAgentEvent = (error: Error | null) => {
     if (!error) return;
@@ -145,7 +144,7 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   };
 
   const sockets = wrapSockets(state);
-  agent = snmp.createAgent(
+  const agent: Agent = snmp.createAgent(
     {
       address: opts.address,
       transport: isIPv6(opts.address) ? 'udp6' : 'udp4',
@@ -156,15 +155,6 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
     },
     onAgentEvent,
   );
-  const socket = state.sockets[0];
-  socket.on('message', () => {
-    requests += 1;
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('listening', () => resolve());
-    socket.once('error', (e) => reject(e));
-  });
-  const port = socket.address().port;
 
   const auth = agent.getAuthorizer();
   const acm = auth.getAccessControlModel();
@@ -227,6 +217,23 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   };
   coldReset();
 
+  // Everything above is synchronous after createAgent, so the first request already sees the full MIB.
+  const socket = state.sockets[0];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('listening', () => resolve());
+      socket.once('error', (e) => reject(e));
+    });
+  } catch (e) {
+    try {
+      socket.close();
+    } catch {
+      // never bound; nothing to close
+    }
+    throw e;
+  }
+  const port = socket.address().port;
+
   const read = (def: SettingDef): PolicyValue | string | null => {
     const raw = def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)
       ? mib.getTableSingleCell(CONSOLE_TABLE, 13, [1])
@@ -241,7 +248,7 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
     port,
     model,
     get requests() {
-      return requests;
+      return state.requests;
     },
     values() {
       return Object.fromEntries(present.map((d) => [d.id, read(d)]));
