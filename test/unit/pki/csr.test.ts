@@ -60,7 +60,7 @@ test('install check failures are named', async (t) => {
   ];
   for (const [code, result] of cases) {
     t.false(result.ok, code);
-    if (!result.ok) t.is<string>(result.code, code, result.detail);
+    if (!result.ok) t.is<string, string>(result.code, code, result.detail);
   }
 });
 

@@ -101,7 +101,7 @@ for (const [name, reason] of failures) {
   test(`s_client with the ${name} certificate → ${reason}`, async (t) => {
     const result = await sClient(certs[name], name === 'untrusted' ? undefined : pki.inter);
     t.false(result.ok);
-    if (!result.ok) t.is<string>(result.reason, reason, result.detail);
+    if (!result.ok) t.is<string, string>(result.reason, reason, result.detail);
   });
 }
 
