@@ -1,5 +1,5 @@
 // Public surface of the DNS room; the CLI and API import only from here.
-export { startDnsResponder, dnsResponderOptionsSchema } from './responder.ts';
+export { startDnsResponder, dnsResponderOptionsSchema, defaultDnsPort } from './responder.ts';
 export type { DnsResponder, DnsResponderOptions, DnsResponderStats } from './responder.ts';
 export { defaultApplianceAddresses } from './appliance-addresses.ts';
 export { dnsSelfCheck } from './self-check.ts';

@@ -12,7 +12,7 @@ import { startTcpListener, startUdpListener } from './listeners.ts';
 import { LocalZone, localNames } from './local-zone.ts';
 import { PacketGuard, type DropReason } from './packet-guard.ts';
 import { QueryHandler, type AnswerCounters } from './query-handler.ts';
-import { parseUpstream } from './upstream-client.ts';
+import { parseUpstream, type Upstream } from './upstream-client.ts';
 
 export const dnsResponderOptionsSchema = z.object({
   /** Bind address: a specific IP, or '0.0.0.0' / '::' for all. */
@@ -53,11 +53,20 @@ export interface DnsResponder {
   stop(): Promise<void>;
 }
 
+/** Issue 3: the DNS port is 53 when we may bind it (root), else 5300; `--dns-port` overrides. */
+export function defaultDnsPort(): number {
+  return process.getuid?.() === 0 ? 53 : 5300;
+}
+
 export async function startDnsResponder(input: DnsResponderOptions, log: Logger): Promise<DnsResponder> {
   const opts = dnsResponderOptionsSchema.parse(input);
+  const upstreams = opts.upstreams.map(parseUpstream);
+  const self = upstreams.find((up) => isSelf(up, opts.host, opts.port));
+  // Forwarding to ourselves would bounce every unknown name around until the in-flight cap is hit.
+  if (self) throw new Error(`upstream ${self.label} is this responder itself`);
   const addresses = opts.addresses ?? defaultApplianceAddresses(opts.host);
   const zone = new LocalZone({ names: opts.names, searchSuffixes: opts.searchSuffixes, addresses, ttl: opts.ttl });
-  const forwarder = new Forwarder(opts.upstreams.map(parseUpstream), opts.upstreamTimeoutMs, log, new AnswerCache());
+  const forwarder = new Forwarder(upstreams, opts.upstreamTimeoutMs, log, new AnswerCache());
   const guard = new PacketGuard(opts.rateLimitPerSecond, log);
   const handler = new QueryHandler(zone, forwarder, log);
   const shared = {
@@ -109,4 +118,12 @@ async function bindBoth(host: string, port: number, shared: Parameters<typeof st
       if (port !== 0 || attempt >= 20 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     }
   }
+}
+
+function isSelf(up: Upstream, host: string, port: number): boolean {
+  if (port === 0 || up.port !== port) return false;
+  if (up.host === host) return true;
+  if (host !== '0.0.0.0' && host !== '::') return false;
+  const own = defaultApplianceAddresses();
+  return /^(127\.|::1$)/.test(up.host) || own.ipv4.includes(up.host) || own.ipv6.includes(up.host);
 }
