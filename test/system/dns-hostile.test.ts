@@ -4,22 +4,29 @@ import dgram from 'node:dgram';
 import test from 'ava';
 import { startDnsResponder, type DnsResponder, type DnsResponderStats } from '../../appliance/src/dns/index.ts';
 import { silentLogger } from '../../appliance/src/system/logger.ts';
-import { dig, prng, queryBytes, udpAsk } from './dns-helpers.ts';
+import { dig, prng, queryBytes, startFakeUpstream, udpAsk, type FakeUpstream } from './dns-helpers.ts';
 
 const SEED = 0x5eed_d25;
 
 let responder: DnsResponder;
+let upstream: FakeUpstream;
 
 test.before(async () => {
+  upstream = await startFakeUpstream();
   // Rate limiting off here so every packet reaches the structural guard; it has its own test below.
+  // With an upstream, mutated queries for other names also exercise the forwarding path.
   responder = await startDnsResponder(
-    { host: '127.0.0.1', port: 0, searchSuffixes: ['corp.example'], addresses: { ipv4: ['192.0.2.10'], ipv6: [] }, rateLimitPerSecond: 0 },
+    {
+      host: '127.0.0.1', port: 0, searchSuffixes: ['corp.example'], addresses: { ipv4: ['192.0.2.10'], ipv6: [] }, rateLimitPerSecond: 0,
+      upstreams: [`127.0.0.1:${upstream.port}`], upstreamTimeoutMs: 300,
+    },
     silentLogger(),
   );
 });
 
 test.after.always(async () => {
   await responder?.stop();
+  await upstream?.close();
 });
 
 /** Everything the responder did with a packet: dropped, or answered with some rcode. */
@@ -116,7 +123,8 @@ test.serial('10,000 mutated valid queries', async (t) => {
   const answeredAny = after.answered + after.refused + after.formerr + after.notimp - (before.answered + before.refused + before.formerr + before.notimp);
   t.true(answeredAny > 0, 'some mutations are still valid queries and get answers');
   t.true(after.droppedTotal - before.droppedTotal > 0);
-  t.log({ answered: answeredAny, dropped: after.droppedTotal - before.droppedTotal });
+  t.true(after.forwarded > before.forwarded, 'surviving queries for other names were forwarded');
+  t.log({ answered: answeredAny, forwarded: after.forwarded - before.forwarded, servfail: after.servfail - before.servfail, dropped: after.droppedTotal - before.droppedTotal });
 });
 
 test.serial('TCP: garbage closes the connection, counts the drop, and the server keeps serving', async (t) => {

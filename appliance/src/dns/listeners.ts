@@ -34,7 +34,7 @@ export function startUdpListener(host: string, port: number, s: Shared): Promise
       if (err) s.log.debug({ err: err.message, to: rinfo.address }, 'dns udp send failed');
     });
   socket.on('message', (msg, rinfo) => {
-    const summary = s.guard.admit(msg, rinfo.address, 'udp');
+    const summary = admit(s, msg, rinfo.address, 'udp');
     if (!summary) return;
     const local = answerLocally(s, msg, summary, 'udp', rinfo.address);
     if (local !== null) {
@@ -107,7 +107,7 @@ export function startTcpListener(host: string, port: number, s: Shared): Promise
 }
 
 function handleTcpMessage(conn: net.Socket, msg: Buffer, source: string, s: Shared): boolean {
-  const summary = s.guard.admit(msg, source, 'tcp');
+  const summary = admit(s, msg, source, 'tcp');
   if (!summary) return false;
   const write = (reply: Buffer) => {
     if (conn.destroyed || !conn.writable) return;
@@ -131,6 +131,16 @@ function handleTcpMessage(conn: net.Socket, msg: Buffer, source: string, s: Shar
     .catch((err: Error) => contain(s, err, source))
     .finally(() => s.inFlight.n--);
   return true;
+}
+
+/** The guard never throws by design; if it ever did, that packet is lost, not the process. */
+function admit(s: Shared, msg: Buffer, source: string, transport: 'udp' | 'tcp'): MessageSummary | null {
+  try {
+    return s.guard.admit(msg, source, transport);
+  } catch (err) {
+    contain(s, err as Error, source);
+    return null;
+  }
 }
 
 /** The local reply; null when it must be forwarded; false when building it failed (contained, no reply). */
