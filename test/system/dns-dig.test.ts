@@ -147,3 +147,15 @@ test('EDNS: OPT echoed when asked, absent otherwise, BADVERS for version 1', asy
   const v1 = await dig(responder.udpPort, ['+edns=1', '+noednsnegotiation', 'hp-print-mgmt', 'A']);
   t.is(v1.status, 'BADVERS');
 });
+
+test('on IPv6 loopback: UDP and TCP', async (t) => {
+  const v6 = await startDnsResponder({ host: '::1', port: 0, addresses: { ipv4: [V4], ipv6: [V6] } }, silentLogger());
+  try {
+    for (const extra of [[], ['+tcp']]) {
+      const r = await dig(v6.udpPort, [...extra, 'hp-print-mgmt', 'AAAA'], '::1');
+      t.deepEqual(r.answers.map((x) => x.data), [V6], extra.join(''));
+    }
+  } finally {
+    await v6.stop();
+  }
+});
