@@ -24,7 +24,7 @@ async function agent(t: { teardown(fn: () => Promise<void>): void }, opts: Parti
 }
 
 const run = (a: SimAgent, credential: Credential, extra: Partial<AssessRequest> = {}) =>
-  assessAndRemediate({ host: a.address, port: a.port, credentials: { default: credential }, policy: POLICY, remediate: true, timeoutMs: 300, ...extra }, silentLogger());
+  assessAndRemediate({ host: a.address, port: a.port, credentials: { default: credential }, policy: POLICY, remediate: true, timeoutMs: 1500, ...extra }, silentLogger());
 
 for (const [label, cred] of [['v2c', V2C], ['v3 SHA/AES', V3], ['v3 SHA-256/AES-256', V3_256]] as const) {
   test(`${label}: remediates exactly ftp-printing and sys-location; telnet compliant, untouched; nothing else changes`, async (t) => {
@@ -62,19 +62,20 @@ test('a model without ws-print: that setting unsupported, the rest remediated', 
   t.false('ws-print' in a.values());
 });
 
-test('wrong v3 auth key, wrong priv key, unknown user: auth-failed at once, nothing written', async (t) => {
+test('wrong v3 auth key, unknown user: auth-failed at once; wrong priv key: silence, like snmpd', async (t) => {
   const a = await agent(t);
   const before = a.values();
+  const priv = await run(a, { ...V3, privKey: 'wrongpriv123' }, { timeoutMs: 150, retries: 0 });
+  t.is(priv.status, 'unreachable');
   for (const [bad, why] of [
     [{ ...V3, authKey: 'wrongpass123' }, /Wrong Digest/],
-    [{ ...V3, privKey: 'wrongpriv123' }, /Decryption/],
     [{ ...V3, user: 'mallory' }, /Unknown User/],
   ] as const) {
     const started = Date.now();
-    const r = await run(a, bad, { timeoutMs: 2000 });
+    const r = await run(a, bad, { timeoutMs: 3000 });
     t.is(r.status, 'auth-failed');
     t.regex(r.detail ?? '', why);
-    t.true(Date.now() - started < 1000, 'the agent answered with a report; no timeout waited');
+    t.true(Date.now() - started < 2500, 'the agent answered with a report; no timeout waited');
     t.deepEqual(r.settings, []);
   }
   t.deepEqual(a.values(), before);
@@ -89,7 +90,7 @@ test('nothing listening: unreachable within timeout × (retries + 1)', async (t)
   const r = await assessAndRemediate({ host: '127.0.0.1', port, credentials: { default: V2C }, policy: POLICY, remediate: true, timeoutMs: 200, retries: 1 }, silentLogger());
   const took = performance.now() - started;
   t.is(r.status, 'unreachable');
-  t.true(took >= 390 && took < 900, `took ${took} ms`);
+  t.true(took >= 390 && took < 1200, `took ${took} ms (400 ms configured, plus timer slack)`);
   t.is(r.roundTrips, 2, 'one try and one retry');
 });
 
@@ -100,7 +101,8 @@ test('credential fallback: device → default → global; reports which worked; 
   sink.on('data', (d: Buffer) => lines.push(d.toString()));
   const log = createRootLogger({ level: 'debug', destination: sink });
   const r = await assessAndRemediate({
-    host: a.address, port: a.port, policy: POLICY, remediate: true, timeoutMs: 150, retries: 0,
+    // Long enough for a loaded CI machine; the silent default credential costs one timeout.
+    host: a.address, port: a.port, policy: POLICY, remediate: true, timeoutMs: 700, retries: 0,
     credentials: {
       device: { ...V3, authKey: 'device-wrong-key' },
       default: V2C, // wrong community: the agent stays silent, like real ones
@@ -117,14 +119,14 @@ test('credential fallback: device → default → global; reports which worked; 
     t.false(text.includes(secret), secret);
   }
   // Remembered credential first next time: one conversation, no failed attempts.
-  const again = await assessAndRemediate({ host: a.address, port: a.port, policy: POLICY, remediate: true, timeoutMs: 150,
+  const again = await assessAndRemediate({ host: a.address, port: a.port, policy: POLICY, remediate: true, timeoutMs: 1500,
     credentials: { device: V3, default: V2C, global: [{ version: '2c', readCommunity: 'branch-ro', writeCommunity: 'branch-rw' }], preferred: r.credential } }, silentLogger());
   t.deepEqual(again.attempts.map((x) => x.credential), ['global[0]']);
 });
 
 test('all credentials refused: auth-failed if any agent said so, else unreachable', async (t) => {
   const a = await agent(t);
-  const r = await run(a, V2C, { credentials: { device: { ...V3, authKey: 'nopenopenope' }, default: { ...V2C, readCommunity: 'nope' } }, timeoutMs: 100, retries: 0 });
+  const r = await run(a, V2C, { credentials: { device: { ...V3, authKey: 'nopenopenope' }, default: { ...V2C, readCommunity: 'nope' } }, timeoutMs: 300, retries: 0 });
   t.is(r.status, 'auth-failed');
   t.is(r.attempts.length, 2);
   const silent = await run(a, V2C, { credentials: { default: { ...V2C, readCommunity: 'nope' } }, timeoutMs: 100, retries: 0 });
@@ -204,4 +206,11 @@ test('IPv6 loopback agent and adapter', async (t) => {
   t.teardown(() => a.stop());
   const r = await run(a, V3);
   t.is(r.status, 'remediated', r.detail);
+});
+
+test('an invalid policy is the one thing that rejects (typed), before any datagram', async (t) => {
+  const a = await agent(t);
+  const err = await t.throwsAsync(run(a, V2C, { policy: { name: 'p', settings: { telnet: 'no' as unknown as boolean } } }));
+  t.is((err as Error & { code?: string }).code, 'POLICY_INVALID');
+  t.is(a.requests, 0);
 });

@@ -3,7 +3,7 @@
 // added through the `dgramModule` hook it accepts (we hand it sockets we wrapped):
 //  - bind to port 0 (it turns 0 into 161): our bind() substitutes the requested port;
 //  - delay replies (benchmarks): our send() waits `delayMs` before sending;
-//  - answer a bad v3 digest/key with a usmStats Report like real agents: our "message" listener knows
+//  - answer a bad v3 digest with a usmStatsWrongDigests Report like snmpd: our "message" listener knows
 //    which datagram is being processed when the agent reports the failure, and answers it.
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
@@ -12,7 +12,7 @@ import snmp, { type Agent, type Mib, type ProviderDefinition } from 'net-snmp';
 import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/catalog.ts';
 import { DEFAULT_MODEL, PRINTER_MODELS, type PrinterModel, type PrinterModelName } from './printer-models.ts';
 import { tooBigResponse } from './too-big.ts';
-import { buildUsmReport, parseV3Header, USM_DECRYPTION_ERRORS, USM_WRONG_DIGESTS } from './usm-report.ts';
+import { buildUsmReport, parseV3Header, USM_WRONG_DIGESTS } from './usm-report.ts';
 
 export interface SimUser {
   name: string;
@@ -134,13 +134,14 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
     if (!error) return;
     const code = (error as Error & { code?: unknown }).code;
     const cur = state.current;
-    const usmFailure = code === snmp.ResponseInvalidCode.EAuthFailure || code === snmp.ResponseInvalidCode.ECouldNotDecrypt;
-    if (!usmFailure || !cur) return;
+    // Only a wrong digest is reported. Under a wrong priv key Net-SNMP's snmpd cannot parse the scoped
+    // PDU and stays silent, and so do we (net-snmp's agent decrypts before it checks the digest, so a
+    // wrong priv key shows up here as ECouldNotDecrypt).
+    if (code !== snmp.ResponseInvalidCode.EAuthFailure || !cur) return;
     const head = parseV3Header(cur.buf);
     if (!head?.reportable) return;
     wrongDigests += 1;
-    const counter = code === snmp.ResponseInvalidCode.EAuthFailure ? USM_WRONG_DIGESTS : USM_DECRYPTION_ERRORS;
-    cur.socket.send(buildUsmReport(head.msgId, engineId, counter, wrongDigests), cur.rinfo.port, cur.rinfo.address);
+    cur.socket.send(buildUsmReport(head.msgId, engineId, USM_WRONG_DIGESTS, wrongDigests), cur.rinfo.port, cur.rinfo.address);
   };
 
   const sockets = wrapSockets(state);

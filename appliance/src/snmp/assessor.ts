@@ -2,9 +2,9 @@
 // trying its credentials in order until one gets an answer. Logs and results name credentials by
 // label (device / default / global[i]), never by secret.
 import type { DeviceStatus, SettingResult } from '../policy/assessment.ts';
-import type { Policy } from '../policy/policy.ts';
+import { validatePolicy, type FieldError, type Policy } from '../policy/policy.ts';
 import type { Logger } from '../system/logger.ts';
-import { runCompliance } from './compliance-run.ts';
+import { runCompliance, type RunOutcome } from './compliance-run.ts';
 import { candidates, credentialLabel, describeCredential, type CredentialRef, type CredentialSet } from './credentials.ts';
 import { SnmpSession } from './session.ts';
 
@@ -43,6 +43,19 @@ export interface AssessResult {
   detail?: string;
 }
 
+/** Thrown (the only rejection) when the caller passes a policy that does not validate against the catalog. */
+export class InvalidPolicyError extends Error {
+  readonly code = 'POLICY_INVALID';
+  constructor(readonly errors: FieldError[]) {
+    super(`invalid policy: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+/**
+ * Never rejects for anything a device or the network does: every such problem is a status with a
+ * detail. Rejects only with InvalidPolicyError.
+ */
 export async function assessAndRemediate(req: AssessRequest, log: Logger): Promise<AssessResult> {
   const started = performance.now();
   const timeoutMs = req.timeoutMs ?? 2000;
@@ -59,18 +72,27 @@ export async function assessAndRemediate(req: AssessRequest, log: Logger): Promi
     return result;
   };
 
+  const checked = validatePolicy(req.policy);
+  if (!checked.ok) throw new InvalidPolicyError(checked.errors);
   const list = candidates(req.credentials);
   if (list.length === 0) return done({ status: 'auth-failed', settings: [], detail: 'no SNMP credential configured' });
 
   for (const { ref, credential } of list) {
     const label = credentialLabel(ref);
-    const session = new SnmpSession({ host: req.host, port, timeoutMs, retries }, credential);
-    let run;
+    let session: SnmpSession | undefined;
+    let run: RunOutcome;
     try {
+      session = new SnmpSession({ host: req.host, port, timeoutMs, retries }, credential);
       run = await runCompliance(session, req.policy, req.remediate, req.compatibility ?? false);
+    } catch (error) {
+      // A bug or a library surprise must cost this device one result, not the task engine its process.
+      log.error({ host: req.host, err: error }, 'snmp adapter error');
+      run = { ok: false, stage: 'read', failure: { kind: 'invalid', detail: `adapter error: ${(error as Error)?.message ?? String(error)}` } };
     } finally {
-      roundTrips += session.roundTrips;
-      session.close();
+      if (session) {
+        roundTrips += session.roundTrips;
+        session.close();
+      }
     }
     if (run.ok) {
       attempts.push({ credential: label, outcome: 'answered', detail: 'ok' });

@@ -34,18 +34,18 @@ const PRIV_PROTOCOLS = { aes: snmp.PrivProtocols.aes, aes256: snmp.PrivProtocols
 export class SnmpSession {
   /** Datagrams sent so far (requests, retries, v3 discovery). */
   roundTrips = 0;
-  private readonly read: Session;
+  private readonly session: Session;
   private lastSocketError = '';
 
   constructor(
     private readonly opts: SessionOptions,
     private readonly credential: Credential,
   ) {
-    this.read = this.open();
+    this.session = this.open();
   }
 
   get(oids: string[]): Promise<RequestResult> {
-    return this.request(this.read, (s, cb) => s.get(oids, cb));
+    return this.request(this.session, (s, cb) => s.get(oids, cb));
   }
 
   /**
@@ -55,7 +55,7 @@ export class SnmpSession {
    */
   set(varbinds: Varbind[]): Promise<RequestResult> {
     const c = this.credential;
-    return this.request(this.read, (s, cb) => {
+    return this.request(this.session, (s, cb) => {
       if (c.version !== '2c') return s.set(varbinds, cb);
       const holder = s as unknown as { community: string };
       holder.community = c.writeCommunity;
@@ -69,7 +69,7 @@ export class SnmpSession {
 
   close(): void {
     try {
-      this.read.close();
+      this.session.close();
     } catch {
       // already closed (socket error); nothing to release
     }

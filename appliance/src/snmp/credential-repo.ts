@@ -1,0 +1,47 @@
+// SNMP credentials at rest: the default, a global list to try, and per-device overrides, each sealed with the
+// data folder's secret key (secret-box.ts). Only descriptions (version, user, protocols) ever leave here.
+import type { Store } from '../store/store.ts';
+import { CredentialSchema, describeCredential, type Credential, type CredentialRef, type CredentialSet } from './credentials.ts';
+import type { SecretBox } from './secret-box.ts';
+
+type Sealed = { sealed: string };
+
+export class CredentialRepo {
+  constructor(private readonly store: Store, private readonly box: SecretBox) {}
+
+  private async read(key: string): Promise<Credential | undefined> {
+    const rec = await this.store.get<Sealed>('credentials', key);
+    return rec ? CredentialSchema.parse(this.box.open(rec.sealed)) : undefined;
+  }
+
+  private async write(key: string, c: Credential | undefined) {
+    const sub = this.store.sub<Sealed>('credentials');
+    await this.store.commit([c ? { type: 'put', sublevel: sub, key, value: { sealed: this.box.seal(c) } } : { type: 'del', sublevel: sub, key }]);
+  }
+
+  setDefault(c: Credential) { return this.write('default', c); }
+  setDevice(serial: string, c: Credential | undefined) { return this.write(`device!${serial}`, c); }
+  async setGlobal(list: Credential[]) {
+    const sub = this.store.sub<Sealed>('credentials');
+    await this.store.commit([{ type: 'put', sublevel: sub, key: 'global', value: { sealed: this.box.seal(list) } }]);
+  }
+
+  async global(): Promise<Credential[]> {
+    const rec = await this.store.get<Sealed>('credentials', 'global');
+    return rec ? CredentialSchema.array().parse(this.box.open(rec.sealed)) : [];
+  }
+
+  /** What to try for one device, device override first; `preferred` is what worked last time. */
+  async forDevice(serial: string, preferred?: CredentialRef): Promise<CredentialSet> {
+    const [device, def, global] = await Promise.all([this.read(`device!${serial}`), this.read('default'), this.global()]);
+    return { device, default: def, global, preferred };
+  }
+
+  /** Safe to return from the API: no communities, no keys. */
+  async describe(serial?: string) {
+    const d = await this.read('default');
+    const out: Record<string, unknown> = { default: d ? describeCredential(d) : null, global: (await this.global()).map(describeCredential) };
+    if (serial) { const c = await this.read(`device!${serial}`); out.device = c ? describeCredential(c) : null; }
+    return out;
+  }
+}
