@@ -3,7 +3,7 @@
  * signed parts with node:crypto (forge only signs with RSA; node handles RSA, RSA-PSS, ECDSA and EdDSA).
  */
 import crypto, { type KeyObject } from 'node:crypto';
-import { type Asn1, build, children, isContext, readOid } from './der.ts';
+import { type Asn1, build, children, isContext, readOid, sequence } from './der.ts';
 import { PkiError } from './errors.ts';
 
 export type HashName = 'md2' | 'md4' | 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
@@ -55,7 +55,7 @@ const WEAK_HASHES = new Set<HashName>(['md2', 'md4', 'md5', 'sha1']);
 
 /** Reads an AlgorithmIdentifier that names a signature algorithm. */
 export function parseSignatureAlgorithm(node: Asn1 | undefined): SignatureAlgorithm {
-  const [oidNode, params] = children(node, 'signature algorithm');
+  const [oidNode, params] = sequence(node, 'signature algorithm');
   const oid = readOid(oidNode, 'signature algorithm');
   if (oid === RSASSA_PSS) {
     // RFC 4055 §3.1: RSASSA-PSS-params; an absent hashAlgorithm means SHA-1, salt defaults to 20.

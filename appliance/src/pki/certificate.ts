@@ -12,7 +12,7 @@ import {
   type Asn1, Tag, bytesOf, children, isContext, isUniversal, parseDer, readBitString, readChildren, readIntegerHex,
   readOid, readTime, readTlv, slice, toBuffer,
 } from './der.ts';
-import { PkiError } from './errors.ts';
+import { parsing, PkiError } from './errors.ts';
 import { parseName, type DistinguishedName } from './names.ts';
 import { toPem } from './pem.ts';
 
@@ -83,7 +83,7 @@ export function readExtensions(node: Asn1 | undefined): Map<string, Extension> {
 }
 
 function readKeyUsage(ext: Extension): KeyUsage {
-  const bits = readBitString(parseDer(ext.value, 'keyUsage'), 'keyUsage');
+  const bits = readBitString(parseDer(ext.value, 'keyUsage'), 'keyUsage', true);
   const first = bits[0] ?? 0;
   return {
     digitalSignature: (first & 0x80) !== 0,
@@ -115,6 +115,10 @@ function readAltNames(ext: Extension): string[] {
 }
 
 export function parseCertificate(der: Buffer): CertificateInfo {
+  return parsing('certificate', () => readCertificate(der));
+}
+
+function readCertificate(der: Buffer): CertificateInfo {
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(der);
@@ -174,6 +178,15 @@ export function certificateToPem(cert: CertificateInfo): string {
  */
 export function namesIssuer(issuer: CertificateInfo, cert: CertificateInfo): boolean {
   return issuer.subject.key === cert.issuer.key;
+}
+
+/** True when `issuerKey` verifies `cert`'s signature; a key of an unusable type simply does not verify. */
+export function isSignedBy(cert: CertificateInfo, issuerKey: KeyObject): boolean {
+  try {
+    return cert.x509.verify(issuerKey);
+  } catch {
+    return false;
+  }
 }
 
 /** Validity check relative to `now`. */

@@ -3,7 +3,7 @@
  * listing with staleness, persistence as JSON. Pure and in-memory like TrustStore.
  */
 import { z } from 'zod';
-import { parseCertificate, type CertificateInfo } from './certificate.ts';
+import { isSignedBy, parseCertificate, type CertificateInfo } from './certificate.ts';
 import { crlSignedBy, parseCrl, summarizeCrl, type Crl, type CrlSummary } from './crl.ts';
 import { isPkiError, PkiError } from './errors.ts';
 import { decodeBlocks, toPem } from './pem.ts';
@@ -40,7 +40,7 @@ function newer(a: Crl, b: Crl): boolean {
  * they are CAs themselves.
  */
 function vettedIntermediates(certs: CertificateInfo[], trust: TrustStore): CertificateInfo[] {
-  return certs.filter((c) => c.isCa && trust.issuersOf(c).some((ca) => c.x509.verify(ca.publicKey)));
+  return certs.filter((c) => c.isCa && trust.issuersOf(c).some((ca) => isSignedBy(c, ca.publicKey)));
 }
 
 export class CrlList implements Iterable<Crl> {
@@ -70,6 +70,9 @@ export class CrlList implements Iterable<Crl> {
       try {
         if (block.label !== 'X509 CRL' && block.label !== 'DER') throw new PkiError('malformed', `a ${block.label} block is not a CRL`);
         const crl = parseCrl(block.der);
+        if (crl.signatureAlgorithm.family === 'unknown') {
+          throw new PkiError('unsupported-algorithm', `CRL signature algorithm ${crl.signatureAlgorithm.oid} is not supported`);
+        }
         const named = signers.filter((s) => s.subject.key === crl.issuer.key);
         if (named.length === 0) throw new PkiError('untrusted-issuer', `CRL issuer ${crl.issuer.text} is not a trusted CA`);
         const signer = named.find((s) => crlSignedBy(crl, s));

@@ -11,10 +11,10 @@ import { parseSignatureAlgorithm, verifySigned, type SignatureAlgorithm } from '
 import type { CertificateInfo } from './certificate.ts';
 import { readExtensions } from './certificate.ts';
 import {
-  Tag, bytesOf, children, encodeDer, isContext, isUniversal, normalizeSerial, parseDer, readBitString, readIntegerHex, readTime,
+  Tag, bytesOf, children, encodeDer, sequence, isContext, isUniversal, normalizeSerial, parseDer, readBitString, readIntegerHex, readTime,
   signedPart, toBuffer, type Asn1,
 } from './der.ts';
-import { PkiError } from './errors.ts';
+import { parsing, PkiError } from './errors.ts';
 import { parseName, type DistinguishedName } from './names.ts';
 import { toPem } from './pem.ts';
 
@@ -71,9 +71,13 @@ function readEntries(node: Asn1): Map<string, RevokedEntry> {
 
 /** Parses one DER CRL. Delta CRLs are refused: we only apply complete lists. */
 export function parseCrl(der: Buffer): Crl {
+  return parsing('CRL', () => readCrl(der));
+}
+
+function readCrl(der: Buffer): Crl {
   const root = parseDer(der, 'CRL');
-  const [tbsNode, outerAlg, sigValue] = children(root, 'CertificateList');
-  const fields = children(tbsNode, 'TBSCertList');
+  const [tbsNode, outerAlg, sigValue] = sequence(root, 'CertificateList');
+  const fields = sequence(tbsNode, 'TBSCertList');
   let i = 0;
   // version is OPTIONAL (v1 CRLs omit it); v2 is INTEGER 1.
   if (isUniversal(fields[i], Tag.INTEGER)) i++;
@@ -121,7 +125,7 @@ const verified = new WeakMap<Crl, Map<string, boolean>>();
  * keyUsage with cRLSign) and the signature verifies with its key.
  */
 export function crlSignedBy(crl: Crl, issuer: CertificateInfo): boolean {
-  if (issuer.subject.key !== crl.issuer.key) return false;
+  if (issuer.subject.key !== crl.issuer.key || crl.signatureAlgorithm.family === 'unknown') return false;
   if (issuer.keyUsage && !issuer.keyUsage.cRLSign) return false;
   let memo = verified.get(crl);
   if (!memo) verified.set(crl, (memo = new Map()));

@@ -5,9 +5,9 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { keyStrength, parseSignatureAlgorithm, verifySigned } from './algorithms.ts';
 import { buildCsr, ext } from './cert-builder.ts';
-import { OID, parseCertificate, readExtensions, validityAt, type CertificateInfo } from './certificate.ts';
-import { children, isContext, parseDer, readBitString, readChildren, readOid, readTlv, signedPart, slice } from './der.ts';
-import { isPkiError, PkiError, type PkiErrorCode } from './errors.ts';
+import { isSignedBy, OID, parseCertificate, readExtensions, validityAt, type CertificateInfo } from './certificate.ts';
+import { children, sequence, isContext, parseDer, readBitString, readChildren, readOid, readTlv, signedPart, slice } from './der.ts';
+import { isPkiError, parsing, PkiError, type PkiErrorCode } from './errors.ts';
 import { buildName, parseName, type DistinguishedName } from './names.ts';
 import { blocksWithLabel, toPem } from './pem.ts';
 
@@ -65,10 +65,14 @@ export interface ParsedCsr {
 
 /** Reads one PEM/DER PKCS#10 request (RFC 2986). */
 export function parseCsr(input: Buffer | string): ParsedCsr {
+  return parsing('certification request', () => readCsr(input));
+}
+
+function readCsr(input: Buffer | string): ParsedCsr {
   const [der] = blocksWithLabel(input, ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
   if (!der) throw new PkiError('empty', 'no certificate request found');
-  const [info, alg, sig] = children(parseDer(der, 'certification request'), 'CertificationRequest');
-  const [, subject, , attrs] = children(info, 'CertificationRequestInfo');
+  const [info, alg, sig] = sequence(parseDer(der, 'certification request'), 'CertificationRequest');
+  const [, subject, , attrs] = sequence(info, 'CertificationRequestInfo');
   const rawInfo = readTlv(der, readTlv(der, 0).contentStart);
   const rawFields = readChildren(der, rawInfo);
   const rawSpki = slice(der, rawFields[2]);
@@ -143,7 +147,7 @@ export function checkSignedIdentity(certPem: string, chainPem: string, keyPem: s
         return { ok: false, code: 'chain-broken', detail: `no chain certificate is the issuer ${current.issuer.text} of ${current.subject.text}` };
       }
       const [issuer] = remaining.splice(index, 1);
-      if (!issuer.isCa || !current.x509.verify(issuer.publicKey)) {
+      if (!issuer.isCa || !isSignedBy(current, issuer.publicKey)) {
         return { ok: false, code: 'chain-broken', detail: `${issuer.subject.text} did not sign ${current.subject.text}` };
       }
       chain.push(issuer);

@@ -96,6 +96,12 @@ export function children(node: Asn1 | undefined, what: string): Asn1[] {
   return node.value;
 }
 
+/** Children of a node that must be a universal SEQUENCE (a mutated tag is malformed, not ignored). */
+export function sequence(node: Asn1 | undefined, what: string): Asn1[] {
+  if (!isUniversal(node, Tag.SEQUENCE)) throw new PkiError('malformed', `${what}: expected a SEQUENCE`);
+  return children(node, what);
+}
+
 export function bytesOf(node: Asn1 | undefined, what: string): string {
   if (!node || typeof node.value !== 'string') throw new PkiError('malformed', `${what}: expected a primitive element`);
   return node.value;
@@ -129,15 +135,24 @@ export function normalizeSerial(hex: string): string {
 }
 
 export function readTime(node: Asn1 | undefined, what: string): Date {
-  if (isUniversal(node, Tag.UTCTIME)) return asn1.utcTimeToDate(bytesOf(node, what));
-  if (isUniversal(node, Tag.GENERALIZEDTIME)) return asn1.generalizedTimeToDate(bytesOf(node, what));
-  throw new PkiError('malformed', `${what}: expected a time`);
+  let date: Date | undefined;
+  if (isUniversal(node, Tag.UTCTIME)) date = asn1.utcTimeToDate(bytesOf(node, what));
+  if (isUniversal(node, Tag.GENERALIZEDTIME)) date = asn1.generalizedTimeToDate(bytesOf(node, what));
+  // forge returns an Invalid Date for digits it cannot read instead of failing.
+  if (!date || Number.isNaN(date.getTime())) throw new PkiError('malformed', `${what}: expected a valid time`);
+  return date;
 }
 
-/** BIT STRING content without its leading unused-bits octet. */
-export function readBitString(node: Asn1 | undefined, what: string): Buffer {
+/**
+ * BIT STRING content without its leading unused-bits octet. Signatures and keys are whole octets, so by
+ * default a non-zero unused-bits count is malformed (otherwise that octet could be altered unnoticed
+ * outside the signed bytes); named-bit lists such as keyUsage pass `allowUnusedBits`.
+ */
+export function readBitString(node: Asn1 | undefined, what: string, allowUnusedBits = false): Buffer {
   if (!isUniversal(node, Tag.BITSTRING)) throw new PkiError('malformed', `${what}: expected a BIT STRING`);
-  return toBuffer(bytesOf(node, what)).subarray(1);
+  const bytes = toBuffer(bytesOf(node, what));
+  if (bytes.length === 0 || (!allowUnusedBits && bytes[0] !== 0)) throw new PkiError('malformed', `${what}: bad BIT STRING padding`);
+  return bytes.subarray(1);
 }
 
 // ---- building forge nodes ------------------------------------------------------------------------------

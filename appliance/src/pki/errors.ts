@@ -26,3 +26,16 @@ export class PkiError extends Error {
 export function isPkiError(value: unknown): value is PkiError {
   return value instanceof PkiError;
 }
+
+/**
+ * Runs a parser and turns any unexpected exception (a RangeError from a truncated field, a TypeError from
+ * a missing one) into `PkiError('malformed')`, so callers only ever see typed errors for bad input.
+ */
+export function parsing<T>(what: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (isPkiError(error)) throw error;
+    throw new PkiError('malformed', `${what} is malformed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}

@@ -3,7 +3,7 @@
  * CAs export them) into DER blocks, and writes PEM back.
  */
 import { parseDer, readTlv, children, isContext, readOid, encodeDer, type Asn1 } from './der.ts';
-import { PkiError } from './errors.ts';
+import { parsing, PkiError } from './errors.ts';
 
 export interface DerBlock {
   /** PEM label (`CERTIFICATE`, `X509 CRL`, …); `DER` for binary input. */
@@ -64,6 +64,10 @@ function isPkcs7(der: Buffer): Asn1 | undefined {
  * `CERTIFICATE` blocks. Throws `PkiError('empty')` when nothing is found.
  */
 export function decodeBlocks(input: Buffer | string): DerBlock[] {
+  return parsing('PEM/DER input', () => readBlocks(input));
+}
+
+function readBlocks(input: Buffer | string): DerBlock[] {
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   if (buf.length > MAX_PKI_INPUT) throw new PkiError('malformed', `input larger than ${MAX_PKI_INPUT} bytes`);
   const blocks: DerBlock[] = [];

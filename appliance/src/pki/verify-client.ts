@@ -19,7 +19,7 @@
  * signature), but its key strength and dates are.
  */
 import { keyStrength } from './algorithms.ts';
-import { parseCertificate, validityAt, type CertificateInfo, OID } from './certificate.ts';
+import { isSignedBy, parseCertificate, validityAt, type CertificateInfo, OID } from './certificate.ts';
 import { crlFreshness, crlSignedBy, revocationOf, type Crl } from './crl.ts';
 import type { TrustStore } from './trust-store.ts';
 
@@ -112,7 +112,7 @@ function buildPath(leaf: CertificateInfo, presented: CertificateInfo[], ctx: Ver
   for (let current = leaf; path.length <= MAX_DEPTH; ) {
     const anchors = ctx.trust.issuersOf(current);
     if (anchors.length > 0) {
-      const anchor = anchors.find((a) => current.x509.verify(a.publicKey));
+      const anchor = anchors.find((a) => isSignedBy(current, a.publicKey));
       if (!anchor) {
         return { path, failure: { reason: 'bad-signature', detail: `${current.subject.text} names trusted CA ${current.issuer.text} but its signature does not verify with that CA's key` } };
       }
@@ -122,8 +122,8 @@ function buildPath(leaf: CertificateInfo, presented: CertificateInfo[], ctx: Ver
     }
     const candidates = presented.filter((c) => c.subject.key === current.issuer.key && !path.includes(c));
     if (candidates.length === 0) break;
-    const next = candidates.find((c) => current.x509.verify(c.publicKey)) ?? candidates[0];
-    if (!brokenLink && !current.x509.verify(next.publicKey)) {
+    const next = candidates.find((c) => isSignedBy(current, c.publicKey)) ?? candidates[0];
+    if (!brokenLink && !isSignedBy(current, next.publicKey)) {
       brokenLink = `signature of ${current.subject.text} does not verify with the key of ${next.subject.text}`;
     }
     path.push(next);
