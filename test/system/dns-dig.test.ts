@@ -159,3 +159,15 @@ test('on IPv6 loopback: UDP and TCP', async (t) => {
     await v6.stop();
   }
 });
+
+test('stop() returns promptly even while a TCP client holds an idle connection', async (t) => {
+  const net = await import('node:net');
+  const r = await startDnsResponder({ host: '127.0.0.1', port: 0, addresses: { ipv4: [V4], ipv6: [] } }, silentLogger());
+  const idle = net.connect(r.tcpPort, '127.0.0.1');
+  await new Promise((res) => idle.once('connect', res));
+  idle.on('error', () => undefined);
+  const t0 = Date.now();
+  await r.stop();
+  t.true(Date.now() - t0 < 1000);
+  idle.destroy();
+});

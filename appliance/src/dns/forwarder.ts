@@ -21,6 +21,7 @@ export interface Forwarded {
 
 export class Forwarder {
   private readonly counters: ForwarderStats = { cacheHits: 0, upstreamQueries: 0, tcpFallbacks: 0, upstreamFailures: 0 };
+  private lastWarnAt = -Infinity;
 
   constructor(
     private readonly upstreams: Upstream[],
@@ -62,7 +63,14 @@ export class Forwarder {
         return { response: restoreQuestionSpelling(response, query, qs), fromCache: false };
       } catch (err) {
         this.counters.upstreamFailures++;
-        this.log.warn({ upstream: up.label, name: qs.question?.name, err: (err as Error).message }, 'dns upstream failed');
+        // A dead upstream fails every forwarded query: warn once per interval, the rest at debug.
+        const now = performance.now();
+        const loud = now - this.lastWarnAt >= 10_000;
+        if (loud) this.lastWarnAt = now;
+        this.log[loud ? 'warn' : 'debug'](
+          { upstream: up.label, name: qs.question?.name, err: (err as Error).message, failuresSoFar: this.counters.upstreamFailures },
+          'dns upstream failed',
+        );
       }
     }
     return null;

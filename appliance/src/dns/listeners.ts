@@ -66,17 +66,23 @@ export function startUdpListener(host: string, port: number, s: Shared): Promise
   });
 }
 
-export function startTcpListener(host: string, port: number, s: Shared): Promise<net.Server> {
-  let connections = 0;
+export interface TcpListener {
+  server: net.Server;
+  /** Stop listening and drop open connections (server.close alone waits for every client to leave). */
+  close(): Promise<void>;
+}
+
+export function startTcpListener(host: string, port: number, s: Shared): Promise<TcpListener> {
+  const open = new Set<net.Socket>();
   const server = net.createServer((conn) => {
     const source = conn.remoteAddress ?? 'unknown';
-    if (connections >= s.limits.maxTcpConnections) {
+    if (open.size >= s.limits.maxTcpConnections) {
       s.guard.reject('tcp-connection-limit', source, 'tcp', 0);
       conn.destroy();
       return;
     }
-    connections++;
-    conn.on('close', () => connections--);
+    open.add(conn);
+    conn.on('close', () => open.delete(conn));
     conn.on('error', (err) => s.log.debug({ err: err.message, source }, 'dns tcp connection error'));
     conn.setTimeout(s.limits.tcpIdleTimeoutMs, () => conn.destroy());
     let buffered: Buffer = Buffer.alloc(0);
@@ -101,7 +107,14 @@ export function startTcpListener(host: string, port: number, s: Shared): Promise
     server.listen({ port, host, exclusive: true }, () => {
       server.off('error', reject);
       server.on('error', (err) => s.log.warn({ err: err.message }, 'dns tcp server error'));
-      resolve(server);
+      resolve({
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const conn of open) conn.destroy();
+          }),
+      });
     });
   });
 }

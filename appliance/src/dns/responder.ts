@@ -8,7 +8,7 @@ import type { Logger } from '../system/logger.ts';
 import { defaultApplianceAddresses } from './appliance-addresses.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { Forwarder, type ForwarderStats } from './forwarder.ts';
-import { startTcpListener, startUdpListener } from './listeners.ts';
+import { startTcpListener, startUdpListener, type TcpListener } from './listeners.ts';
 import { LocalZone, localNames } from './local-zone.ts';
 import { PacketGuard, type DropReason } from './packet-guard.ts';
 import { QueryHandler, type AnswerCounters } from './query-handler.ts';
@@ -78,7 +78,7 @@ export async function startDnsResponder(input: DnsResponderOptions, log: Logger)
   };
   const { udp, tcp } = await bindBoth(opts.host, opts.port, shared);
   const udpPort = udp.address().port;
-  const tcpPort = (tcp.address() as net.AddressInfo).port;
+  const tcpPort = (tcp.server.address() as net.AddressInfo).port;
   const names = localNames(opts.names, opts.searchSuffixes);
   log.info({ host: opts.host, udpPort, tcpPort, names, addresses: zone.addresses, upstreams: opts.upstreams }, 'dns responder listening');
   return {
@@ -99,7 +99,7 @@ export async function startDnsResponder(input: DnsResponderOptions, log: Logger)
     async stop() {
       await Promise.all([
         new Promise<void>((resolve) => udp.close(() => resolve())),
-        new Promise<void>((resolve) => tcp.close(() => resolve())),
+        tcp.close(),
       ]);
       log.info({ udpPort, tcpPort }, 'dns responder stopped');
     },
@@ -107,7 +107,7 @@ export async function startDnsResponder(input: DnsResponderOptions, log: Logger)
 }
 
 /** UDP and TCP on the same port number; with port 0, retry when TCP finds the UDP-chosen port taken. */
-async function bindBoth(host: string, port: number, shared: Parameters<typeof startUdpListener>[2]): Promise<{ udp: dgram.Socket; tcp: net.Server }> {
+async function bindBoth(host: string, port: number, shared: Parameters<typeof startUdpListener>[2]): Promise<{ udp: dgram.Socket; tcp: TcpListener }> {
   for (let attempt = 0; ; attempt++) {
     const udp = await startUdpListener(host, port, shared);
     try {
