@@ -76,7 +76,12 @@ export async function startDnsResponder(input: DnsResponderOptions, log: Logger)
     limits: { maxInFlight: opts.maxInFlight, maxTcpConnections: opts.maxTcpConnections, tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs },
     inFlight: { n: 0 },
   };
-  const { udp, tcp } = await bindBoth(opts.host, opts.port, shared);
+  const { udp, tcp } = await bindBoth(opts.host, opts.port, shared).catch((err: NodeJS.ErrnoException) => {
+    // A Pi with IPv6 disabled cannot bind '::'; the appliance is still useful on IPv4.
+    if (opts.host !== '::' || (err.code !== 'EAFNOSUPPORT' && err.code !== 'EADDRNOTAVAIL')) throw err;
+    log.warn({ err: err.message }, 'dns: IPv6 unavailable, listening on 0.0.0.0 only');
+    return bindBoth('0.0.0.0', opts.port, shared);
+  });
   const udpPort = udp.address().port;
   const tcpPort = (tcp.server.address() as net.AddressInfo).port;
   const names = localNames(opts.names, opts.searchSuffixes);
