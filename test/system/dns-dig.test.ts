@@ -144,6 +144,9 @@ test('EDNS: OPT echoed when asked, absent otherwise, BADVERS for version 1', asy
   t.true(refusedWithEdns.opt);
   const forwardedWithEdns = await dig(responder.udpPort, ['+edns=0', 'www.example', 'A']);
   t.true(forwardedWithEdns.opt);
+  const fromEdnsUnaware = await dig(responder.udpPort, ['+edns=0', 'no-edns.example', 'A']);
+  t.true(fromEdnsUnaware.opt, 'OPT added when the upstream answered without one');
+  t.deepEqual(fromEdnsUnaware.answers.map((x) => x.data), ['198.51.100.1']);
   const v1 = await dig(responder.udpPort, ['+edns=1', '+noednsnegotiation', 'hp-print-mgmt', 'A']);
   t.is(v1.status, 'BADVERS');
 });

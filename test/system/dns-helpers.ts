@@ -89,7 +89,8 @@ export interface FakeUpstream {
 /**
  * A dns2 server playing the branch's corporate resolver:
  *  missing.example → NXDOMAIN with SOA; big.example → 60 A records (truncated over plain UDP);
- *  short-ttl.example → A with TTL 2; silent.example → no reply; anything else → A 198.51.100.1.
+ *  short-ttl.example → A with TTL 2; silent.example → no reply; no-edns.example → A without OPT even when
+ *  asked with EDNS; anything else → A 198.51.100.1.
  */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const seen: FakeUpstream['seen'] = [];
@@ -100,7 +101,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (name === 'silent.example') return;
     const response = Packet.createResponseFromRequest(request);
     response.header.ra = 1;
-    if (request.additionals.some((r) => r.type === Packet.TYPE.EDNS)) response.additionals.push(Packet.Resource.EDNS([]) as never);
+    const ednsAware = name !== 'no-edns.example';
+    if (ednsAware && request.additionals.some((r) => r.type === Packet.TYPE.EDNS)) response.additionals.push(Packet.Resource.EDNS([]) as never);
     if (name === 'missing.example') {
       response.header.rcode = Packet.RCODE.NXDOMAIN;
       response.authorities.push({

@@ -5,7 +5,7 @@ import type { Forwarder } from './forwarder.ts';
 import { canonicalName, CLASS_ANY, CLASS_IN, TYPE_AXFR, TYPE_IXFR, type LocalZone } from './local-zone.ts';
 import type { MessageSummary } from './message-walk.ts';
 import type { Transport } from './packet-guard.ts';
-import { errorAnswer, fitForUdp, localAnswer, parseQuery, RCODE, udpBudget, type ReplyContext } from './response-builder.ts';
+import { ensureOpt, errorAnswer, fitForUdp, localAnswer, parseQuery, RCODE, udpBudget, type ReplyContext } from './response-builder.ts';
 
 export interface AnswerCounters {
   /** Local answers for hp-print-mgmt (including NODATA). */
@@ -46,7 +46,7 @@ export class QueryHandler {
     const forwarded = await this.forwarder.forward(query, summary);
     if (!forwarded) return this.fit(this.fail(query, summary, RCODE.SERVFAIL, 'servfail'), summary, transport);
     this.counters.forwarded++;
-    return this.fit(forwarded.response, summary, transport);
+    return this.fit(summary.opt ? ensureOpt(forwarded.response) : forwarded.response, summary, transport);
   }
 
   private fit(response: Buffer, summary: MessageSummary, transport: Transport): Buffer {

@@ -73,6 +73,18 @@ export function fitForUdp(response: Buffer, budget: number, withOpt: boolean): B
   return withOpt ? Buffer.concat([head, MINIMAL_OPT]) : head;
 }
 
+/**
+ * RFC 6891 §7: a client that sent OPT gets OPT back. An upstream that ignores EDNS answers without one;
+ * append ours rather than relay a reply the client may treat as coming from an EDNS-unaware server.
+ */
+export function ensureOpt(response: Buffer): Buffer {
+  const walked = walkMessage(response);
+  if (!walked.ok || walked.summary.opt) return response;
+  const out = Buffer.concat([response, MINIMAL_OPT]);
+  out.writeUInt16BE(walked.summary.arcount + 1, 10);
+  return out;
+}
+
 export function parseQuery(buf: Buffer): DnsPacket {
   return Packet.parse(buf);
 }
