@@ -8,7 +8,7 @@ import { buildCsr, ext } from './cert-builder.ts';
 import { isSignedBy, OID, parseCertificate, readExtensions, validityAt, type CertificateInfo } from './certificate.ts';
 import { children, sequence, isContext, parseDer, readBitString, readChildren, readOid, readTlv, signedPart, slice } from './der.ts';
 import { isPkiError, parsing, PkiError, type PkiErrorCode } from './errors.ts';
-import { buildName, parseName, type DistinguishedName } from './names.ts';
+import { buildName, parseName, type DistinguishedName, type NameSpec } from './names.ts';
 import { blocksWithLabel, toPem } from './pem.ts';
 
 /** The name devices resolve to find the server (HDAP.md §1); every identity CSR carries it as a SAN. */
@@ -39,16 +39,32 @@ function loadPrivateKey(keyPem: string | KeyObject): KeyObject {
  * addresses, EKU serverAuth + clientAuth (server to printers, client to upstream listeners).
  */
 export function createIdentityCsr(keyPem: string | KeyObject, opts: IdentityCsrOptions = {}): string {
+  return createCsr(keyPem, {
+    subject: { C: opts.country, O: opts.organization ?? 'instant-on-edge', OU: opts.organizationalUnit, CN: opts.commonName ?? MGMT_NAME },
+    dnsNames: [MGMT_NAME, ...(opts.names ?? [])],
+    addresses: opts.addresses,
+    extKeyUsage: [OID.serverAuth, OID.clientAuth],
+  });
+}
+
+export interface CsrOptions {
+  subject: NameSpec;
+  dnsNames?: string[];
+  addresses?: string[];
+  /** EKU OIDs to request; default clientAuth (a device identity). */
+  extKeyUsage?: string[];
+}
+
+/** A general PEM CSR (e.g. a simulated printer's identity request, CN = its serial number). */
+export function createCsr(keyPem: string | KeyObject, opts: CsrOptions): string {
   const key = loadPrivateKey(keyPem);
-  const names = [...new Set([MGMT_NAME, ...(opts.names ?? [])])];
+  const dnsNames = [...new Set(opts.dnsNames ?? [])];
   const addresses = [...new Set(opts.addresses ?? [])];
+  // keyEncipherment only makes sense for RSA keys (RSA key transport); EC keys sign.
   const usage = key.asymmetricKeyType === 'rsa' ? (['digitalSignature', 'keyEncipherment'] as const) : (['digitalSignature'] as const);
-  const der = buildCsr(
-    buildName({ C: opts.country, O: opts.organization ?? 'instant-on-edge', OU: opts.organizationalUnit, CN: opts.commonName ?? MGMT_NAME }),
-    key,
-    [ext.keyUsage([...usage]), ext.extKeyUsage([OID.serverAuth, OID.clientAuth]), ext.subjectAltName(names, addresses)],
-  );
-  return toPem('CERTIFICATE REQUEST', der);
+  const extensions = [ext.keyUsage([...usage]), ext.extKeyUsage(opts.extKeyUsage ?? [OID.clientAuth])];
+  if (dnsNames.length + addresses.length > 0) extensions.push(ext.subjectAltName(dnsNames, addresses));
+  return toPem('CERTIFICATE REQUEST', buildCsr(buildName(opts.subject), key, extensions));
 }
 
 export interface ParsedCsr {

@@ -1,7 +1,9 @@
 /** The built-in appliance CA, judged by openssl: issued certificates verify, CRLs verify and revoke. */
 import test from 'ava';
+import crypto from 'node:crypto';
 import { ApplianceCa } from '../../../appliance/src/pki/appliance-ca.ts';
 import { CrlList } from '../../../appliance/src/pki/crl-list.ts';
+import { createCsr } from '../../../appliance/src/pki/csr.ts';
 import { decodeBlocks } from '../../../appliance/src/pki/pem.ts';
 import { TrustStore } from '../../../appliance/src/pki/trust-store.ts';
 import { verifyClientCertificate } from '../../../appliance/src/pki/verify-client.ts';
@@ -134,4 +136,15 @@ test('toJSON/fromJSON keeps the key, the issued list and the CRL number', async 
 
   const other = ApplianceCa.create({ keyType: 'ec-p256' }).toJSON();
   t.throws(() => ApplianceCa.fromJSON({ ...ca.toJSON(), keyPem: other.keyPem }), { message: /does not match/ });
+});
+
+test('a device CSR made by our createCsr (CN = serial, no SAN) passes openssl req -verify and issues', async (t) => {
+  const key = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const csr = createCsr(key, { subject: { CN: 'CNB1K23456', O: 'HP' } });
+  const { stdout, stderr } = await pki.openssl(['req', '-in', await pki.file('sim.csr', csr), '-verify', '-noout', '-text']);
+  t.regex(stderr + stdout, /verify OK/);
+  t.notRegex(stdout, /Subject Alternative Name/);
+  const { certPem, record } = ecCa.signCsr(csr);
+  t.is(record.subject, 'O=HP, CN=CNB1K23456');
+  t.is(await opensslVerify(ecCa.certificatePem, certPem), 'OK');
 });
