@@ -43,6 +43,8 @@ export interface AssessResult {
   detail?: string;
 }
 
+const validPolicies = new WeakSet<Policy>();
+
 /** Thrown (the only rejection) when the caller passes a policy that does not validate against the catalog. */
 export class InvalidPolicyError extends Error {
   readonly code = 'POLICY_INVALID';
@@ -72,8 +74,12 @@ export async function assessAndRemediate(req: AssessRequest, log: Logger): Promi
     return result;
   };
 
-  const checked = validatePolicy(req.policy);
-  if (!checked.ok) throw new InvalidPolicyError(checked.errors);
+  if (!validPolicies.has(req.policy)) {
+    const checked = validatePolicy(req.policy);
+    if (!checked.ok) throw new InvalidPolicyError(checked.errors);
+    // One policy object is typically used for a whole fleet; validate it once.
+    validPolicies.add(req.policy);
+  }
   const list = candidates(req.credentials);
   if (list.length === 0) return done({ status: 'auth-failed', settings: [], detail: 'no SNMP credential configured' });
 

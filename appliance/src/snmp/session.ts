@@ -31,6 +31,8 @@ const AUTH_PROTOCOLS = { sha: snmp.AuthProtocols.sha, sha256: snmp.AuthProtocols
 // Net-SNMP's (and most printers') "AES-256" localizes the key the Blumenthal way (draft-blumenthal-aes-usm).
 const PRIV_PROTOCOLS = { aes: snmp.PrivProtocols.aes, aes256: snmp.PrivProtocols.aes256b } as const;
 
+const MANAGER_ENGINE_ID = '8000B98380000000000000000000000001';
+
 export class SnmpSession {
   /** Datagrams sent so far (requests, retries, v3 discovery). */
   roundTrips = 0;
@@ -79,23 +81,24 @@ export class SnmpSession {
     const counting = {
       createSocket: (type: dgram.SocketType) => {
         const socket = dgram.createSocket(type);
+        // On an unbound socket Node queues the first send, binds, and calls send() again once
+        // 'listening' fired: count only calls on a bound socket, so each datagram counts once.
+        let bound = false;
+        socket.once('listening', () => {
+          bound = true;
+        });
         const send = socket.send.bind(socket) as (...args: unknown[]) => void;
         (socket as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
-          // On an unbound socket Node queues the call, binds, then calls send() again: count only the
-          // call on a bound socket (address() throws before binding completes).
-          try {
-            socket.address();
-            this.roundTrips += 1;
-          } catch {
-            // not bound yet; the re-call after binding is counted
-          }
+          if (bound) this.roundTrips += 1;
           send(...args);
         };
         return socket;
       },
     };
     const transport = isIPv6(this.opts.host) ? ('udp6' as const) : ('udp4' as const);
-    const options = { port: this.opts.port, timeout: this.opts.timeoutMs, retries: this.opts.retries, transport, dgramModule: counting };
+    // A fixed local engineID: net-snmp otherwise draws random bytes for every session, and a manager's
+    // own engineID plays no part in talking to an agent (the agent is the authoritative engine).
+    const options = { port: this.opts.port, timeout: this.opts.timeoutMs, retries: this.opts.retries, transport, dgramModule: counting, engineID: MANAGER_ENGINE_ID };
     const c = this.credential;
     const session =
       c.version === '2c'

@@ -1,0 +1,26 @@
+// The adapter the task engine calls for one device: finds its credentials, talks SNMP through the assessor,
+// and hands back a compliance record. The engine stays free of network code; this is where they meet.
+import type { Logger } from '../system/logger.ts';
+import type { Device } from '../devices/device.ts';
+import type { RunDevice } from '../tasks/engine.ts';
+import { assessAndRemediate } from './assessor.ts';
+import type { CredentialRepo } from './credential-repo.ts';
+
+export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; timeouts: () => { timeoutMs: number; retries: number }; log: Logger }): RunDevice {
+  return async (device: Device, policy, remediate, compatibility) => {
+    const host = device.ipv4 ?? device.ipv6?.[0] ?? device.peerAddress;
+    const credentials = await deps.credentials.forDevice(device.serialNumber, device.credentialRef);
+    const { timeoutMs, retries } = deps.timeouts();
+    const r = await assessAndRemediate({ host, port: device.snmpPort, credentials, policy, remediate, compatibility, timeoutMs, retries }, deps.log);
+    return {
+      record: {
+        status: r.status,
+        settings: r.settings.map((s) => ({ id: s.id, expected: s.expected, before: s.before, actual: s.actual, changed: s.changed, compliant: s.compliant,
+          supported: s.supported, outcome: s.outcome, deviceAnswer: s.deviceAnswer, setAnswer: s.setAnswer })),
+        detail: r.detail,
+        roundTrips: r.roundTrips,
+      },
+      credentialRef: r.credential,
+    };
+  };
+}
