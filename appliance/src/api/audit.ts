@@ -1,0 +1,156 @@
+// The audit log: who changed what through the API, when, and (where known) the value before and after.
+// Every non-GET /api/ request that succeeds is recorded by one middleware, so a route added later is audited
+// without doing anything; a route that knows its before/after calls recordChange(ctx, …) to add them.
+// Records live in the store's 'audit' sublevel, keyed by time, and are pruned to a bound.
+import { randomBytes } from 'node:crypto';
+import type Koa from 'koa';
+import type Router from '@koa/router';
+import type { Store } from '../store/store.ts';
+import type { AppServices } from './services.ts';
+import type { EventPublisher } from './routes/events.ts';
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  user: string;
+  ip: string;
+  method: string;
+  path: string;
+  status: number;
+  /** `login-failed` and `login-locked` are recorded too: repeated ones are a dashboard alert. */
+  action: string;
+  /** The request body with secrets replaced by "***". */
+  request?: unknown;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Optional service the lead adds to AppServices (`audit: new AuditLog(store)`); absent → memory only. */
+export interface AuditServices { audit?: AuditLog }
+
+const SECRET_KEY = /pass|secret|key|community|token|credential/i;
+const MAX_STRING = 2000;
+
+/** Deep copy with secrets masked and long strings cut; never throws on odd input. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6) return '…';
+  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} chars)` : value;
+  if (Array.isArray(value)) return value.slice(0, 200).map((v) => redact(v, depth + 1));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' ? '***' : redact(v, depth + 1);
+    return out;
+  }
+  return value;
+}
+
+export class AuditLog {
+  private memory: AuditEntry[] = [];
+  private writes = 0;
+  publisher?: EventPublisher;
+
+  /** Without a store (not wired yet) entries are kept in memory only, newest `limit`. */
+  constructor(private readonly store?: Store, private readonly limit = 10_000) {}
+
+  get durable(): boolean { return !!this.store; }
+
+  async record(e: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry> {
+    const at = e.at ?? new Date().toISOString();
+    const entry: AuditEntry = { ...e, at, id: `${at}!${randomBytes(4).toString('hex')}` };
+    if (this.store) {
+      await this.store.commit([{ type: 'put', sublevel: this.store.sub('audit'), key: entry.id, value: entry }]);
+      if (++this.writes % 100 === 0) void this.prune().catch(() => undefined);
+    } else {
+      this.memory.push(entry);
+      if (this.memory.length > this.limit) this.memory.splice(0, this.memory.length - this.limit);
+    }
+    this.publisher?.publish('audit', entry);
+    return entry;
+  }
+
+  /** Newest first; `before` is an entry id to page back from. */
+  async list(opts: { limit?: number; before?: string } = {}): Promise<AuditEntry[]> {
+    const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
+    if (!this.store) {
+      const older = opts.before ? this.memory.filter((e) => e.id < opts.before!) : this.memory;
+      return older.slice(-limit).reverse();
+    }
+    return this.store.values<AuditEntry>('audit', { reverse: true, limit, ...(opts.before ? { lt: opts.before } : {}) });
+  }
+
+  private async prune() {
+    const keys = await this.store!.sub('audit').keys({ reverse: true }).all();
+    const stale = keys.slice(this.limit);
+    if (stale.length) await this.store!.commit(stale.map((key) => ({ type: 'del' as const, sublevel: this.store!.sub('audit'), key })));
+  }
+}
+
+/** Routes that know the state before and after a change call this; the middleware stores it. */
+export function recordChange(ctx: Koa.Context, change: { before?: unknown; after?: unknown; action?: string }): void {
+  ctx.state.audit = { ...(ctx.state.audit ?? {}), ...change };
+}
+
+/** Reads the state a request is about to change; registered per path for routes we cannot edit. */
+export type Snapshot = (s: AppServices, ctx: Koa.Context) => unknown;
+
+const SNAPSHOTS: { method: string; path: RegExp; take: Snapshot }[] = [
+  { method: 'PUT', path: /^\/api\/v1\/settings$/, take: (s, ctx) => {
+    const keys = new Set(Object.keys((ctx.request.body as object) ?? {}));
+    return Object.fromEntries(s.settings.describe().filter((d) => keys.has(d.key)).map((d) => [d.key, d.value]));
+  } },
+];
+
+export function registerAuditSnapshot(method: string, path: RegExp, take: Snapshot): void {
+  SNAPSHOTS.push({ method, path, take });
+}
+
+function actionOf(method: string, path: string): string {
+  const noun = path.replace(/^\/api\/v1\//, '').split('/')[0] || 'api';
+  const verb = method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : 'change';
+  return `${noun}.${verb}`;
+}
+
+const LOGIN_PATHS = new Set(['/api/v1/login', '/api/v1/session']);
+
+export function auditMiddleware(s: AppServices, audit: AuditLog, log?: { warn(o: object, m: string): void }): Koa.Middleware {
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith('/api/') || ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'OPTIONS') return next();
+    const snap = SNAPSHOTS.find((x) => x.method === ctx.method && x.path.test(ctx.path));
+    let before: unknown;
+    try { before = snap ? redact(snap.take(s, ctx)) : undefined; } catch { before = undefined; }
+    let failure: any;
+    try {
+      await next();
+    } catch (err) {
+      failure = err;
+    }
+    const status = failure ? (typeof failure.status === 'number' ? failure.status : 500) : ctx.status;
+    const isLogin = LOGIN_PATHS.has(ctx.path);
+    const body = ctx.request.body as any;
+    const loginFailed = isLogin && (status === 401 || status === 429);
+    if (status < 400 || loginFailed) {
+      const extra = ctx.state.audit ?? {};
+      const user = ctx.state.auth?.username ?? (isLogin && typeof body?.username === 'string' ? String(body.username).slice(0, 64) : '-');
+      const entry = {
+        user, ip: ctx.ip, method: ctx.method, path: ctx.path, status,
+        action: extra.action ?? (loginFailed ? (status === 429 ? 'login-locked' : 'login-failed') : isLogin ? 'login' : actionOf(ctx.method, ctx.path)),
+        request: isLogin ? undefined : redact(body),
+        before: extra.before !== undefined ? redact(extra.before) : before,
+        after: extra.after !== undefined ? redact(extra.after) : (status < 400 && ctx.body && typeof ctx.body === 'object' && !('pipe' in ctx.body) ? redact(ctx.body) : undefined),
+      };
+      // A store failure must not turn a completed change into an error answer; it is logged.
+      try { await audit.record(entry); } catch (err) { log?.warn({ err, path: ctx.path }, 'audit record failed'); }
+    }
+    if (failure) throw failure;
+  };
+}
+
+export function auditRoutes(audit: AuditLog) {
+  return (router: Router) => {
+    router.get('/api/v1/audit', async (ctx) => {
+      const limit = Number(ctx.query.limit ?? 100);
+      const before = typeof ctx.query.before === 'string' ? ctx.query.before : undefined;
+      ctx.body = { durable: audit.durable, entries: await audit.list({ limit: Number.isFinite(limit) ? limit : 100, before }) };
+    });
+  };
+}

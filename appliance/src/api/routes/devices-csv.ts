@@ -1,0 +1,57 @@
+// GET /api/v1/devices.csv: the device list with compliance, for spreadsheets (RFC 4180, UTF-8 with BOM so
+// Excel reads names right). Cells that a spreadsheet would run as a formula are neutralised.
+import type Router from '@koa/router';
+import type { AppServices } from '../services.ts';
+
+const COLUMNS: [string, (d: any) => unknown][] = [
+  ['serialNumber', (d) => d.serialNumber],
+  ['discoveredBy', (d) => d.discoveredBy],
+  ['model', (d) => d.model],
+  ['macAddress', (d) => d.macAddress],
+  ['ipv4', (d) => d.ipv4],
+  ['hostname', (d) => d.hostname],
+  ['firmware', (d) => d.firmware],
+  ['firstSeen', (d) => d.firstSeen],
+  ['lastSeen', (d) => d.lastSeen],
+  ['lastReason', (d) => d.lastReason],
+  ['announceCount', (d) => d.announceCount],
+  ['authMethod', (d) => d.authMethod],
+  ['lastPolicy', (d) => policyName(d.lastPolicy)],
+  ['compliance', (d) => complianceStatus(d)],
+  ['lastAssessedAt', (d) => d.compliance?.at ?? d.lastAssessment?.at ?? d.compliance?.assessedAt],
+];
+
+// The compliance fields come from the compliance room; read them defensively (string or object).
+function complianceStatus(d: any): string {
+  const c = d.compliance ?? d.lastAssessment;
+  if (!c) return 'not assessed';
+  return typeof c === 'string' ? c : String(c.status ?? 'unknown');
+}
+
+function policyName(p: unknown): unknown {
+  if (!p || typeof p !== 'object') return p;
+  const o = p as Record<string, unknown>;
+  return o.name ?? o.id;
+}
+
+export function csvCell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function devicesCsv(devices: unknown[]): string {
+  const lines = [COLUMNS.map(([h]) => h).join(',')];
+  for (const d of devices) lines.push(COLUMNS.map(([, get]) => csvCell(get(d))).join(','));
+  return `\ufeff${lines.join('\r\n')}\r\n`;
+}
+
+export function devicesCsvRoute(router: Router, s: AppServices) {
+  router.get('/api/v1/devices.csv', (ctx) => {
+    const devices = s.registry.list().sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
+    ctx.set('Content-Type', 'text/csv; charset=utf-8');
+    ctx.set('Content-Disposition', `attachment; filename="devices-${new Date().toISOString().slice(0, 10)}.csv"`);
+    ctx.body = devicesCsv(devices);
+  });
+}

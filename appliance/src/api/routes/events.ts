@@ -1,0 +1,132 @@
+// GET /api/v1/events: server-sent events for the admin page (device discovered/changed, task progress,
+// audit entries). One in-process hub; any room may publish through it. A slow client is dropped rather than
+// buffered without bound: the page reconnects (EventSource does) and refetches its lists.
+import { PassThrough } from 'node:stream';
+import type Router from '@koa/router';
+import type { DeviceRegistry } from '../../devices/registry.ts';
+import type { AppServices } from '../services.ts';
+
+export interface EventPublisher {
+  /** `type` becomes the SSE event name (`device`, `task`, `audit`, …); `data` is sent as JSON. */
+  publish(type: string, data: unknown): void;
+}
+
+/** Optional service the lead adds to AppServices (`events: new EventHub()`); absent → the API makes its own. */
+export interface EventServices { events?: EventHub }
+
+type Listener = (type: string, data: unknown) => void;
+
+const HOUR = 3600_000;
+const MAX_CLIENT_BACKLOG = 1 << 20; // bytes queued for one client before it is dropped
+const HEARTBEAT_MS = 20_000;
+
+export class EventHub implements EventPublisher {
+  private listeners = new Set<Listener>();
+  /** Announcements per hour, newest last (the dashboard chart); seeded from lastSeen at attach. */
+  private hourly = new Map<number, number>();
+  private attached = false;
+  private tasksAttached = false;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  publish(type: string, data: unknown): void {
+    for (const l of this.listeners) {
+      try { l(type, data); } catch { /* one broken subscriber never stops the others */ }
+    }
+  }
+
+  subscribe(l: Listener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  get subscribers(): number { return this.listeners.size; }
+
+  /** Forwards the registry's device events and counts announcements per hour. Idempotent. */
+  attachRegistry(registry: DeviceRegistry): void {
+    if (this.attached) return;
+    this.attached = true;
+    // Before a restart only each device's last announcement is known cheaply; history fills in from here on.
+    for (const d of registry.list()) this.count(Date.parse(d.lastSeen));
+    registry.on('device', (e) => {
+      // `changed` also fires on update() by other rooms (compliance); only announcements move the chart.
+      if (e.type !== 'changed' || !isUpdateOnly(e.device.lastSeen, this.now())) this.count(this.now());
+      this.publish('device', { type: e.type, reason: e.reason, device: e.device });
+    });
+  }
+
+  /** Forwards task progress (the engine emits its record on every change) without per-device outcomes. */
+  attachTasks(engine: { on(event: 'task', fn: (t: any) => void): unknown } | undefined): void {
+    if (!engine || this.tasksAttached) return;
+    this.tasksAttached = true;
+    engine.on('task', (t) => {
+      const { outcomes, ...rest } = t ?? {};
+      this.publish('task', { ...rest, done: Object.keys(outcomes ?? {}).length, total: Array.isArray(t?.serials) ? t.serials.length : 0 });
+    });
+  }
+
+  announcementsPerHour(hours = 24): { start: string; count: number }[] {
+    const current = Math.floor(this.now() / HOUR);
+    const out = [];
+    for (let h = current - hours + 1; h <= current; h++) out.push({ start: new Date(h * HOUR).toISOString(), count: this.hourly.get(h) ?? 0 });
+    return out;
+  }
+
+  private count(at: number) {
+    if (!Number.isFinite(at)) return;
+    const h = Math.floor(at / HOUR);
+    this.hourly.set(h, (this.hourly.get(h) ?? 0) + 1);
+    const oldest = Math.floor(this.now() / HOUR) - 48;
+    for (const k of this.hourly.keys()) if (k < oldest) this.hourly.delete(k);
+  }
+}
+
+/** A `changed` event whose lastSeen is older than 2 s is a registry.update() (compliance), not an announcement. */
+function isUpdateOnly(lastSeen: string, now: number): boolean {
+  const t = Date.parse(lastSeen);
+  return Number.isFinite(t) && now - t > 2000;
+}
+
+function frame(type: string, data: unknown): string {
+  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export function eventRoutes(hub: EventHub) {
+  return (router: Router, _s: AppServices) => {
+    router.get('/api/v1/events', (ctx) => {
+      const socket = ctx.req.socket;
+      socket.setTimeout(0);
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true);
+      const stream = new PassThrough();
+      ctx.status = 200;
+      ctx.set('Content-Type', 'text/event-stream; charset=utf-8');
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('X-Accel-Buffering', 'no');
+      ctx.state.noCompress = true;
+      ctx.body = stream;
+      stream.write(`retry: 3000\n${frame('hello', { at: new Date().toISOString() })}`);
+      const send = (type: string, data: unknown) => {
+        if (stream.writableLength > MAX_CLIENT_BACKLOG) { close(); return; }
+        stream.write(frame(type, data));
+      };
+      const unsubscribe = hub.subscribe(send);
+      const beat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      beat.unref();
+      let closed = false;
+      function close() {
+        if (closed) return;
+        closed = true;
+        clearInterval(beat);
+        unsubscribe();
+        stream.end();
+      }
+      ctx.req.on('close', close);
+      ctx.res.on('close', close);
+    });
+
+    router.get('/api/v1/stats/announcements', (ctx) => {
+      ctx.body = { hours: hub.announcementsPerHour(24) };
+    });
+  };
+}
