@@ -63,3 +63,15 @@ test('the simulated agent ignores garbage and keeps answering', async (t) => {
   const r = await assessAndRemediate({ host: a.address, port: a.port, credentials: { default: V2C }, policy: POLICY, remediate: true, timeoutMs: 500 }, silentLogger());
   t.is(r.status, 'remediated');
 });
+
+test('hostile reply naming other OIDs: those settings count as missing, nothing is written blindly', async (t) => {
+  // Answers every GET with the right number of varbinds but for an OID nobody asked about.
+  const port = await responder(t, (req) => {
+    const p = requestParts(req);
+    const vb = seq(seq(oid('1.3.6.1.2.1.1.1.0'), octets('evil')), seq(oid('1.3.6.1.2.1.1.2.0'), int(0x02, 0)));
+    return seq(p.version, octets(p.community), tlv(0xa2, Buffer.concat([p.reqId, int(0x02, 0), int(0x02, 0), vb])));
+  });
+  const r = await assessAndRemediate({ host: '127.0.0.1', port, credentials: { default: V2C }, policy: POLICY, remediate: false, timeoutMs: 300, retries: 0 }, silentLogger());
+  t.is(r.status, 'non-compliant');
+  t.deepEqual(r.settings.map((s) => [s.id, s.actual, s.deviceAnswer]), [['telnet', null, 'no varbind in reply'], ['sys-location', null, 'no varbind in reply']]);
+});

@@ -47,15 +47,12 @@ export function toReading(vb: Varbind | undefined): Reading {
   return { kind: 'value', type: name, value: `(${name})`, raw: `${name} ${shown}` };
 }
 
-/** Maps the reply's varbinds to the requested OIDs; agents should keep order, but match by OID first. */
+/** Maps the reply's varbinds to the requested OIDs by OID (never by position: a reply naming other OIDs is not trusted). */
 export function readingsFor(oids: readonly string[], varbinds: readonly Varbind[] | undefined): Record<string, Reading> {
-  const list = Array.isArray(varbinds) ? varbinds : [];
   const byOid = new Map<string, Varbind>();
-  for (const vb of list) if (vb && typeof vb.oid === 'string') byOid.set(vb.oid, vb);
+  for (const vb of Array.isArray(varbinds) ? varbinds : []) if (vb && typeof vb.oid === 'string') byOid.set(vb.oid, vb);
   const out: Record<string, Reading> = {};
-  oids.forEach((oid, i) => {
-    out[oid] = toReading(byOid.get(oid) ?? (list[i] && list[i].oid === undefined ? list[i] : undefined));
-  });
+  for (const oid of oids) out[oid] = toReading(byOid.get(oid));
   return out;
 }
 
