@@ -4,7 +4,7 @@
 // injected into the stripped Node binary of the pinned `node-linux-<arch>` npm package.
 //
 //   tsx scripts/build-binary.ts [--targets x64,arm64] [--entry appliance/src/cli.ts] [--out dist]
-//                               [--cache build/binary-cache] [--xz]
+//                               [--cache build/binary-cache] [--work DIR] [--web web/dist] [--xz]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     entry: { type: 'string', default: join(repo, 'appliance/src/cli.ts') },
     out: { type: 'string', default: join(repo, 'dist') },
     cache: { type: 'string', default: join(repo, 'build/binary-cache') },
+    web: { type: 'string', default: join(repo, 'web/dist') },
+    work: { type: 'string' },
     xz: { type: 'boolean', default: false },
   },
 });
@@ -29,7 +31,8 @@ const targets = values.targets.split(',').map((s) => s.trim()) as Arch[];
 for (const t of targets) if (t !== 'x64' && t !== 'arm64') throw new Error(`unknown target: ${t}`);
 const out = resolve(values.out);
 const cache = resolve(values.cache);
-const work = join(cache, 'work');
+// Bundle, blobs and SEA configs; separate per build so concurrent builds (tests) do not collide.
+const work = resolve(values.work ?? join(cache, 'work'));
 mkdirSync(out, { recursive: true });
 mkdirSync(work, { recursive: true });
 
@@ -56,7 +59,7 @@ console.log(`bundle ${mb(bundle.bytes)} (${elapsed()}) node ${NODE_VERSION} vers
 for (const arch of targets) {
   const node = nodeBinary(arch, cache);
   const { blob, webFiles } = makeBlob({
-    arch, bundle: bundle.file, addon: addonPrebuild(repo, arch), webRoot: join(repo, 'web/dist'), workDir: work, hostNode,
+    arch, bundle: bundle.file, addon: addonPrebuild(repo, arch), webRoot: resolve(values.web), workDir: work, hostNode,
   });
   const file = join(out, `instant-on-edge-linux-${arch}`);
   const size = injectBlob(arch, node, blob, file, repo);

@@ -60,7 +60,7 @@ export function makeBlob(input: BlobInput): { blob: string; webFiles: number } {
     useCodeCache: input.arch === 'x64',
     assets,
   }, null, 2));
-  execFileSync(input.hostNode, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(input.hostNode, ['--experimental-sea-config', config], { stdio: 'pipe' });
   return { blob, webFiles: web.length };
 }
 
@@ -70,8 +70,10 @@ export function injectBlob(arch: Arch, node: string, blob: string, out: string, 
   copyFileSync(node, temp);
   chmodSync(temp, 0o755);
   execFileSync(STRIP[arch], ['--strip-all', temp], { stdio: 'inherit' });
+  // postject (LIEF) warns "Can't find string offset for section name '.note…'" on stripped ELF files; the
+  // warning is harmless, so its output is shown only when it fails.
   execFileSync(join(repo, 'node_modules/.bin/postject'),
-    [temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE], { stdio: ['ignore', 'ignore', 'inherit'] });
+    [temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE], { stdio: 'pipe' });
   renameSync(temp, out);
   return statSync(out).size;
 }

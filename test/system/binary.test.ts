@@ -2,7 +2,7 @@
 // node_modules. x64 natively; arm64 under qemu-aarch64-static with a Debian cross sysroot.
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,4 +103,20 @@ test('arm64 binary under qemu-aarch64-static: version, and it answers an HDAP an
   t.regex(app.output(), /"serial":"SIM000000"[^\n]*"device discovered"/);
   app.child.kill('SIGTERM');
   t.is(await app.exited, 0);
+});
+
+test('web assets ride inside the binary and are served from it, not from disk', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ioe-probe-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const web = join(dir, 'web');
+  mkdirSync(join(web, 'assets'), { recursive: true });
+  writeFileSync(join(web, 'index.html'), '<title>instant-on-edge</title>');
+  writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
+  await run(process.execPath, ['--import=tsx', join(repo, 'scripts/build-binary.ts'), '--targets', 'x64',
+    '--entry', join(repo, 'test/system/fixtures/sea-probe.ts'), '--web', web, '--out', join(dir, 'out'), '--work', join(dir, 'work')], { cwd: repo });
+  rmSync(web, { recursive: true });
+  const { stdout } = await run(join(dir, 'out', 'instant-on-edge-linux-x64'), [], { cwd: dir, env: { PATH: '/usr/bin:/bin' } });
+  t.deepEqual(JSON.parse(stdout), {
+    sea: true, list: ['assets/app.js', 'index.html'], index: '<title>instant-on-edge</title>', nested: 'console.log(1)', escape: true,
+  });
 });
