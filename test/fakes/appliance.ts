@@ -2,18 +2,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { Appliance } from '../../appliance/src/system/controller.ts';
 import { silentLogger, createRootLogger } from '../../appliance/src/system/logger.ts';
 import type { SettingKey } from '../../appliance/src/config/schema.ts';
 
 export const ADMIN_PASSWORD = 'test-admin-pw';
 
-export async function startTestAppliance(opts: { dataDir?: string; cli?: Partial<Record<SettingKey, unknown>>; env?: Record<string, string>; logs?: boolean } = {}) {
+export async function startTestAppliance(opts: { dataDir?: string; cli?: Partial<Record<SettingKey, unknown>>; env?: Record<string, string>; logs?: boolean; captureLogs?: string[] } = {}) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ioe-test-'));
+  const capture = opts.captureLogs;
+  const sink = capture ? new Writable({ write(chunk, _enc, cb) { capture.push(String(chunk)); cb(); } }) : undefined;
   const appliance = await Appliance.start({
     cli: { dataDir, host: '127.0.0.1', announcePort: 0, webPort: 0, dnsPort: 0, ...opts.cli },
     env: { INSTANT_ON_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },
-    log: opts.logs ? createRootLogger({ level: 'debug', json: true }) : silentLogger(),
+    log: sink ? createRootLogger({ level: 'debug', destination: sink }) : opts.logs ? createRootLogger({ level: 'debug', json: true }) : silentLogger(),
   });
   return {
     appliance, dataDir,
@@ -51,4 +54,16 @@ export async function login(port: number, password = ADMIN_PASSWORD): Promise<st
   const r = await api(port, 'POST', '/api/v1/login', { body: { username: 'admin', password } });
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
+}
+
+/** Polls until fn returns a truthy value (or throws after timeoutMs with the last value in the message). */
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, stepMs = 50): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < until) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)?.slice(0, 300)})`);
 }

@@ -22,6 +22,8 @@ export interface IntakeDeps {
   extraOps?: (ann: Announcement, peer: PeerContext, r: RecordResult) => StoreOp[];
   /** Called after the durable write, for follow-up work (tasks, events); must not throw. */
   afterAccept?: (ann: Announcement, r: RecordResult) => void;
+  /** The durable write failed (the device hears busy): undo what extraOps reserved. */
+  onRecordFailed?: (ann: Announcement) => void;
   /** Reports the store's queued ops so we can answer busy instead of growing memory without bound. */
   backlog?: () => number;
   maxBacklog?: number;
@@ -53,11 +55,17 @@ export function createIntake(deps: IntakeDeps): AnnouncementHandler {
 
     if (deps.backlog && deps.backlog() > (deps.maxBacklog ?? 50_000)) return reject('busy', 'store backlog is full', verdict.authMethod, 30);
 
-    const result = await deps.registry.record(ann, {
-      address: hops.length > 0 ? hops[0].peerAddress : peer.address,
-      authMethod: verdict.authMethod,
-      clientCert: peer.clientCert,
-    }, (r) => deps.extraOps?.(ann, peer, r) ?? []);
+    let result: RecordResult;
+    try {
+      result = await deps.registry.record(ann, {
+        address: hops.length > 0 ? hops[0].peerAddress : peer.address,
+        authMethod: verdict.authMethod,
+        clientCert: peer.clientCert,
+      }, (r) => deps.extraOps?.(ann, peer, r) ?? []);
+    } catch (err) {
+      deps.onRecordFailed?.(ann);
+      throw err;
+    }
     // New devices at info (an admin watching the log sees them arrive); routine re-announcements at debug.
     deps.log[result.outcome === 'new' ? 'info' : 'debug']({ peer: peer.address, serial: ann.device.serialNumber, model: ann.device.model,
       reason: ann.reason, outcome: result.duplicate ? 'duplicate' : result.outcome }, result.outcome === 'new' ? 'device discovered' : 'announcement accepted');

@@ -5,6 +5,10 @@ import type { SettingsView } from '../config/settings.ts';
 import type { SettingKey } from '../config/schema.ts';
 import type { Users } from './users.ts';
 import type { Sessions } from './sessions.ts';
+import type { PolicyRepo } from '../policy/policy-repo.ts';
+import type { CredentialRepo } from '../snmp/credential-repo.ts';
+import type { TaskEngine } from '../tasks/engine.ts';
+import type { AnnounceRate } from '../devices/announce-rate.ts';
 
 export interface AppServices {
   version: string;
@@ -15,6 +19,10 @@ export interface AppServices {
   saveSetting(key: SettingKey, value: unknown): Promise<void>;
   users: Users;
   sessions: Sessions;
+  policies: PolicyRepo;
+  credentials: CredentialRepo;
+  tasks: TaskEngine;
+  announceRate: AnnounceRate;
   /** Counters of the running components, for /health and the dashboard. */
   stats(): Record<string, unknown>;
 }

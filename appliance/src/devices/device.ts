@@ -26,13 +26,35 @@ export interface Device {
   forwardedBy?: ForwardHop[];
   /** Sequence of the newest history entry; entries older than the history limit are pruned. */
   historySeq: number;
+  /** The latest assessment (issue 4), absent until the device was assessed. */
+  compliance?: ComplianceRecord;
+  lastPolicy?: { id: string; name: string; at: string };
+  /** Which SNMP credential answered last time (a label, never a secret). */
+  credentialRef?: { source: 'device' } | { source: 'default' } | { source: 'global'; index: number };
+}
+
+export interface ComplianceSetting {
+  id: string; expected: unknown; before: unknown; actual: unknown; changed: boolean; compliant: boolean;
+  supported: boolean; outcome: string; deviceAnswer?: string; setAnswer?: string;
+}
+
+export interface ComplianceRecord {
+  status: 'compliant' | 'non-compliant' | 'remediated' | 'unsupported' | 'unreachable' | 'auth-failed';
+  policyId: string;
+  policyName: string;
+  at: string;
+  taskId: string;
+  remediate: boolean;
+  settings: ComplianceSetting[];
+  detail?: string;
+  roundTrips?: number;
 }
 
 /** Attributes whose change is recorded in the device's history. */
 export const TRACKED_ATTRIBUTES = ['macAddress', 'model', 'ipv4', 'ipv6', 'hostname', 'firmware', 'authMode', 'snmpPort'] as const;
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
-export type HistoryKind = 'discovered' | 'announcement' | 'attributes-changed' | 'formatter-replaced';
+export type HistoryKind = 'discovered' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment';
 
 export interface HistoryEntry {
   seq: number;
@@ -42,6 +64,9 @@ export interface HistoryEntry {
   messageId: string;
   peerAddress: string;
   changes?: Partial<Record<TrackedAttribute, { from: unknown; to: unknown }>>;
+  /** For kind 'assessment': the result and what it changed (settings id → from/to). */
+  assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string;
+    changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };
 }
 
 export interface PeerInfo {

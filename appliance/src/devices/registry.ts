@@ -69,13 +69,27 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     });
   }
 
-  /** Saves a device's changed fields (compliance, credentials reference…) made by other rooms. */
-  async update(serial: string, patch: Partial<Device>, extraOps: StoreOp[] = []): Promise<Device | undefined> {
+  /**
+   * Changes a device on behalf of another room (a compliance result, a remembered credential), with history
+   * entries and the caller's own operations in the same durable batch, so a result and the task state
+   * that records it can never disagree after a crash.
+   */
+  async apply(serial: string, change: (cur: Device) => { patch: Partial<Device>; entries?: Omit<HistoryEntry, 'seq'>[]; ops?: StoreOp[] }): Promise<Device | undefined> {
     return this.withLock(serial, async () => {
       const cur = this.devices.get(serial);
       if (!cur) return undefined;
-      const next = { ...cur, ...patch, serialNumber: serial };
-      await this.store.commit([{ type: 'put', sublevel: this.store.sub<Device>('devices'), key: serial, value: next }, ...extraOps]);
+      const { patch, entries = [], ops = [] } = change(cur);
+      const next: Device = { ...cur, ...patch, serialNumber: serial };
+      const batch: StoreOp[] = [];
+      const history = this.store.sub<HistoryEntry>('history');
+      for (const e of entries) {
+        next.historySeq++;
+        batch.push({ type: 'put', sublevel: history, key: historyKey(serial, next.historySeq), value: { ...e, seq: next.historySeq } });
+        const stale = next.historySeq - this.historyLimit();
+        if (stale > 0) batch.push({ type: 'del', sublevel: history, key: historyKey(serial, stale) });
+      }
+      batch.push({ type: 'put', sublevel: this.store.sub<Device>('devices'), key: serial, value: next }, ...ops);
+      await this.store.commit(batch);
       this.devices.set(serial, next);
       this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
       return next;

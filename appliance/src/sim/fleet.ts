@@ -4,6 +4,7 @@ import type { Logger } from '../system/logger.ts';
 import type { AnnounceReason } from '../protocol/messages.ts';
 import { SimPrinter, type DaaStatus } from './printer.ts';
 import type { DaaTarget } from './daa-client.ts';
+import type { SimAgentOptions } from './snmp-agent.ts';
 
 export interface FleetOptions {
   count: number;
@@ -46,6 +47,15 @@ export class Fleet {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, this.printers.length) }, worker));
     return this.summary();
+  }
+
+  /** Gives every printer a real SNMP agent on its own address, 100 binds at a time. */
+  async startAgents(opts: Omit<SimAgentOptions, 'address'> = {}): Promise<void> {
+    for (let i = 0; i < this.printers.length; i += 100) await Promise.all(this.printers.slice(i, i + 100).map((p) => p.startAgent(opts)));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.printers.map((p) => p.stop()));
   }
 
   summary(): Record<DaaStatus, number> {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../system/logger.ts';
 import type { Acknowledge, AnnounceReason, Announcement } from '../protocol/messages.ts';
 import { announce, newAnnouncement, DaaError, type DaaTarget } from './daa-client.ts';
+import { startSimAgent, type SimAgent, type SimAgentOptions } from './snmp-agent.ts';
 
 export type DaaStatus = 'Disabled' | 'In Progress' | 'Success' | 'Failed';
 
@@ -35,6 +36,8 @@ export class SimPrinter {
   lastAck?: Acknowledge;
   lastError?: string;
   announcements = 0;
+  /** The printer's SNMP agent, when started (a real agent on its own loopback address). */
+  agent?: SimAgent;
   private periodic?: NodeJS.Timeout;
 
   constructor(private readonly opts: SimPrinterOptions) {
@@ -48,7 +51,13 @@ export class SimPrinter {
 
   deviceInfo(): Announcement['device'] {
     return { serialNumber: this.serialNumber, macAddress: this.macAddress, model: this.model, ipv4: this.address,
-      hostname: this.hostname, firmware: this.firmware, authMode: 'none', snmpPort: 161 };
+      hostname: this.hostname, firmware: this.firmware, authMode: 'none', snmpPort: this.agent?.port ?? 161 };
+  }
+
+  /** Starts the printer's SNMP agent on its own address (port 161 needs root; pass another port otherwise). */
+  async startAgent(opts: Omit<SimAgentOptions, 'address'> = {}): Promise<SimAgent> {
+    this.agent = await startSimAgent({ ...opts, address: this.address });
+    return this.agent;
   }
 
   /** One DAA exchange; never throws: the outcome is the DAA status, as on a real device. */
@@ -74,7 +83,8 @@ export class SimPrinter {
   linkUp() { return this.announce('link-up'); }
   changeIp(address: string) { this.address = address; return this.announce('ip-change'); }
   changeHostname(name: string) { this.hostname = name; return this.announce('hostname-change'); }
-  coldReset() { return this.announce('cold-reset'); }
+  /** Factory settings back (the SNMP agent forgets every change), then the DAA announces cold-reset. */
+  coldReset() { this.agent?.coldReset(); return this.announce('cold-reset'); }
   /** A new formatter board: the technician reloads the serial number, the MAC is the new board's. */
   replaceFormatter() { this.macAddress = `02:ff:${randomBytes(4).toString('hex').match(/../g)!.join(':')}`; return this.announce('initial-boot'); }
 
@@ -84,4 +94,6 @@ export class SimPrinter {
     this.periodic.unref();
   }
   stopPeriodic() { clearInterval(this.periodic); }
+
+  async stop() { this.stopPeriodic(); await this.agent?.stop(); }
 }

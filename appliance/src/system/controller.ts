@@ -20,6 +20,14 @@ import { Fleet } from '../sim/fleet.ts';
 import { componentLogger, type Logger } from './logger.ts';
 import { VERSION } from './version.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
+import { PolicyRepo } from '../policy/policy-repo.ts';
+import { CredentialRepo } from '../snmp/credential-repo.ts';
+import { loadOrCreateKey, secretBox } from '../snmp/secret-box.ts';
+import { createSnmpDeviceRunner } from '../snmp/device-runner.ts';
+import { TaskEngine } from '../tasks/engine.ts';
+import type { TaskRecord } from '../tasks/task.ts';
+import { AnnounceRate } from '../devices/announce-rate.ts';
+import { complianceRoutes } from '../api/routes/compliance.ts';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -44,6 +52,7 @@ export class Appliance {
     readonly listener: AnnouncementListener,
     readonly web: https.Server,
     readonly services: AppServices,
+    readonly tasks: TaskEngine,
     private readonly log: Logger,
   ) {}
 
@@ -84,6 +93,23 @@ export class Appliance {
       const count = await registry.load();
       log.info({ devices: count, dataDir }, 'store open');
 
+      const policies = new PolicyRepo(store);
+      await policies.load();
+      const credentials = new CredentialRepo(store, secretBox(await loadOrCreateKey(dataDir)));
+      const announceRate = new AnnounceRate(() => settings.get('announceTooOftenPerHour'));
+      const tasks = new TaskEngine({
+        store, registry, policies, log: componentLogger(opts.log, 'tasks'),
+        runDevice: createSnmpDeviceRunner({ credentials, log: componentLogger(opts.log, 'snmp'),
+          timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) }),
+        limits: () => ({ maxNumberTasks: settings.get('compatibilityMode') ? 10 : settings.get('maxNumberTasks'),
+          maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),
+          compatibilityMode: settings.get('compatibilityMode') }),
+      });
+      await tasks.load();
+
+      // Instant-On (Secure at Install / Stay Secure): the task is created in the same batch as the device,
+      // so an acknowledged announcement can never lose its assessment to a crash.
+      const reserved = new Map<string, TaskRecord>();
       const announceLog = componentLogger(opts.log, 'announce');
       const intake = createIntake({
         registry, log: announceLog,
@@ -91,6 +117,22 @@ export class Appliance {
         listenerId: () => settings.get('listenerId'),
         relayPeers: () => settings.get('relayPeers'),
         backlog: () => store.commitStats().queued,
+        extraOps: (ann, _peer, r) => {
+          const policyId = settings.get('initialPolicyId');
+          if (r.duplicate || !settings.get('allowAutomaticRemediation') || !policies.get(policyId)) return [];
+          const { ops, task } = tasks.reserveInstantOn(ann.device.serialNumber, policyId, ann.reason);
+          if (task) reserved.set(ann.messageId, task);
+          return ops;
+        },
+        afterAccept: (ann) => {
+          announceRate.record(ann.device.serialNumber);
+          const task = reserved.get(ann.messageId);
+          if (task) { reserved.delete(ann.messageId); tasks.adopt(task); }
+        },
+        onRecordFailed: (ann) => {
+          const task = reserved.get(ann.messageId);
+          if (task) { reserved.delete(ann.messageId); tasks.release(task); }
+        },
       });
       const captureSink = {
         save: async (rec: CaptureRecord) => {
@@ -112,21 +154,21 @@ export class Appliance {
 
       const startedAt = new Date();
       const services: AppServices = {
-        version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(),
+        version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, announceRate,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
           log.info({ key, restart: settingsSchema[key].restart }, 'setting changed');
         },
-        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(),
+        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(),
           rssBytes: process.memoryUsage().rss }),
       };
-      const { app } = createApiApp(services, componentLogger(opts.log, 'api'));
+      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes]);
       const web = https.createServer({ key: identity.keyPem, cert: identity.certPem, minVersion: 'TLSv1.2' }, app.callback());
       await new Promise<void>((res, rej) => { web.once('error', rej); web.listen({ host: settings.get('host'), port: settings.get('webPort') }, () => { web.off('error', rej); res(); }); });
       log.info({ port: (web.address() as AddressInfo).port }, 'admin page and API ready (HTTPS)');
 
-      const appliance = new Appliance(settings, store, identity, registry, listener, web, services, log);
+      const appliance = new Appliance(settings, store, identity, registry, listener, web, services, tasks, log);
       if (opts.demo && opts.demo > 0) appliance.startDemo(opts.demo, componentLogger(opts.log, 'demo'));
       return appliance;
     } catch (err) {
@@ -149,6 +191,7 @@ export class Appliance {
     this.log.info('stopping');
     this.demoFleet?.printers.forEach((p) => p.stopPeriodic());
     await this.listener.close(graceMs);
+    await this.tasks.stop();
     this.web.closeAllConnections?.();
     await new Promise<void>((r) => this.web.close(() => r()));
     await this.store.close();

@@ -1,0 +1,151 @@
+// Policies, the settings catalog, SNMP credentials, Instant-On settings, manual assessments and tasks
+// (issues 4 and 5). Secrets go in and never come out.
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { ApiError } from '../errors.ts';
+import { parseBody } from './core.ts';
+import type { AppServices } from '../services.ts';
+import { catalogView } from '../../policy/catalog.ts';
+import { validatePolicy } from '../../policy/policy.ts';
+import { CredentialSchema } from '../../snmp/credentials.ts';
+import { serialNumberSchema } from '../../protocol/messages.ts';
+import type { TaskType } from '../../tasks/task.ts';
+
+function policyBody(body: unknown) {
+  const v = validatePolicy(body);
+  if (!v.ok) throw new ApiError(400, 'invalid-policy', 'the policy is not valid', v.errors);
+  return v.policy;
+}
+
+const credentialBody = (body: unknown) => {
+  const r = CredentialSchema.safeParse(body);
+  if (!r.success) throw new ApiError(400, 'invalid-credential', 'the credential is not valid', r.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })));
+  return r.data;
+};
+
+const instantOnSchema = z.object({
+  acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().max(64),
+}).partial().strict();
+
+const assessSchema = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false) });
+const taskSchema = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false), serials: z.array(serialNumberSchema).optional() });
+
+function deviceSerial(s: AppServices, raw: string) {
+  const serial = parseBody(serialNumberSchema, raw);
+  if (!s.registry.get(serial)) throw new ApiError(404, 'device-not-found', `no device with serial ${serial}`);
+  return serial;
+}
+
+function instantOnView(s: AppServices) {
+  return { acceptAnnouncements: s.settings.get('acceptAnnouncements'), allowAutomaticRemediation: s.settings.get('allowAutomaticRemediation'),
+    initialPolicyId: s.settings.get('initialPolicyId') || null };
+}
+
+export function complianceRoutes(router: Router, s: AppServices) {
+  router.get('/api/v1/catalog', (ctx) => { ctx.body = { settings: catalogView() }; });
+
+  router.get('/api/v1/policies', (ctx) => { ctx.body = { policies: s.policies.list() }; });
+  router.post('/api/v1/policies', async (ctx) => {
+    const p = await s.policies.create(policyBody(ctx.request.body));
+    ctx.status = 201;
+    ctx.body = { id: p.id };
+  });
+  router.get('/api/v1/policies/:id', (ctx) => {
+    const p = s.policies.get(ctx.params.id);
+    if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
+    ctx.body = p;
+  });
+  router.put('/api/v1/policies/:id', async (ctx) => {
+    const p = await s.policies.update(ctx.params.id, policyBody(ctx.request.body));
+    if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
+    ctx.body = p;
+  });
+  router.delete('/api/v1/policies/:id', async (ctx) => {
+    if (s.settings.get('initialPolicyId') === ctx.params.id && s.settings.get('allowAutomaticRemediation')) {
+      throw new ApiError(409, 'policy-in-use', 'this is the Initial Assessment Policy while automatic remediation is on; choose another first');
+    }
+    if (!(await s.policies.remove(ctx.params.id))) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
+    ctx.status = 204;
+  });
+
+  router.get('/api/v1/credentials', async (ctx) => { ctx.body = await s.credentials.describe(); });
+  router.put('/api/v1/credentials/default', async (ctx) => {
+    await s.credentials.setDefault(credentialBody(ctx.request.body));
+    ctx.body = await s.credentials.describe();
+  });
+  router.put('/api/v1/credentials/global', async (ctx) => {
+    const list = parseBody(z.array(z.unknown()).max(20), ctx.request.body).map(credentialBody);
+    await s.credentials.setGlobal(list);
+    ctx.body = await s.credentials.describe();
+  });
+  router.put('/api/v1/devices/:serial/credentials', async (ctx) => {
+    const serial = deviceSerial(s, ctx.params.serial);
+    await s.credentials.setDevice(serial, credentialBody(ctx.request.body));
+    ctx.body = await s.credentials.describe(serial);
+  });
+  router.delete('/api/v1/devices/:serial/credentials', async (ctx) => {
+    const serial = deviceSerial(s, ctx.params.serial);
+    await s.credentials.setDevice(serial, undefined);
+    ctx.status = 204;
+  });
+
+  router.get('/api/v1/instant-on', (ctx) => { ctx.body = instantOnView(s); });
+  router.put('/api/v1/instant-on', async (ctx) => {
+    const body = parseBody(instantOnSchema, ctx.request.body);
+    const policyId = body.initialPolicyId ?? s.settings.get('initialPolicyId');
+    const auto = body.allowAutomaticRemediation ?? s.settings.get('allowAutomaticRemediation');
+    if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`);
+    if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)');
+    try {
+      const changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
+      for (const c of changes) await s.saveSetting(c.key, c.value);
+    } catch (err: any) {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError(err.message?.includes('locked') ? 409 : 400, 'invalid-setting', err.message);
+    }
+    ctx.body = { ...instantOnView(s), ...(body.acceptAnnouncements || body.allowAutomaticRemediation
+      ? { reminder: 'Printers announce to TCP port 3329 on this appliance: make sure firewalls between them and it allow it.' } : {}) };
+  });
+
+  router.post('/api/v1/devices/:serial/assess', async (ctx) => {
+    const serial = deviceSerial(s, ctx.params.serial);
+    const body = parseBody(assessSchema, ctx.request.body);
+    if (!s.policies.get(body.policyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.policyId}`);
+    const task = await s.tasks.createAssessment(body.policyId, [serial], body.remediate, 'manual');
+    ctx.status = 202;
+    ctx.body = { taskId: task.id };
+  });
+
+  router.get('/api/v1/tasks', (ctx) => {
+    const type = typeof ctx.query.type === 'string' ? (ctx.query.type as TaskType) : undefined;
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
+    const limit = Math.min(Number(ctx.query.limit ?? 200) || 200, 2000);
+    const tasks = s.tasks.list({ type, state });
+    ctx.body = { total: tasks.length, stats: s.tasks.stats(), tasks: tasks.slice(0, limit).map(summary) };
+  });
+  router.get('/api/v1/tasks/:id', (ctx) => {
+    const t = s.tasks.get(ctx.params.id);
+    if (!t) throw new ApiError(404, 'task-not-found', `no task ${ctx.params.id}`);
+    ctx.body = { ...summary(t), outcomes: t.outcomes };
+  });
+  router.post('/api/v1/tasks', async (ctx) => {
+    const body = parseBody(taskSchema, ctx.request.body);
+    if (!s.policies.get(body.policyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.policyId}`);
+    const serials = body.serials ?? s.registry.list().map((d) => d.serialNumber);
+    const unknown = serials.filter((x) => !s.registry.get(x));
+    if (unknown.length) throw new ApiError(400, 'device-not-found', `unknown serials: ${unknown.slice(0, 10).join(', ')}`);
+    const t = await s.tasks.createAssessment(body.policyId, serials, body.remediate, 'manual');
+    ctx.status = 202;
+    ctx.body = { id: t.id };
+  });
+  router.delete('/api/v1/tasks/:id', async (ctx) => {
+    const t = await s.tasks.cancel(ctx.params.id);
+    if (!t) throw new ApiError(404, 'task-not-found', `no task ${ctx.params.id}`);
+    ctx.body = summary(t);
+  });
+}
+
+function summary(t: import('../../tasks/task.ts').TaskRecord) {
+  const { outcomes, ...rest } = t;
+  return { ...rest, done: Object.keys(outcomes).length, total: t.serials.length };
+}

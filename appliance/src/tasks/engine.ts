@@ -1,0 +1,288 @@
+// The persistent task engine (issue 5). Tasks live in the store and survive kill -9: on start, queued and
+// running tasks are queued again and continue; a device whose outcome is already recorded for the current
+// run is skipped, and each device step re-reads the device before writing (so repeating it is harmless).
+// A result and the task state that records it are written in one batch, so no result is recorded twice.
+//
+// Concurrency: `maxConcurrentDevices` bounds SNMP conversations across all tasks. Instant-On tasks (one
+// device each) take only a device slot; assessment child tasks also take one of `maxNumberTasks` task
+// slots. In compatibility mode every task takes a task slot and runs one device at a time, as the vendor
+// product does (the benchmark baseline).
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../system/logger.ts';
+import type { Store, StoreOp } from '../store/store.ts';
+import type { DeviceRegistry } from '../devices/registry.ts';
+import type { ComplianceRecord, Device, HistoryEntry } from '../devices/device.ts';
+import type { PolicyRepo, StoredPolicy } from '../policy/policy-repo.ts';
+import { Semaphore } from './semaphore.ts';
+import { isActive, type TaskRecord, type TaskType } from './task.ts';
+
+export interface DeviceRun {
+  record: Omit<ComplianceRecord, 'taskId' | 'policyId' | 'policyName' | 'at' | 'remediate'>;
+  credentialRef?: Device['credentialRef'];
+}
+export type RunDevice = (device: Device, policy: StoredPolicy, remediate: boolean, compatibility: boolean) => Promise<DeviceRun>;
+
+export interface EngineLimits { maxNumberTasks: number; maxConcurrentDevices: number; childTaskSize: number; compatibilityMode: boolean }
+
+export interface EngineEvents { task: [TaskRecord] }
+
+const FINISHED_KEPT = 2000;
+
+export class TaskEngine extends EventEmitter<EngineEvents> {
+  private tasks = new Map<string, TaskRecord>();
+  private queue: string[] = [];
+  private activeInstantOn = new Map<string, string>();
+  private runningSlots = 0;
+  private readonly devices: Semaphore;
+  private stopped = false;
+  private inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger }) {
+    super();
+    this.devices = new Semaphore(() => (deps.limits().compatibilityMode ? deps.limits().maxNumberTasks : deps.limits().maxConcurrentDevices));
+  }
+
+  async load(): Promise<{ resumed: number }> {
+    const all = await this.deps.store.values<TaskRecord>('tasks', { lt: 'schedule!' });
+    let resumed = 0;
+    for (const t of all.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+      if (t.state === 'running') t.state = 'queued';
+      this.tasks.set(t.id, t);
+      if (t.state === 'queued') {
+        resumed++;
+        if (t.type !== 'assessment') this.queue.push(t.id);
+        if (t.type === 'instant-on') this.activeInstantOn.set(t.serials[0], t.id);
+      }
+    }
+    if (resumed) this.deps.log.info({ resumed }, 'resuming tasks left from the last run');
+    this.pump();
+    return { resumed };
+  }
+
+  list(filter: { type?: TaskType; state?: string } = {}): TaskRecord[] {
+    return [...this.tasks.values()].filter((t) => (!filter.type || t.type === filter.type) && (!filter.state || t.state === filter.state || (filter.state === 'active' && isActive(t))))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  get(id: string): TaskRecord | undefined { return this.tasks.get(id); }
+
+  stats() {
+    let queued = 0, running = 0;
+    for (const t of this.tasks.values()) { if (t.state === 'queued') queued++; else if (t.state === 'running') running++; }
+    return { queued, running, devicesInFlight: this.devices.active, devicesWaiting: this.devices.waiting };
+  }
+
+  /**
+   * Instant-On, step 1 (inside the announcement's batch): at most one pending task per device. Returns the
+   * operations that create it, or [] when one is already pending (then it runs once more, at most once).
+   */
+  reserveInstantOn(serial: string, policyId: string, trigger: string): { ops: StoreOp[]; task?: TaskRecord } {
+    const existing = this.activeInstantOn.get(serial);
+    if (existing) {
+      const t = this.tasks.get(existing)!;
+      if (t.state === 'running') t.runAgain = true; // a queued task will read the new state anyway
+      return { ops: [] };
+    }
+    const task = this.newTask('instant-on', policyId, true, [serial], trigger);
+    this.activeInstantOn.set(serial, task.id);
+    return { ops: [this.putOp(task)], task };
+  }
+
+  /** Instant-On, step 2 (after the batch is durable): start it. */
+  adopt(task: TaskRecord) {
+    this.tasks.set(task.id, task);
+    this.queue.push(task.id);
+    this.emit('task', task);
+    this.pump();
+  }
+
+  /** The announcement's batch failed: forget the reservation. */
+  release(task: TaskRecord) {
+    if (this.activeInstantOn.get(task.serials[0]) === task.id) this.activeInstantOn.delete(task.serials[0]);
+  }
+
+  /** An assessment of a policy over devices, split into child tasks of `childTaskSize`. */
+  async createAssessment(policyId: string, serials: string[], remediate: boolean, trigger: string): Promise<TaskRecord> {
+    const parent = this.newTask('assessment', policyId, remediate, serials, trigger);
+    const size = this.deps.limits().childTaskSize;
+    const children: TaskRecord[] = [];
+    for (let i = 0; i < serials.length; i += size) {
+      const c = this.newTask('assessment-child', policyId, remediate, serials.slice(i, i + size), trigger);
+      c.parentId = parent.id;
+      children.push(c);
+    }
+    parent.childIds = children.map((c) => c.id);
+    if (children.length === 0) { parent.state = 'done'; parent.finishedAt = parent.createdAt; }
+    await this.deps.store.commit([parent, ...children].map((t) => this.putOp(t)));
+    for (const t of [parent, ...children]) this.tasks.set(t.id, t);
+    this.queue.push(...children.map((c) => c.id));
+    this.emit('task', parent);
+    this.pump();
+    return parent;
+  }
+
+  async cancel(id: string): Promise<TaskRecord | undefined> {
+    const t = this.tasks.get(id);
+    if (!t) return undefined;
+    const targets = [t, ...(t.childIds ?? []).map((c) => this.tasks.get(c)!).filter(Boolean)].filter(isActive);
+    const now = new Date().toISOString();
+    for (const x of targets) { x.state = 'cancelled'; x.finishedAt = now; if (x.type === 'instant-on') this.release(x); }
+    await this.deps.store.commit(targets.map((x) => this.putOp(x)));
+    this.emit('task', t);
+    return t;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private newTask(type: TaskType, policyId: string, remediate: boolean, serials: string[], trigger: string): TaskRecord {
+    return { id: `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`, type, state: 'queued', policyId, remediate, serials,
+      outcomes: {}, createdAt: new Date().toISOString(), trigger, runs: 1 };
+  }
+
+  private putOp(t: TaskRecord): StoreOp {
+    return { type: 'put', sublevel: this.deps.store.sub('tasks'), key: t.id, value: t };
+  }
+
+  private needsSlot(t: TaskRecord) {
+    return this.deps.limits().compatibilityMode || t.type === 'assessment-child';
+  }
+
+  /** Starts every queued task that has room, in arrival order (a blocked task does not block other kinds). */
+  private pump() {
+    if (this.stopped) return;
+    const { maxNumberTasks } = this.deps.limits();
+    const keep: string[] = [];
+    for (const id of this.queue) {
+      const t = this.tasks.get(id);
+      if (!t || t.state !== 'queued') continue;
+      if (this.needsSlot(t)) {
+        if (this.runningSlots >= maxNumberTasks) { keep.push(id); continue; }
+        this.runningSlots++;
+      }
+      this.track(this.run(t));
+    }
+    this.queue = keep;
+  }
+
+  private track(p: Promise<unknown>) {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async run(t: TaskRecord) {
+    const slot = this.needsSlot(t);
+    t.state = 'running';
+    t.startedAt ??= new Date().toISOString();
+    this.emit('task', t);
+    try {
+      const policy = this.deps.policies.get(t.policyId);
+      if (!policy) throw new Error(`policy ${t.policyId} no longer exists`);
+      const sequential = this.deps.limits().compatibilityMode;
+      const pending = t.serials.filter((s) => !t.outcomes[s]);
+      if (sequential) for (const s of pending) { if (!isActive(t) || this.stopped) break; await this.runOne(t, s, policy); }
+      else await Promise.all(pending.map((s) => this.runOne(t, s, policy)));
+      if (!this.stopped && (t.state === 'running' || t.type === 'instant-on')) await this.finish(t);
+    } catch (err) {
+      this.deps.log.error({ task: t.id, err: (err as Error).message }, 'task failed');
+      t.state = 'failed';
+      t.error = (err as Error).message;
+      t.finishedAt = new Date().toISOString();
+      if (t.type === 'instant-on') this.release(t);
+      await this.deps.store.commit([this.putOp(t)]).catch(() => undefined);
+      this.emit('task', t);
+      if (t.parentId) await this.updateParent(t.parentId);
+    } finally {
+      if (slot) this.runningSlots--;
+      this.pump();
+    }
+  }
+
+  private async runOne(t: TaskRecord, serial: string, policy: StoredPolicy) {
+    const release = await this.devices.acquire();
+    try {
+      if (!isActive(t) || this.stopped) return;
+      const device = this.deps.registry.get(serial);
+      if (!device) { t.outcomes[serial] = { status: 'missing', at: new Date().toISOString() }; return; }
+      const run = await this.deps.runDevice(device, policy, t.remediate, this.deps.limits().compatibilityMode);
+      if (this.stopped) return;
+      const at = new Date().toISOString();
+      const record: ComplianceRecord = { ...run.record, policyId: policy.id, policyName: policy.name, at, taskId: t.id, remediate: t.remediate };
+      const outcomes = { ...t.outcomes, [serial]: { status: record.status, at, detail: record.detail } };
+      const done = Object.keys(outcomes).length >= t.serials.length;
+      // The task record that lands with this result already says what happens next, so a crash right after
+      // the batch neither loses the result nor runs it again.
+      const next: TaskRecord = { ...t, outcomes, ...(done && t.type === 'instant-on' ? this.finishedState(t) : {}) };
+      await this.deps.registry.apply(serial, (cur) => ({
+        patch: { compliance: record, lastPolicy: { id: policy.id, name: policy.name, at }, ...(run.credentialRef ? { credentialRef: run.credentialRef } : {}) },
+        entries: [assessmentEntry(cur, record)],
+        ops: [this.putOp(next)],
+      }));
+      Object.assign(t, next);
+      this.emit('task', t);
+    } finally {
+      release();
+    }
+  }
+
+  /** Instant-On: finished, or back in the queue once more if the device announced while it ran. */
+  private finishedState(t: TaskRecord): Partial<TaskRecord> {
+    if (t.runAgain) return { state: 'queued', runAgain: false, outcomes: {}, runs: t.runs + 1 };
+    return { state: 'done', finishedAt: new Date().toISOString() };
+  }
+
+  private async finish(t: TaskRecord) {
+    if (t.type === 'instant-on') {
+      if (t.state === 'queued') { this.queue.push(t.id); return; } // run once more (coalesced announcements)
+      if (t.state === 'running') {
+        // No result was recorded (the device vanished): close the task on its own.
+        Object.assign(t, this.finishedState({ ...t, runAgain: false }));
+        await this.deps.store.commit([this.putOp(t)]);
+      }
+      this.release(t);
+      this.emit('task', t);
+      this.prune();
+      return;
+    }
+    t.state = 'done';
+    t.finishedAt = new Date().toISOString();
+    await this.deps.store.commit([this.putOp(t)]);
+    this.emit('task', t);
+    if (t.parentId) await this.updateParent(t.parentId);
+  }
+
+  private async updateParent(parentId: string) {
+    const p = this.tasks.get(parentId);
+    if (!p || !isActive(p)) return;
+    const children = (p.childIds ?? []).map((id) => this.tasks.get(id)!);
+    p.outcomes = Object.assign({}, ...children.map((c) => c.outcomes));
+    if (p.state === 'queued') { p.state = 'running'; p.startedAt = new Date().toISOString(); }
+    if (children.every((c) => !isActive(c))) {
+      p.state = children.some((c) => c.state === 'failed') ? 'failed' : 'done';
+      p.finishedAt = new Date().toISOString();
+      await this.deps.store.commit([this.putOp(p)]);
+    }
+    this.emit('task', p);
+  }
+
+  /** Keeps the newest finished tasks only; Instant-On makes one per announcement burst. */
+  private prune() {
+    const finished = [...this.tasks.values()].filter((t) => !isActive(t) && !t.parentId);
+    if (finished.length <= FINISHED_KEPT + 100) return;
+    const drop = finished.sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '')).slice(0, finished.length - FINISHED_KEPT);
+    const ops: StoreOp[] = [];
+    for (const t of drop) for (const id of [t.id, ...(t.childIds ?? [])]) { this.tasks.delete(id); ops.push({ type: 'del', sublevel: this.deps.store.sub('tasks'), key: id }); }
+    void this.deps.store.commit(ops).catch((err) => this.deps.log.warn({ err: err.message }, 'could not prune old tasks'));
+  }
+}
+
+function assessmentEntry(device: Device, r: ComplianceRecord): Omit<HistoryEntry, 'seq'> {
+  const changed: Record<string, { from: unknown; to: unknown }> = {};
+  for (const s of r.settings) if (s.changed) changed[s.id] = { from: s.before, to: s.actual };
+  return { at: r.at, kind: 'assessment', reason: device.lastReason, messageId: device.lastMessageId, peerAddress: device.peerAddress,
+    assessment: { status: r.status, policyId: r.policyId, policyName: r.policyName, taskId: r.taskId, changed,
+      nonCompliant: r.settings.filter((s) => !s.compliant).map((s) => s.id) } };
+}
