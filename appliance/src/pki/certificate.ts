@@ -171,15 +171,6 @@ export function certificateToPem(cert: CertificateInfo): string {
   return toPem('CERTIFICATE', cert.der);
 }
 
-/**
- * True when `issuer`'s subject is `cert`'s issuer name. Key identifiers are deliberately not required to
- * agree: a certificate naming a trusted CA but carrying another key id is a forgery to report as
- * `bad-signature`, not an unknown issuer.
- */
-export function namesIssuer(issuer: CertificateInfo, cert: CertificateInfo): boolean {
-  return issuer.subject.key === cert.issuer.key;
-}
-
 /** True when `issuerKey` verifies `cert`'s signature; a key of an unusable type simply does not verify. */
 export function isSignedBy(cert: CertificateInfo, issuerKey: KeyObject): boolean {
   try {
