@@ -58,12 +58,20 @@ async function waitReady(host: string, port: number, child: ChildProcess): Promi
   }
 }
 
+// snmpd runs in the foreground as our child; make sure none outlives a test worker that dies early.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
+
 export async function startSnmpd(): Promise<Snmpd> {
   const host = '127.0.0.1';
   const dir = await mkdtemp(path.join(tmpdir(), 'snmpd-'));
   const port = await freeUdpPort(host);
   const child = spawn('sh', [RUN_SNMPD, dir, String(port)], { stdio: 'ignore' });
+  running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => running.delete(child));
   try {
     await waitReady(host, port, child);
   } catch (e) {
