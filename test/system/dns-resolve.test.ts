@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import test from 'ava';
 import { dnsSelfCheck, startDnsResponder, type DnsResponder } from '../../appliance/src/dns/index.ts';
-import { ManagementServerNotFound, resolveManagementServer } from '../../appliance/src/sim/dns-resolve.ts';
+import { dnsTargetResolver, ManagementServerNotFound, resolveManagementServer } from '../../appliance/src/sim/dns-resolve.ts';
 import { createRootLogger, silentLogger } from '../../appliance/src/system/logger.ts';
 import { startFakeUpstream, type FakeUpstream } from './dns-helpers.ts';
 
@@ -105,4 +105,11 @@ test('self-check: system resolvers vs the responder, and whether each name point
   t.true(good.printersWillFindAppliance);
   t.true(good.entries.every((e) => e.system.pointsAtAppliance));
   t.is(good.entries[0].appliance, undefined);
+});
+
+test('dnsTargetResolver gives a printer its target (HDAP port 3329 unless told otherwise)', async (t) => {
+  const target = dnsTargetResolver({ dns: `127.0.0.1:${branchOnly.udpPort}`, searchDomains: ['branch.example'] });
+  t.deepEqual(await target(), { host: '192.0.2.20', port: 3329 });
+  const custom = dnsTargetResolver({ dns: `[::1]:${dualStack.udpPort}`, searchDomains: [], port: 13329 });
+  t.deepEqual(await custom(), { host: '2001:db8::10', port: 13329 });
 });

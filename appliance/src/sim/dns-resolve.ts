@@ -86,3 +86,17 @@ function describe(code: string | undefined): string {
   };
   return (code && known[code]) ?? code ?? 'error';
 }
+
+/**
+ * A simulated printer's `resolveTarget`: like a device, it resolves again on every announcement cycle, so
+ * a DNS change reaches printers without restarting them. A configured `--server` bypasses this entirely.
+ */
+export function dnsTargetResolver(
+  opts: ResolveManagementOptions & { port?: number },
+  log?: Logger,
+): () => Promise<{ host: string; port: number }> {
+  return async () => {
+    const found = await resolveManagementServer(opts, log);
+    return { host: found.address, port: opts.port ?? 3329 };
+  };
+}
