@@ -8,6 +8,7 @@ import type { Sessions } from './sessions.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
+import type { Scheduler } from '../tasks/scheduler.ts';
 import type { AnnounceRate } from '../devices/announce-rate.ts';
 
 export interface AppServices {
@@ -22,6 +23,7 @@ export interface AppServices {
   policies: PolicyRepo;
   credentials: CredentialRepo;
   tasks: TaskEngine;
+  scheduler: Scheduler;
   announceRate: AnnounceRate;
   /** Counters of the running components, for /health and the dashboard. */
   stats(): Record<string, unknown>;

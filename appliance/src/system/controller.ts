@@ -25,6 +25,7 @@ import { CredentialRepo } from '../snmp/credential-repo.ts';
 import { loadOrCreateKey, secretBox } from '../snmp/secret-box.ts';
 import { createSnmpDeviceRunner } from '../snmp/device-runner.ts';
 import { TaskEngine } from '../tasks/engine.ts';
+import { Scheduler } from '../tasks/scheduler.ts';
 import type { TaskRecord } from '../tasks/task.ts';
 import { AnnounceRate } from '../devices/announce-rate.ts';
 import { complianceRoutes } from '../api/routes/compliance.ts';
@@ -106,6 +107,8 @@ export class Appliance {
           compatibilityMode: settings.get('compatibilityMode') }),
       });
       await tasks.load();
+      const scheduler = new Scheduler({ store, engine: tasks, log: componentLogger(opts.log, 'scheduler'), allSerials: () => registry.list().map((d) => d.serialNumber) });
+      await scheduler.start();
 
       // Instant-On (Secure at Install / Stay Secure): the task is created in the same batch as the device,
       // so an acknowledged announcement can never lose its assessment to a crash.
@@ -154,7 +157,7 @@ export class Appliance {
 
       const startedAt = new Date();
       const services: AppServices = {
-        version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, announceRate,
+        version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
@@ -180,8 +183,19 @@ export class Appliance {
   private startDemo(count: number, log: Logger) {
     const port = this.announcePort;
     this.demoFleet = new Fleet({ count, log, resolveTarget: async () => ({ host: '127.0.0.1', port }) });
-    log.info({ count }, 'starting simulated printers');
-    void this.demoFleet.announceAll('initial-boot', { ratePerSecond: Math.min(50, count) }).then((summary) => log.info({ summary }, 'demo fleet announced'));
+    log.info({ count }, 'starting simulated printers (each with a real SNMP agent on its own 127.0.x.y address)');
+    const fleet = this.demoFleet;
+    void (async () => {
+      // The simulated printers answer the factory v2c communities; give the demo a default credential
+      // for them unless the admin has set one, so enabling automatic remediation just works.
+      if (!(await this.services.credentials.describe()).default) {
+        await this.services.credentials.setDefault({ version: '2c', readCommunity: 'public', writeCommunity: 'private' });
+        log.info('demo: default SNMP credential set to the simulated printers\' v2c communities');
+      }
+      await fleet.startAgents({ port: process.getuid?.() === 0 ? 161 : 0 });
+      const summary = await fleet.announceAll('initial-boot', { ratePerSecond: Math.min(50, count) });
+      log.info({ summary }, 'demo fleet announced');
+    })().catch((err) => log.error({ err: err.message }, 'demo fleet failed'));
   }
 
   /** Reverse order of start: stop taking work, finish what was acknowledged, close the store last. */
@@ -189,8 +203,9 @@ export class Appliance {
     if (this.stopping) return;
     this.stopping = true;
     this.log.info('stopping');
-    this.demoFleet?.printers.forEach((p) => p.stopPeriodic());
+    await this.demoFleet?.stop();
     await this.listener.close(graceMs);
+    this.services.scheduler.stop();
     await this.tasks.stop();
     this.web.closeAllConnections?.();
     await new Promise<void>((r) => this.web.close(() => r()));

@@ -44,7 +44,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   }
 
   async load(): Promise<{ resumed: number }> {
-    const all = await this.deps.store.values<TaskRecord>('tasks', { lt: 'schedule!' });
+    const all = await this.deps.store.values<TaskRecord>('tasks');
     let resumed = 0;
     for (const t of all.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
       if (t.state === 'running') t.state = 'queued';
@@ -211,17 +211,18 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
       if (this.stopped) return;
       const at = new Date().toISOString();
       const record: ComplianceRecord = { ...run.record, policyId: policy.id, policyName: policy.name, at, taskId: t.id, remediate: t.remediate };
-      const outcomes = { ...t.outcomes, [serial]: { status: record.status, at, detail: record.detail } };
-      const done = Object.keys(outcomes).length >= t.serials.length;
-      // The task record that lands with this result already says what happens next, so a crash right after
-      // the batch neither loses the result nor runs it again.
-      const next: TaskRecord = { ...t, outcomes, ...(done && t.type === 'instant-on' ? this.finishedState(t) : {}) };
-      await this.deps.registry.apply(serial, (cur) => ({
-        patch: { compliance: record, lastPolicy: { id: policy.id, name: policy.name, at }, ...(run.credentialRef ? { credentialRef: run.credentialRef } : {}) },
-        entries: [assessmentEntry(cur, record)],
-        ops: [this.putOp(next)],
-      }));
-      Object.assign(t, next);
+      await this.deps.registry.apply(serial, (cur) => {
+        // Runs synchronously right before this batch is queued for the disk, so the task snapshot written
+        // with it only names results whose batches are already queued ahead of it: after a crash the task
+        // never claims a result that is not on disk, and a result on disk is never run again.
+        t.outcomes[serial] = { status: record.status, at, detail: record.detail };
+        if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
+        return {
+          patch: { compliance: record, lastPolicy: { id: policy.id, name: policy.name, at }, ...(run.credentialRef ? { credentialRef: run.credentialRef } : {}) },
+          entries: [assessmentEntry(cur, record)],
+          ops: [this.putOp({ ...t, outcomes: { ...t.outcomes } })],
+        };
+      });
       this.emit('task', t);
     } finally {
       release();

@@ -9,7 +9,7 @@ import { catalogView } from '../../policy/catalog.ts';
 import { validatePolicy } from '../../policy/policy.ts';
 import { CredentialSchema } from '../../snmp/credentials.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
-import type { TaskType } from '../../tasks/task.ts';
+import { parseEvery, type TaskType } from '../../tasks/task.ts';
 
 function policyBody(body: unknown) {
   const v = validatePolicy(body);
@@ -28,7 +28,15 @@ const instantOnSchema = z.object({
 }).partial().strict();
 
 const assessSchema = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false) });
-const taskSchema = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false), serials: z.array(serialNumberSchema).optional() });
+const taskSchema = z.object({
+  policyId: z.string().min(1), remediate: z.boolean().default(false), serials: z.array(serialNumberSchema).optional(),
+  name: z.string().max(100).optional(),
+  schedule: z.object({
+    kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']),
+    every: z.string().refine((v) => parseEvery(v) !== null, 'must be d:h:m:s, e.g. 1:0:0:0 (not zero)').optional(),
+    startAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO time').optional(),
+  }).refine((x) => x.kind !== 'every' || x.every, { message: 'kind every needs every: "d:h:m:s"', path: ['every'] }).optional(),
+});
 
 function deviceSerial(s: AppServices, raw: string) {
   const serial = parseBody(serialNumberSchema, raw);
@@ -134,11 +142,26 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const serials = body.serials ?? s.registry.list().map((d) => d.serialNumber);
     const unknown = serials.filter((x) => !s.registry.get(x));
     if (unknown.length) throw new ApiError(400, 'device-not-found', `unknown serials: ${unknown.slice(0, 10).join(', ')}`);
+    if (body.schedule) {
+      const sch = await s.scheduler.create({ name: body.name ?? 'Scheduled assessment', kind: body.schedule.kind, every: body.schedule.every,
+        startAt: body.schedule.startAt ?? new Date().toISOString(), policyId: body.policyId, remediate: body.remediate, serials: body.serials ?? [] });
+      ctx.status = 201;
+      ctx.body = { scheduleId: sch.id, nextRunAt: sch.nextRunAt };
+      return;
+    }
     const t = await s.tasks.createAssessment(body.policyId, serials, body.remediate, 'manual');
     ctx.status = 202;
     ctx.body = { id: t.id };
   });
+  router.get('/api/v1/schedules', (ctx) => { ctx.body = { schedules: s.scheduler.list() }; });
+  router.delete('/api/v1/schedules/:id', async (ctx) => {
+    const sch = await s.scheduler.cancel(ctx.params.id);
+    if (!sch) throw new ApiError(404, 'schedule-not-found', `no schedule ${ctx.params.id}`);
+    ctx.body = sch;
+  });
   router.delete('/api/v1/tasks/:id', async (ctx) => {
+    // A schedule id is accepted here too: cancelling a scheduled task stops the schedule.
+    if (s.scheduler.get(ctx.params.id)) { ctx.body = await s.scheduler.cancel(ctx.params.id); return; }
     const t = await s.tasks.cancel(ctx.params.id);
     if (!t) throw new ApiError(404, 'task-not-found', `no task ${ctx.params.id}`);
     ctx.body = summary(t);
