@@ -6,12 +6,14 @@
 //  - answer a bad v3 digest with a usmStatsWrongDigests Report like snmpd: our "message" listener knows
 //    which datagram is being processed when the agent reports the failure, and answers it.
 import crypto from 'node:crypto';
-import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import snmp, { type Agent, type Mib, type ProviderDefinition } from 'net-snmp';
 import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/catalog.ts';
+// Not network code: the same net-snmp key-localization cache the adapter uses. Every simulated printer
+// has its own engineID, so without it a fleet on SNMPv3 costs ~4 ms of hashing per printer.
+import { installKeyCache } from '../snmp/key-cache.ts';
 import { DEFAULT_MODEL, PRINTER_MODELS, type PrinterModel, type PrinterModelName } from './printer-models.ts';
-import { tooBigResponse } from './too-big.ts';
+import { wrapSockets, type SocketState } from './agent-sockets.ts';
 import { buildUsmReport, parseV3Header, USM_WRONG_DIGESTS } from './usm-report.ts';
 
 export interface SimUser {
@@ -91,43 +93,11 @@ function providerFor(def: SettingDef, model: PrinterModel): ProviderDefinition {
   return { ...base, scalarType: snmp.ObjectType.OctetString, constraints: { sizes: [{ min: 0, max: def.maxLength ?? 255 }] } };
 }
 
-function wrapSockets(state: { port: number; delayMs: number; maxVarbinds?: number; requests: number; current?: { buf: Buffer; rinfo: dgram.RemoteInfo; socket: dgram.Socket }; sockets: dgram.Socket[] }) {
-  return {
-    createSocket(type: dgram.SocketType): dgram.Socket {
-      const socket = dgram.createSocket(type);
-      state.sockets.push(socket);
-      const bind = socket.bind.bind(socket) as (...a: unknown[]) => dgram.Socket;
-      (socket as unknown as { bind: (...a: unknown[]) => dgram.Socket }).bind = (_port: unknown, address: unknown) => bind(state.port, address);
-      const send = socket.send.bind(socket) as (...a: unknown[]) => void;
-      (socket as unknown as { send: (...a: unknown[]) => void }).send = (...args: unknown[]) => {
-        if (state.delayMs > 0) setTimeout(() => send(...args), state.delayMs);
-        else send(...args);
-      };
-      const on = socket.on.bind(socket) as (e: string, fn: (...a: never[]) => void) => dgram.Socket;
-      (socket as unknown as { on: (e: string, fn: (...a: never[]) => void) => dgram.Socket }).on = (event, fn) => {
-        if (event !== 'message') return on(event, fn);
-        const handler = fn as unknown as (buf: Buffer, rinfo: dgram.RemoteInfo) => void;
-        return on('message', ((buf: Buffer, rinfo: dgram.RemoteInfo) => {
-          state.requests += 1;
-          const tooBig = state.maxVarbinds === undefined ? undefined : tooBigResponse(buf, state.maxVarbinds);
-          if (tooBig) return void socket.send(tooBig, rinfo.port, rinfo.address);
-          state.current = { buf, rinfo, socket };
-          try {
-            handler(buf, rinfo);
-          } finally {
-            state.current = undefined;
-          }
-        }) as never);
-      };
-      return socket;
-    },
-  };
-}
-
 export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
+  installKeyCache();
   const model: PrinterModel = typeof opts.model === 'object' ? opts.model : PRINTER_MODELS[opts.model ?? DEFAULT_MODEL];
   const engineId = Buffer.concat([Buffer.from('8000B98380', 'hex'), crypto.randomBytes(12)]);
-  const state: Parameters<typeof wrapSockets>[0] = { port: opts.port ?? 0, delayMs: opts.delayMs ?? 0, maxVarbinds: opts.maxVarbinds, requests: 0, sockets: [] };
+  const state: SocketState = { port: opts.port ?? 0, delayMs: opts.delayMs ?? 0, maxVarbinds: opts.maxVarbinds, requests: 0, sockets: [] };
   let wrongDigests = 0;
 
   const onAgentEvent = (error: Error | null) => {

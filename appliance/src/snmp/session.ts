@@ -5,6 +5,9 @@ import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import snmp, { type Session, type Varbind } from 'net-snmp';
 import type { Credential } from './credentials.ts';
+import { installKeyCache } from './key-cache.ts';
+
+installKeyCache();
 
 export type RequestFailure =
   /** No answer within timeout × (retries + 1). On real agents a wrong v2c community looks like this too. */
