@@ -214,3 +214,19 @@ test('an invalid policy is the one thing that rejects (typed), before any datagr
   t.is((err as Error & { code?: string }).code, 'POLICY_INVALID');
   t.is(a.requests, 0);
 });
+
+test('a varbind limit of 1 still works, one OID per request', async (t) => {
+  const a = await agent(t, { maxVarbinds: 1 });
+  const r = await run(a, V2C);
+  t.is(r.status, 'remediated', r.detail);
+  t.like(a.values(), { 'ftp-printing': false, 'sys-location': 'Branch 42' });
+});
+
+test('a device that answers tooBig to everything: a clear non-compliant result, bounded round trips', async (t) => {
+  const a = await agent(t, { maxVarbinds: 0 });
+  const r = await run(a, V2C);
+  t.is(r.status, 'non-compliant');
+  t.regex(r.detail ?? '', /TooBig/);
+  t.true(r.settings.every((s) => s.actual === null && /TooBig/.test(s.deviceAnswer)));
+  t.true(r.roundTrips <= 10, `${r.roundTrips} round trips`);
+});

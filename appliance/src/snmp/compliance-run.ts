@@ -40,7 +40,9 @@ async function readAll(session: SnmpSession, oids: string[], compatibility: bool
   const reply = await session.get(oids);
   if (reply.ok) return { ok: true, readings: readingsFor(oids, reply.varbinds) };
   const f = reply.failure;
-  if (f.kind === 'too-big' && oids.length > 1) {
+  if (f.kind === 'too-big') {
+    // Even one OID too big to answer: that value cannot be read; say so and go on with the rest.
+    if (oids.length === 1) return { ok: true, readings: { [oids[0]]: { kind: 'missing', raw: f.detail } } };
     const mid = Math.ceil(oids.length / 2);
     const a = await readAll(session, oids.slice(0, mid), false);
     if (!a.ok) return a;
