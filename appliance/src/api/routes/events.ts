@@ -1,7 +1,6 @@
 // GET /api/v1/events: server-sent events for the admin page (device discovered/changed, task progress,
 // audit entries). One in-process hub; any room may publish through it. A slow client is dropped rather than
 // buffered without bound: the page reconnects (EventSource does) and refetches its lists.
-import { PassThrough } from 'node:stream';
 import type Router from '@koa/router';
 import type { DeviceRegistry } from '../../devices/registry.ts';
 import type { AppServices } from '../services.ts';
@@ -26,6 +25,7 @@ export class EventHub implements EventPublisher {
   private hourly = new Map<number, number>();
   private attached = false;
   private tasksAttached = false;
+  private lastCounted = new Map<string, string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -47,10 +47,13 @@ export class EventHub implements EventPublisher {
     if (this.attached) return;
     this.attached = true;
     // Before a restart only each device's last announcement is known cheaply; history fills in from here on.
-    for (const d of registry.list()) this.count(Date.parse(d.lastSeen));
+    for (const d of registry.list()) { this.lastCounted.set(d.serialNumber, d.lastSeen); this.count(Date.parse(d.lastSeen)); }
     registry.on('device', (e) => {
-      // `changed` also fires on update() by other rooms (compliance); only announcements move the chart.
-      if (e.type !== 'changed' || !isUpdateOnly(e.device.lastSeen, this.now())) this.count(this.now());
+      // `changed` also fires on update() by other rooms (compliance): only a new lastSeen is an announcement.
+      if (this.lastCounted.get(e.device.serialNumber) !== e.device.lastSeen) {
+        this.lastCounted.set(e.device.serialNumber, e.device.lastSeen);
+        this.count(Date.parse(e.device.lastSeen));
+      }
       this.publish('device', { type: e.type, reason: e.reason, device: e.device });
     });
   }
@@ -81,12 +84,6 @@ export class EventHub implements EventPublisher {
   }
 }
 
-/** A `changed` event whose lastSeen is older than 2 s is a registry.update() (compliance), not an announcement. */
-function isUpdateOnly(lastSeen: string, now: number): boolean {
-  const t = Date.parse(lastSeen);
-  return Number.isFinite(t) && now - t > 2000;
-}
-
 function frame(type: string, data: unknown): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
@@ -98,31 +95,30 @@ export function eventRoutes(hub: EventHub) {
       socket.setTimeout(0);
       socket.setNoDelay(true);
       socket.setKeepAlive(true);
-      const stream = new PassThrough();
-      ctx.status = 200;
-      ctx.set('Content-Type', 'text/event-stream; charset=utf-8');
-      ctx.set('Cache-Control', 'no-store');
-      ctx.set('X-Accel-Buffering', 'no');
-      ctx.state.noCompress = true;
-      ctx.body = stream;
-      stream.write(`retry: 3000\n${frame('hello', { at: new Date().toISOString() })}`);
-      const send = (type: string, data: unknown) => {
-        if (stream.writableLength > MAX_CLIENT_BACKLOG) { close(); return; }
-        stream.write(frame(type, data));
-      };
-      const unsubscribe = hub.subscribe(send);
-      const beat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      beat.unref();
+      // Written to the response directly: a stream body would make Koa report every closed tab as an error.
+      ctx.respond = false;
+      const res = ctx.res;
+      res.writeHead(200, { ...(ctx.response.headers as Record<string, string>), 'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+      res.write(`retry: 3000\n${frame('hello', { at: new Date().toISOString() })}`);
       let closed = false;
-      function close() {
+      const close = () => {
         if (closed) return;
         closed = true;
         clearInterval(beat);
         unsubscribe();
-        stream.end();
-      }
-      ctx.req.on('close', close);
-      ctx.res.on('close', close);
+        res.end();
+      };
+      const send = (type: string, data: unknown) => {
+        if (closed) return;
+        if (res.writableLength > MAX_CLIENT_BACKLOG) { close(); return; }
+        res.write(frame(type, data));
+      };
+      const unsubscribe = hub.subscribe(send);
+      const beat = setInterval(() => { if (!closed) res.write(': keep-alive\n\n'); }, HEARTBEAT_MS);
+      beat.unref();
+      res.on('close', close);
+      res.on('error', close);
     });
 
     router.get('/api/v1/stats/announcements', (ctx) => {

@@ -1,0 +1,80 @@
+// The admin page: sign-in gate, navigation and hash routing (#/devices/SERIAL), live connection.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import './style.css';
+import { api } from './api.ts';
+import { useBox } from './store.ts';
+import { connection } from './live.ts';
+import { session, signedIn, signOut, type Session } from './session.ts';
+import { Badge } from './ui.tsx';
+import { SignIn } from './screens/signin.tsx';
+import { Dashboard } from './screens/dashboard.tsx';
+import { Devices } from './screens/devices.tsx';
+import { DeviceDetail } from './screens/device.tsx';
+import { Policies, PolicyEditor } from './screens/policies.tsx';
+import { InstantOn } from './screens/instant-on.tsx';
+import { Credentials } from './screens/credentials.tsx';
+import { Tasks } from './screens/tasks.tsx';
+import { Dns } from './screens/dns.tsx';
+import { Audit } from './screens/audit.tsx';
+import { Settings } from './screens/settings.tsx';
+import { Password } from './screens/password.tsx';
+
+const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['instant-on', 'Instant-On'],
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['audit', 'Audit log'], ['settings', 'Settings']];
+
+function useHash(): string[] {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent).filter(Boolean);
+}
+
+function Screen(p: { route: string[] }) {
+  const [name, arg] = p.route;
+  switch (name ?? 'dashboard') {
+    case 'dashboard': return <Dashboard />;
+    case 'devices': return arg ? <DeviceDetail serial={arg} /> : <Devices />;
+    case 'policies': return arg ? <PolicyEditor id={arg} /> : <Policies />;
+    case 'instant-on': return <InstantOn />;
+    case 'credentials': return <Credentials />;
+    case 'tasks': return <Tasks />;
+    case 'dns': return <Dns />;
+    case 'audit': return <Audit />;
+    case 'settings': return <Settings />;
+    case 'password': return <Password />;
+    default: return <p>Nothing here. <a href="#/">Back to the dashboard</a>.</p>;
+  }
+}
+
+function App() {
+  const s = useBox(session);
+  const live = useBox(connection);
+  const route = useHash();
+  useEffect(() => {
+    api<Session>('GET', '/api/v1/session', undefined, { quiet401: true }).then(signedIn, () => session.set(null));
+  }, []);
+  if (s === undefined) return <p class="center muted">Loading…</p>;
+  if (s === null) return <SignIn />;
+  const current = route[0] ?? 'dashboard';
+  return (
+    <div class="shell">
+      <header class="top">
+        <a class="brand" href="#/">Instant-On Edge</a>
+        <span class="live" data-testid="live"><Badge status={live} title="live updates from the appliance" /></span>
+        <span class="user">{s.username}</span>
+        <a href="#/password" class="small-link">Password</a>
+        <button type="button" class="small" onClick={() => void signOut()} data-testid="sign-out">Sign out</button>
+      </header>
+      <nav class="nav" aria-label="Screens">
+        {NAV.map(([k, label]) => <a key={k} href={`#/${k}`} class={current === k ? 'active' : ''}>{label}</a>)}
+      </nav>
+      <main class="main"><Screen route={route} /></main>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

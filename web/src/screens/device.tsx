@@ -1,0 +1,117 @@
+// One device: attributes, the latest assessment per setting, assessment history as diffs, announcement
+// history, assess/remediate now, and a per-device SNMP credential.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { useBox } from '../store.ts';
+import { deviceTick } from '../live.ts';
+import { loadCatalog, type CatalogEntry } from '../catalog.ts';
+import { complianceOf, tooOften } from '../device.ts';
+import { Badge, Card, Done, ErrorText, fmtTime, fmtValue, Loaded, NotAvailable, Page, timeAgo, useAction, useApi } from '../ui.tsx';
+import { CredentialForm } from './credentials.tsx';
+
+function useCatalog() {
+  const [cat, setCat] = useState<Record<string, CatalogEntry>>({});
+  useEffect(() => { loadCatalog().then((l) => setCat(Object.fromEntries(l.map((c) => [c.id, c]))), () => undefined); }, []);
+  return cat;
+}
+
+function AssessNow(p: { serial: string }) {
+  const policies = useApi<{ policies: { id: string; name: string }[] }>('/api/v1/policies');
+  const [policyId, setPolicyId] = useState('');
+  const [remediate, setRemediate] = useState(true);
+  const a = useAction();
+  if (policies.missing) return <NotAvailable what="assessments (policies)" />;
+  const list = policies.data?.policies ?? [];
+  const chosen = policyId || list[0]?.id || '';
+  return (
+    <form class="row" onSubmit={(e) => { e.preventDefault(); void a.run(async () => {
+      const r = await api('POST', `/api/v1/devices/${encodeURIComponent(p.serial)}/assess`, { policyId: chosen, remediate });
+      return `Started task ${r.taskId ?? r.id ?? ''}: the result appears here when it finishes.`;
+    }); }}>
+      <select aria-label="Policy" value={chosen} onChange={(e) => setPolicyId(e.currentTarget.value)}>
+        {list.length === 0 && <option value="">no policy yet</option>}
+        {list.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+      </select>
+      <label class="inline"><input type="checkbox" checked={remediate} onChange={(e) => setRemediate(e.currentTarget.checked)} /> remediate</label>
+      <button type="submit" class="primary" disabled={a.busy || !chosen} data-testid="assess-now">{remediate ? 'Assess and remediate now' : 'Assess now'}</button>
+      <ErrorText error={a.error} /><Done text={a.done} />
+    </form>
+  );
+}
+
+function Diff(p: { changes?: Record<string, { from: unknown; to: unknown }>; cat?: Record<string, CatalogEntry> }) {
+  const entries = Object.entries(p.changes ?? {});
+  if (!entries.length) return null;
+  return <ul class="diff">{entries.map(([k, v]) => <li key={k}><span class="k">{p.cat?.[k]?.title ?? k}</span> <del>{fmtValue(v.from)}</del> → <ins>{fmtValue(v.to)}</ins></li>)}</ul>;
+}
+
+export function DeviceDetail(p: { serial: string }) {
+  const q = useApi<any>(`/api/v1/devices/${encodeURIComponent(p.serial)}`);
+  const tick = useBox(deviceTick);
+  const cat = useCatalog();
+  // Live: refetch when an event about this device arrives (a new assessment, a re-announcement).
+  useEffect(() => { if (tick.serial === p.serial) void q.reload(); }, [tick.n]);
+
+  return (
+    <Page title={p.serial} actions={<a href="#/devices">← All devices</a>}>
+      <Loaded q={q} what="device details">{(d) => {
+        const c = d.compliance;
+        const flood = tooOften(d);
+        const history: any[] = d.history ?? [];
+        const assessments = history.filter((h) => h.kind === 'assessment' || h.assessment);
+        const announcements = history.filter((h) => !(h.kind === 'assessment' || h.assessment));
+        return (
+          <>
+            <div class="grid">
+              <Card title="Device">
+                <dl class="kv">
+                  <dt>Model</dt><dd>{d.model}</dd>
+                  <dt>Discovery</dt><dd>{d.discoveredBy === 'instant-on' ? 'Instant-On' : 'Auto Discovered'}</dd>
+                  <dt>MAC</dt><dd class="mono">{d.macAddress}</dd>
+                  <dt>IP</dt><dd class="mono">{d.ipv4 ?? '—'}{d.ipv6?.length ? ` · ${d.ipv6.join(', ')}` : ''}</dd>
+                  <dt>Host name</dt><dd>{d.hostname ?? '—'}</dd>
+                  <dt>Firmware</dt><dd>{d.firmware ?? '—'}</dd>
+                  <dt>Last announcement</dt><dd title={d.lastSeen}>{timeAgo(d.lastSeen)} ({d.lastReason}), {d.announceCount} in total{flood && <span class="badge warn">too often: {flood.lastHour}/h</span>}</dd>
+                  <dt>First seen</dt><dd>{fmtTime(d.firstSeen)}</dd>
+                  <dt>Authentication</dt><dd>{d.authMethod}{d.clientCert ? ` — ${d.clientCert.subject}` : ''}</dd>
+                </dl>
+              </Card>
+              <Card title={<>Compliance <Badge status={complianceOf(d)} /></>}>
+                {c ? <p class="muted">Policy <strong>{c.policyName}</strong>, {fmtTime(c.at)}{c.remediate ? ', with remediation' : ', assessment only'}{c.detail ? ` — ${c.detail}` : ''}</p>
+                  : <p class="muted">Not assessed yet.</p>}
+                <AssessNow serial={d.serialNumber} />
+              </Card>
+            </div>
+            {c?.settings?.length > 0 && (
+              <Card title="Settings (latest run)">
+                <div class="table-wrap"><table data-testid="settings-result">
+                  <thead><tr><th>Setting</th><th>Expected</th><th>Before</th><th>Actual</th><th>Changed</th><th>Outcome</th></tr></thead>
+                  <tbody>{c.settings.map((s: any) => (
+                    <tr key={s.id} class={s.changed ? 'changed' : ''}>
+                      <td title={cat[s.id]?.help}>{cat[s.id]?.title ?? s.id}</td><td>{fmtValue(s.expected)}</td><td>{fmtValue(s.before)}</td>
+                      <td>{fmtValue(s.actual)}</td><td>{s.changed ? 'changed' : ''}</td>
+                      <td><Badge status={s.outcome} title={s.setAnswer ?? s.deviceAnswer} /></td>
+                    </tr>))}</tbody>
+                </table></div>
+              </Card>
+            )}
+            <Card title={`Assessment history (${assessments.length})`}>
+              {assessments.length === 0 ? <p class="muted">No assessment recorded.</p> : (
+                <ol class="timeline">{assessments.map((h) => (
+                  <li key={h.seq}><span class="when">{fmtTime(h.at)}</span> <Badge status={h.assessment?.status ?? 'unknown'} /> {h.assessment?.policyName} <small class="muted">({h.reason})</small>
+                    <Diff changes={h.assessment?.changed} cat={cat} />
+                    {h.assessment?.nonCompliant?.length > 0 && <div class="muted">still non-compliant: {h.assessment.nonCompliant.map((x: string) => cat[x]?.title ?? x).join(', ')}</div>}
+                  </li>))}</ol>
+              )}
+            </Card>
+            <Card title={`Announcement history (${announcements.length})`}>
+              <ol class="timeline">{announcements.map((h) => (
+                <li key={h.seq}><span class="when">{fmtTime(h.at)}</span> {h.kind} <small class="muted">{h.reason} from {h.peerAddress}</small><Diff changes={h.changes} /></li>))}</ol>
+            </Card>
+            <Card title="SNMP credential for this device"><CredentialForm path={`/api/v1/devices/${encodeURIComponent(d.serialNumber)}/credentials`} allowRemove /></Card>
+          </>
+        );
+      }}</Loaded>
+    </Page>
+  );
+}

@@ -1,0 +1,89 @@
+// The device table: sortable, filterable, live; CSV export.
+import { useMemo, useState } from 'preact/hooks';
+import { csrf } from '../api.ts';
+import { useBox } from '../store.ts';
+import { devices, devicesLoaded, type Device } from '../live.ts';
+import { complianceOf, policyOf, tooOften } from '../device.ts';
+import { Badge, Page, timeAgo } from '../ui.tsx';
+
+type Col = { key: string; label: string; get: (d: Device) => string; cls?: string };
+const COLS: Col[] = [
+  { key: 'serial', label: 'Serial', get: (d) => d.serialNumber },
+  { key: 'by', label: 'Discovery', get: (d) => (d.discoveredBy === 'instant-on' ? 'Instant-On' : 'Auto Discovered'), cls: 'wide' },
+  { key: 'model', label: 'Model', get: (d) => d.model, cls: 'wide' },
+  { key: 'mac', label: 'MAC', get: (d) => d.macAddress, cls: 'wider' },
+  { key: 'ip', label: 'IP', get: (d) => d.ipv4 ?? d.ipv6?.[0] ?? '', cls: 'wide' },
+  { key: 'host', label: 'Host name', get: (d) => d.hostname ?? '', cls: 'wider' },
+  { key: 'seen', label: 'Last announcement', get: (d) => d.lastSeen },
+  { key: 'policy', label: 'Last policy', get: policyOf, cls: 'wide' },
+  { key: 'compliance', label: 'Compliance', get: complianceOf },
+];
+const PAGE = 200;
+
+export function Devices() {
+  const map = useBox(devices);
+  const loaded = useBox(devicesLoaded);
+  const [filter, setFilter] = useState('');
+  const [by, setBy] = useState('');
+  const [status, setStatus] = useState('');
+  const [sort, setSort] = useState<{ key: string; dir: 1 | -1 }>({ key: 'seen', dir: -1 });
+  const [shown, setShown] = useState(PAGE);
+
+  const rows = useMemo(() => {
+    const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+    const col = COLS.find((c) => c.key === sort.key)!;
+    return [...map.values()]
+      .filter((d) => !by || d.discoveredBy === by)
+      .filter((d) => !status || complianceOf(d) === status)
+      .filter((d) => { const text = COLS.map((c) => c.get(d)).join(' ').toLowerCase(); return words.every((w) => text.includes(w)); })
+      .sort((a, b) => col.get(a).localeCompare(col.get(b), undefined, { numeric: true }) * sort.dir);
+  }, [map, filter, by, status, sort]);
+
+  const statuses = [...new Set([...map.values()].map(complianceOf))].sort();
+  const th = (c: Col) => (
+    <th key={c.key} class={c.cls} aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : undefined}>
+      <button type="button" class="th" onClick={() => setSort({ key: c.key, dir: sort.key === c.key ? (-sort.dir as 1 | -1) : 1 })}>
+        {c.label}{sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button>
+    </th>
+  );
+
+  return (
+    <Page title={`Devices (${map.size})`} actions={<a class="button" href={`/api/v1/devices.csv?csrf=${encodeURIComponent(csrf())}`} download data-testid="export-csv">Export CSV</a>}>
+      <div class="filters">
+        <input type="search" placeholder="Filter: serial, model, IP, host…" aria-label="Filter devices" value={filter} onInput={(e) => { setFilter(e.currentTarget.value); setShown(PAGE); }} />
+        <select aria-label="Discovery" value={by} onChange={(e) => setBy(e.currentTarget.value)}>
+          <option value="">All discovery</option><option value="instant-on">Instant-On</option><option value="auto-discovered">Auto Discovered</option>
+        </select>
+        <select aria-label="Compliance" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <option value="">All compliance</option>{statuses.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+      </div>
+      {!loaded ? <p class="muted">Loading…</p> : rows.length === 0 ? <p class="muted">{map.size ? 'No device matches the filter.' : 'No device has announced yet. Printers find this appliance as hp-print-mgmt and announce on TCP 3329.'}</p> : (
+        <div class="table-wrap">
+          <table class="devices" data-testid="devices-table">
+            <thead><tr>{COLS.map(th)}</tr></thead>
+            <tbody>
+              {rows.slice(0, shown).map((d) => {
+                const flood = tooOften(d);
+                return (
+                  <tr key={d.serialNumber} data-serial={d.serialNumber} onClick={() => { location.hash = `#/devices/${encodeURIComponent(d.serialNumber)}`; }}>
+                    <td><a href={`#/devices/${encodeURIComponent(d.serialNumber)}`}>{d.serialNumber}</a>{flood && <span class="badge warn" title={`${flood.lastHour} announcements in the last hour`}>too often</span>}</td>
+                    <td class="wide">{COLS[1].get(d)}</td>
+                    <td class="wide">{d.model}</td>
+                    <td class="wider mono">{d.macAddress}</td>
+                    <td class="wide mono">{COLS[4].get(d)}</td>
+                    <td class="wider">{d.hostname ?? ''}</td>
+                    <td title={d.lastSeen}>{timeAgo(d.lastSeen)} <small class="muted">{d.lastReason}</small></td>
+                    <td class="wide">{policyOf(d)}</td>
+                    <td><Badge status={complianceOf(d)} /></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {rows.length > shown && <button type="button" onClick={() => setShown(shown + PAGE)}>Show {Math.min(PAGE, rows.length - shown)} more of {rows.length - shown}</button>}
+        </div>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,36 @@
+// Password change; every other session of the user ends, this one continues with a fresh session.
+import { useState } from 'preact/hooks';
+import { api, fieldErrors } from '../api.ts';
+import { signedIn } from '../session.ts';
+import { Done, ErrorText, Page, useAction } from '../ui.tsx';
+
+export function Password() {
+  const [currentPassword, setCurrent] = useState('');
+  const [newPassword, setNew] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const a = useAction();
+  const errs = fieldErrors(a.error);
+  const mismatch = confirm !== '' && confirm !== newPassword;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (mismatch) return;
+    void a.run(async () => {
+      signedIn(await api('POST', '/api/v1/password', { currentPassword, newPassword }));
+      setCurrent(''); setNew(''); setConfirm('');
+      return 'Password changed. Other sessions were signed out; the first-start password file was removed.';
+    });
+  };
+  return (
+    <Page title="Change password">
+      <form class="card narrow" onSubmit={submit}>
+        <label>Current password<input type="password" autocomplete="current-password" value={currentPassword} onInput={(e) => setCurrent(e.currentTarget.value)} required /></label>
+        <label>New password (at least 8 characters)<input type="password" autocomplete="new-password" minLength={8} value={newPassword} onInput={(e) => setNew(e.currentTarget.value)} required />
+          {errs.newPassword && <span class="field-error">{errs.newPassword}</span>}</label>
+        <label>New password again<input type="password" autocomplete="new-password" value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+          {mismatch && <span class="field-error">does not match</span>}</label>
+        <ErrorText error={a.error} /><Done text={a.done} />
+        <button type="submit" class="primary" disabled={a.busy || mismatch}>Change password</button>
+      </form>
+    </Page>
+  );
+}
