@@ -23,7 +23,10 @@ serve options:
 
 simulate options:
   --count N             number of printers (default 10)
-  --server HOST:PORT    appliance to announce to (a configured server address)
+  --server HOST:PORT    appliance to announce to (a configured server address; overrides --dns)
+  --dns HOST:PORT       resolve hp-print-mgmt through this DNS server, as printers do (HDAP.md §1)
+  --search-domain D     a DNS search suffix to try (repeatable)
+  --announce-port N     port to announce to after a DNS lookup (default 3329)
   --reason R            announcement reason: ${ANNOUNCE_REASONS.join(', ')} (default initial-boot)
   --rate PER_S          new announcements per second (default: as fast as possible)
   --first-index N       index of the first printer (serials SIM000000…, addresses 127.0.x.y)
@@ -39,7 +42,7 @@ function fail(message: string): never {
 
 function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | string[] | undefined>;
   } catch (err) {
     fail((err as Error).message);
   }
@@ -90,7 +93,8 @@ async function serve(args: string[]) {
 async function simulate(args: string[]) {
   const v = parse(args, {
     count: { type: 'string' }, server: { type: 'string' }, reason: { type: 'string' }, rate: { type: 'string' },
-    'first-index': { type: 'string' },
+    'first-index': { type: 'string' }, dns: { type: 'string' }, 'search-domain': { type: 'string', multiple: true },
+    'announce-port': { type: 'string' },
   });
   const count = Number(v.count ?? 10);
   if (!Number.isInteger(count) || count < 1 || count > 60_000) fail('--count takes a whole number (1–60000)');
@@ -98,15 +102,26 @@ async function simulate(args: string[]) {
   if (!ANNOUNCE_REASONS.includes(reason)) fail(`--reason must be one of ${ANNOUNCE_REASONS.join(', ')}`);
   const rate = v.rate === undefined ? 0 : Number(v.rate);
   if (!(rate >= 0)) fail('--rate takes a number of announcements per second');
-  if (!v.server) fail('--server HOST:PORT is required');
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(String(v.server));
-  if (!m) fail('--server takes HOST:PORT (IPv6 as [::1]:3329)');
-  const [, host, port] = m;
+  if (!v.server && !v.dns) fail('--server HOST:PORT or --dns HOST:PORT is required');
+  const hostPort = (flag: string, text: string) => {
+    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
+    if (!m) fail(`--${flag} takes HOST:PORT (IPv6 as [::1]:3329)`);
+    return { host: m[1], port: Number(m[2]) };
+  };
 
   const root = createRootLogger();
   const log = componentLogger(root, 'simulate');
   const { Fleet } = await import('./sim/fleet.ts');
-  const fleet = new Fleet({ count, firstIndex: Number(v['first-index'] ?? 0), log, resolveTarget: async () => ({ host, port: Number(port) }) });
+  let resolveTarget: () => Promise<{ host: string; port: number }>;
+  if (v.server) {
+    const target = hostPort('server', String(v.server));
+    resolveTarget = async () => target;
+  } else {
+    hostPort('dns', String(v.dns));
+    const { dnsTargetResolver } = await import('./sim/dns-resolve.ts');
+    resolveTarget = dnsTargetResolver({ dns: String(v.dns), searchDomains: (v['search-domain'] as unknown as string[] | undefined) ?? [], port: Number(v['announce-port'] ?? 3329), ipv4Only: true }, log);
+  }
+  const fleet = new Fleet({ count, firstIndex: Number(v['first-index'] ?? 0), log, resolveTarget });
   const started = Date.now();
   let last = 0;
   const summary = await fleet.announceAll(reason, {

@@ -25,6 +25,8 @@ export interface AppServices {
   tasks: TaskEngine;
   scheduler: Scheduler;
   announceRate: AnnounceRate;
+  /** DNS self-check: what the machine's resolvers and ours answer for hp-print-mgmt, and records to paste. */
+  dnsCheck(): Promise<unknown>;
   /** Counters of the running components, for /health and the dashboard. */
   stats(): Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
 // name that resolves wins and IPv6 is preferred. Every attempt is kept in `tried` and logged, because
 // "why did the printer not find the server" is the first question in the field.
 import { promises as dnsPromises } from 'node:dns';
+import { isIP } from 'node:net';
 import type { Logger } from '../system/logger.ts';
 
 export interface ResolveManagementOptions {
@@ -92,11 +93,13 @@ function describe(code: string | undefined): string {
  * a DNS change reaches printers without restarting them. A configured `--server` bypasses this entirely.
  */
 export function dnsTargetResolver(
-  opts: ResolveManagementOptions & { port?: number },
+  opts: ResolveManagementOptions & { port?: number; /** A printer without an IPv6 address can only use A answers. */ ipv4Only?: boolean },
   log?: Logger,
 ): () => Promise<{ host: string; port: number }> {
   return async () => {
     const found = await resolveManagementServer(opts, log);
-    return { host: found.address, port: opts.port ?? 3329 };
+    const host = opts.ipv4Only ? found.candidates.find((a) => isIP(a) === 4) : found.address;
+    if (!host) throw new ManagementServerNotFound(found.tried);
+    return { host, port: opts.port ?? 3329 };
   };
 }

@@ -29,6 +29,9 @@ import { Scheduler } from '../tasks/scheduler.ts';
 import type { TaskRecord } from '../tasks/task.ts';
 import { AnnounceRate } from '../devices/announce-rate.ts';
 import { complianceRoutes } from '../api/routes/compliance.ts';
+import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
+import { dnsTargetResolver } from '../sim/dns-resolve.ts';
+import { isIP } from 'node:net';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -54,6 +57,7 @@ export class Appliance {
     readonly web: https.Server,
     readonly services: AppServices,
     readonly tasks: TaskEngine,
+    readonly dns: DnsResponder,
     private readonly log: Logger,
   ) {}
 
@@ -155,6 +159,21 @@ export class Appliance {
       await listener.listen();
       log.info({ host: settings.get('host'), port: listener.address.port }, 'announcement listener ready (HDAP/1 over TLS)');
 
+      // DNS last of the listeners: a printer that finds hp-print-mgmt must find 3329 already open.
+      const configured = settings.get('dnsAddresses');
+      let addresses = configured.length
+        ? { ipv4: configured.filter((a) => isIP(a) === 4), ipv6: configured.filter((a) => isIP(a) === 6) }
+        : defaultApplianceAddresses(settings.get('host'));
+      if (opts.demo && !configured.length) {
+        // Simulated printers live on loopback; a real branch network must not be told to use 127.0.0.1.
+        addresses = { ipv4: ['127.0.0.1'], ipv6: ['::1'] };
+        log.warn('demo: hp-print-mgmt answers loopback addresses so the simulated printers can reach this machine; do not use --demo on a branch network');
+      }
+      const dns = await startDnsResponder({ host: settings.get('host'), port: settings.get('dnsPort'), searchSuffixes: settings.get('dnsSearchSuffixes'),
+        addresses, ttl: settings.get('dnsTtl'), upstreams: settings.get('dnsUpstreams'), rateLimitPerSecond: settings.get('dnsRateLimit') },
+      componentLogger(opts.log, 'dns'));
+      log.info({ port: dns.udpPort, addresses: dns.addresses, suffixes: settings.get('dnsSearchSuffixes') }, 'DNS responder ready (hp-print-mgmt)');
+
       const startedAt = new Date();
       const services: AppServices = {
         version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
@@ -163,7 +182,9 @@ export class Appliance {
           settings.apply(key, value);
           log.info({ key, restart: settingsSchema[key].restart }, 'setting changed');
         },
-        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(),
+        dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
+          responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
+        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
           rssBytes: process.memoryUsage().rss }),
       };
       const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes]);
@@ -171,7 +192,7 @@ export class Appliance {
       await new Promise<void>((res, rej) => { web.once('error', rej); web.listen({ host: settings.get('host'), port: settings.get('webPort') }, () => { web.off('error', rej); res(); }); });
       log.info({ port: (web.address() as AddressInfo).port }, 'admin page and API ready (HTTPS)');
 
-      const appliance = new Appliance(settings, store, identity, registry, listener, web, services, tasks, log);
+      const appliance = new Appliance(settings, store, identity, registry, listener, web, services, tasks, dns, log);
       if (opts.demo && opts.demo > 0) appliance.startDemo(opts.demo, componentLogger(opts.log, 'demo'));
       return appliance;
     } catch (err) {
@@ -182,7 +203,9 @@ export class Appliance {
 
   private startDemo(count: number, log: Logger) {
     const port = this.announcePort;
-    this.demoFleet = new Fleet({ count, log, resolveTarget: async () => ({ host: '127.0.0.1', port }) });
+    // Demo printers find the appliance the way real ones do: hp-print-mgmt through its own DNS responder.
+    const resolveTarget = dnsTargetResolver({ dns: `127.0.0.1:${this.dns.udpPort}`, searchDomains: this.settings.get('dnsSearchSuffixes'), port, ipv4Only: true });
+    this.demoFleet = new Fleet({ count, log, resolveTarget });
     log.info({ count }, 'starting simulated printers (each with a real SNMP agent on its own 127.0.x.y address)');
     const fleet = this.demoFleet;
     void (async () => {
@@ -209,6 +232,7 @@ export class Appliance {
     await this.tasks.stop();
     this.web.closeAllConnections?.();
     await new Promise<void>((r) => this.web.close(() => r()));
+    await this.dns.stop();
     await this.store.close();
     this.log.info('stopped');
   }
