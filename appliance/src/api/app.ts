@@ -20,6 +20,13 @@ export type RouteInstaller = (router: Router, services: AppServices) => void;
 /** Optional knobs of the page's side of the API; tests use them to shorten timeouts. */
 export interface WebOptions { cookieAuth?: CookieAuth; static?: StaticOptions }
 
+const routers = new WeakMap<object, Router>();
+
+/** The router built for these services (tests enumerate every route from it). */
+export function routerFor(services: AppServices): Router | undefined {
+  return routers.get(services);
+}
+
 export function createApiApp(services: AppServices, log: Logger, extraRoutes: RouteInstaller[] = [], web: WebOptions = {}): { app: Koa; router: Router; events: EventHub; audit: AuditLog; cookieAuth: CookieAuth } {
   const app = new Koa();
   app.proxy = false;
@@ -39,6 +46,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
   auditRoutes(audit)(router);
   devicesCsvRoute(router, services);
   for (const install of extraRoutes) install(router, services);
+  routers.set(services, router);
 
   app.use(errorMiddleware(log));
   app.use(async (ctx, next) => {

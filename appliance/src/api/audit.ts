@@ -28,7 +28,8 @@ export interface AuditEntry {
 /** Optional service the lead adds to AppServices (`audit: new AuditLog(store)`); absent → memory only. */
 export interface AuditServices { audit?: AuditLog }
 
-const SECRET_KEY = /pass|secret|key|community|token|credential/i;
+// Field names that hold secrets in our bodies (passwords, SNMP communities and keys, tokens, PEM private keys).
+const SECRET_KEY = /pass|secret|community|token|auth[-_]?key|priv[-_]?key|private[-_]?key|api[-_]?key/i;
 const MAX_STRING = 2000;
 
 /** Deep copy with secrets masked and long strings cut; never throws on odd input. */

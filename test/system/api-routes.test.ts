@@ -1,0 +1,275 @@
+// Every API route, enumerated from the router itself (so a route added later is covered without editing
+// this file): 401 without credentials, 403 for a cookie request without/with a wrong CSRF token; the
+// sign-in back-off; cookie attributes; password change; audit with redaction; CSV; SSE; the page's assets.
+import test from 'ava';
+import { request } from 'node:https';
+import { writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { startTestAppliance, api, login, ADMIN_PASSWORD } from '../fakes/appliance.ts';
+import { routerFor } from '../../appliance/src/api/app.ts';
+import { Fleet } from '../../appliance/src/sim/fleet.ts';
+import { ensureWebBuilt } from '../../scripts/build-web.ts';
+
+const PUBLIC = new Set(['POST /api/v1/login', 'GET /api/v1/health', 'POST /api/v1/session']);
+
+function routes(services: object): { method: string; path: string }[] {
+  const router = routerFor(services as any);
+  if (!router) throw new Error('no router registered for these services');
+  const out: { method: string; path: string }[] = [];
+  for (const layer of router.stack) {
+    if (typeof layer.path !== 'string' || !layer.path.startsWith('/api/')) continue;
+    const path = layer.path.replace(/:(\w+)/g, 'SAMPLE1');
+    for (const method of layer.methods) if (method !== 'HEAD') out.push({ method, path });
+  }
+  return out;
+}
+
+/** The fake's Headers joins repeated Set-Cookie lines with ", "; split them back. */
+function splitSetCookie(h: Headers): string[] {
+  return h.getSetCookie().flatMap((v) => v.split(/,\s*(?=__Host-)/));
+}
+
+async function cookieSession(port: number) {
+  const r = await api(port, 'POST', '/api/v1/session', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+  if (r.status !== 200) throw new Error(`session: ${r.status} ${JSON.stringify(r.body)}`);
+  const setCookie = splitSetCookie(r.headers);
+  const cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
+  return { cookie, csrf: r.body.csrfToken as string, setCookie };
+}
+
+test('every route: 401 without credentials, 403 for a cookie without or with a wrong CSRF token, bearer needs none', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  const all = routes(h.appliance.services);
+  t.true(all.length >= 15, `${all.length} routes found`);
+  for (const must of ['GET /api/v1/events', 'GET /api/v1/audit', 'GET /api/v1/devices.csv', 'POST /api/v1/password', 'DELETE /api/v1/session']) {
+    t.true(all.some((r) => `${r.method} ${r.path}` === must), `${must} is routed`);
+  }
+  const { cookie, csrf } = await cookieSession(port);
+  const token = await login(port);
+  const guarded = all.filter((r) => !PUBLIC.has(`${r.method} ${r.path}`));
+  for (const r of guarded) {
+    const body = r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
+    const none = await api(port, r.method, r.path, { body });
+    t.is(none.status, 401, `${r.method} ${r.path} without credentials`);
+    t.is(none.body?.error?.code, 'unauthenticated');
+    const noCsrf = await api(port, r.method, r.path, { body, headers: { cookie } });
+    t.is(noCsrf.status, 403, `${r.method} ${r.path} with a cookie but no CSRF token`);
+    t.is(noCsrf.body?.error?.code, 'csrf-token-missing');
+    const wrong = await api(port, r.method, r.path, { body, headers: { cookie, 'x-csrf-token': csrf.slice(0, -2) + 'xx' } });
+    t.is(wrong.status, 403, `${r.method} ${r.path} with a wrong CSRF token`);
+    t.is(wrong.body?.error?.code, 'csrf-token-invalid');
+    // A CSRF token in the query string is for GET only (EventSource, downloads); it never unlocks a change.
+    if (r.method !== 'GET') t.is((await api(port, r.method, `${r.path}?csrf=${encodeURIComponent(csrf)}`, { body, headers: { cookie } })).status, 403);
+  }
+  // Safe to call for real: with the token (cookie + header, or bearer alone) these pass auth.
+  t.is((await api(port, 'GET', '/api/v1/devices', { headers: { cookie, 'x-csrf-token': csrf } })).status, 200);
+  t.is((await api(port, 'GET', '/api/v1/devices', { token })).status, 200);
+  t.is((await api(port, 'GET', '/api/v1/devices.csv?csrf=' + encodeURIComponent(csrf), { headers: { cookie } })).status, 200);
+  // Another session's CSRF token does not fit this cookie.
+  const other = await cookieSession(port);
+  t.is((await api(port, 'GET', '/api/v1/devices', { headers: { cookie, 'x-csrf-token': other.csrf } })).status, 403);
+  // A forged bearer header is not rescued by a valid cookie.
+  t.is((await api(port, 'GET', '/api/v1/devices', { token: 'forged', headers: { cookie, 'x-csrf-token': csrf } })).status, 401);
+});
+
+test('session cookies are HttpOnly, Secure, SameSite=Strict; sign-out ends the session', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  const { cookie, csrf, setCookie } = await cookieSession(port);
+  const session = setCookie.find((c) => c.startsWith('__Host-ioe_session='))!;
+  const csrfCookie = setCookie.find((c) => c.startsWith('__Host-ioe_csrf='))!;
+  t.regex(session, /; HttpOnly/);
+  t.regex(session, /; Secure/);
+  t.regex(session, /; SameSite=Strict/);
+  t.regex(session, /; Path=\/;/);
+  t.regex(session, /Max-Age=\d+/);
+  t.notRegex(csrfCookie, /HttpOnly/, 'the page must read the CSRF cookie');
+  t.regex(csrfCookie, /; Secure; SameSite=Strict/);
+  t.is(csrfCookie.split(';')[0].split('=')[1], csrf);
+  const me = await api(port, 'GET', '/api/v1/session', { headers: { cookie, 'x-csrf-token': csrf } });
+  t.like(me.body, { username: 'admin', via: 'cookie', csrfToken: csrf });
+  t.is((await api(port, 'DELETE', '/api/v1/session', { headers: { cookie, 'x-csrf-token': csrf } })).status, 204);
+  t.is((await api(port, 'GET', '/api/v1/session', { headers: { cookie, 'x-csrf-token': csrf } })).status, 401);
+});
+
+/** A request from a chosen loopback source address (the back-off is per source address and per user). */
+function loginFrom(port: number, localAddress: string, username: string, password: string): Promise<{ status: number; retryAfter?: string; code?: string }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ username, password });
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/login', localAddress, rejectUnauthorized: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        let code: string | undefined;
+        try { code = JSON.parse(Buffer.concat(chunks).toString()).error?.code; } catch { /* empty */ }
+        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, code });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('sign-in back-off: after 5 failures the next attempts get 429 with Retry-After, even with the right password', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  for (let i = 0; i < 5; i++) t.is((await loginFrom(port, '127.0.0.21', 'admin', `wrong-${i}`)).status, 401, `failure ${i + 1} is checked`);
+  t.is((await loginFrom(port, '127.0.0.21', 'admin', 'wrong-6')).status, 401, 'the sixth is still checked, and starts the back-off');
+  const locked = await loginFrom(port, '127.0.0.21', 'admin', ADMIN_PASSWORD);
+  t.is(locked.status, 429);
+  t.is(locked.code, 'too-many-attempts');
+  t.true(Number(locked.retryAfter) >= 1, `Retry-After ${locked.retryAfter}`);
+  // The user is locked from another address too (per-user key), and the page's sign-in route shares it.
+  t.is((await loginFrom(port, '127.0.0.22', 'admin', ADMIN_PASSWORD)).status, 429);
+  t.is((await api(port, 'POST', '/api/v1/session', { body: { username: 'admin', password: ADMIN_PASSWORD } })).status, 429);
+  // After the wait, the right password works and clears the back-off.
+  await new Promise((r) => setTimeout(r, Number(locked.retryAfter) * 1000 + 100));
+  t.is((await loginFrom(port, '127.0.0.21', 'admin', ADMIN_PASSWORD)).status, 200);
+  // Failed and locked sign-ins are in the audit log (the dashboard alerts on them).
+  const token = await login(port);
+  const audit = await api(port, 'GET', '/api/v1/audit?limit=50', { token });
+  t.true(audit.body.entries.filter((e: any) => e.action === 'login-failed').length >= 6);
+  t.true(audit.body.entries.some((e: any) => e.action === 'login-locked'));
+  t.false(JSON.stringify(audit.body).includes(ADMIN_PASSWORD), 'no password in the audit log');
+});
+
+test('password change: wrong current password refused; other sessions end; the first-start password file goes', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  const file = join(h.dataDir, 'initial-admin-password');
+  writeFileSync(file, `${ADMIN_PASSWORD}\n`, { mode: 0o600 });
+  const other = await login(port);
+  const { cookie, csrf } = await cookieSession(port);
+  const headers = { cookie, 'x-csrf-token': csrf };
+  t.is((await api(port, 'POST', '/api/v1/password', { headers, body: { currentPassword: 'nope-nope', newPassword: 'a-new-password-1' } })).status, 403);
+  const short = await api(port, 'POST', '/api/v1/password', { headers, body: { currentPassword: ADMIN_PASSWORD, newPassword: 'short' } });
+  t.is(short.status, 400);
+  t.is(short.body.error.details[0].field, 'newPassword');
+  const ok = await api(port, 'POST', '/api/v1/password', { headers, body: { currentPassword: ADMIN_PASSWORD, newPassword: 'a-new-password-1' } });
+  t.is(ok.status, 200);
+  t.true(ok.body.changed);
+  t.false(existsSync(file), 'initial-admin-password removed');
+  t.is((await api(port, 'GET', '/api/v1/devices', { token: other })).status, 401, 'the other session ended');
+  t.is((await api(port, 'GET', '/api/v1/devices', { headers })).status, 401, 'the old cookie ended too');
+  const fresh = splitSetCookie(ok.headers).map((c) => c.split(';')[0]).join('; ');
+  t.is((await api(port, 'GET', '/api/v1/devices', { headers: { cookie: fresh, 'x-csrf-token': ok.body.csrfToken } })).status, 200, 'the caller continues');
+  t.is((await api(port, 'POST', '/api/v1/login', { body: { username: 'admin', password: ADMIN_PASSWORD } })).status, 401);
+  t.truthy(await login(port, 'a-new-password-1'));
+});
+
+test('audit: a change records user, time, before and after; secrets are masked', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  const token = await login(port);
+  t.is((await api(port, 'PUT', '/api/v1/settings', { token, body: { deviceHistoryLimit: 9 } })).status, 200);
+  t.is((await api(port, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'sekrit-read', writeCommunity: 'sekrit-write' } })).status, 200);
+  t.is((await api(port, 'PUT', '/api/v1/settings', { token, body: { deviceHistoryLimit: 'many' } })).status, 400);
+  const r = await api(port, 'GET', '/api/v1/audit', { token });
+  t.is(r.status, 200);
+  const [cred, setting] = r.body.entries;
+  t.like(setting, { user: 'admin', method: 'PUT', path: '/api/v1/settings', status: 200, action: 'settings.change', before: { deviceHistoryLimit: 50 }, request: { deviceHistoryLimit: 9 } });
+  t.true(setting.after.settings.some((s: any) => s.key === 'deviceHistoryLimit' && s.value === 9));
+  t.true(Date.now() - Date.parse(setting.at) < 60_000);
+  t.like(cred, { path: '/api/v1/credentials/default', request: { version: '2c', readCommunity: '***', writeCommunity: '***' } });
+  t.false(JSON.stringify(r.body).includes('sekrit'), 'no secret in the audit log');
+  t.false(r.body.entries.some((e: any) => e.status === 400), 'a refused change is not a change');
+});
+
+test('devices.csv lists every device with compliance; SSE streams a device as it announces', async (t) => {
+  const h = await startTestAppliance();
+  const fleet = new Fleet({ count: 3, serialPrefix: 'CSV', firstIndex: 8100, resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
+  t.teardown(async () => { await fleet.stop(); await h.stop(); });
+  const port = h.appliance.webPort;
+  const token = await login(port);
+  // Open the event stream first, then announce: the event must arrive live.
+  const events: { event: string; data: any }[] = [];
+  let buffer = '';
+  const sse = request({ host: '127.0.0.1', port, path: '/api/v1/events', rejectUnauthorized: false, headers: { authorization: `Bearer ${token}` } });
+  const opened = new Promise<{ type?: string }>((resolve, reject) => {
+    sse.on('response', (res) => {
+      resolve({ type: res.headers['content-type'] });
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let i;
+        while ((i = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          const ev = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (ev && data) events.push({ event: ev, data: JSON.parse(data) });
+        }
+      });
+    });
+    sse.on('error', reject);
+  });
+  sse.end();
+  t.teardown(() => sse.destroy());
+  t.regex((await opened).type ?? '', /^text\/event-stream/);
+  await fleet.announceAll('initial-boot');
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && events.filter((e) => e.event === 'device').length < 3) await new Promise((r) => setTimeout(r, 50));
+  t.is(events[0]?.event, 'hello');
+  t.deepEqual(new Set(events.filter((e) => e.event === 'device' && e.data.type === 'discovered').map((e) => e.data.device.serialNumber)),
+    new Set(fleet.printers.map((p) => p.serialNumber)));
+  const stats = await api(port, 'GET', '/api/v1/stats/announcements', { token });
+  t.is(stats.body.hours.length, 24);
+  t.true(stats.body.hours.at(-1).count >= 3, 'this hour counts the announcements');
+
+  const csv = await api(port, 'GET', '/api/v1/devices.csv', { token });
+  t.is(csv.status, 200);
+  t.regex(csv.headers.get('content-type')!, /^text\/csv/);
+  t.regex(csv.headers.get('content-disposition')!, /attachment; filename="devices-\d{4}-\d\d-\d\d\.csv"/);
+  const lines = String(csv.body).replace(/^\ufeff/, '').trim().split('\r\n');
+  t.is(lines[0].split(',')[0], 'serialNumber');
+  t.true(lines[0].includes('compliance'));
+  t.is(lines.length, 4);
+  for (const p of fleet.printers) t.true(lines.some((l) => l.startsWith(`${p.serialNumber},instant-on,`)));
+  t.true(lines.slice(1).every((l) => l.includes('not assessed')), 'no policy yet: not assessed');
+});
+
+test('the page: security headers, precompressed assets, immutable hashed files, ETag revalidation', async (t) => {
+  await ensureWebBuilt();
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  const get = (path: string, headers: Record<string, string> = {}) => new Promise<{ status: number; headers: Record<string, any>; body: Buffer }>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, rejectUnauthorized: false, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject).end();
+  });
+  const index = await get('/', { 'accept-encoding': 'gzip' });
+  t.is(index.status, 200);
+  t.is(index.headers['content-encoding'], undefined, 'index.html is tiny: sent as is');
+  t.regex(index.headers['content-security-policy'], /default-src 'self'; script-src 'self'/);
+  t.regex(index.headers['content-security-policy'], /frame-ancestors 'none'/);
+  t.is(index.headers['x-frame-options'], 'DENY');
+  t.is(index.headers['x-content-type-options'], 'nosniff');
+  t.is(index.headers['cache-control'], 'no-cache');
+  const html = index.body.toString();
+  const js = /src="\/(assets\/main-[A-Z0-9]+\.js)"/.exec(html)?.[1];
+  t.truthy(js, 'the page references a hashed bundle');
+  const br = await get(`/${js}`, { 'accept-encoding': 'gzip, deflate, br' });
+  t.is(br.headers['content-encoding'], 'br');
+  t.is(br.headers['cache-control'], 'public, max-age=31536000, immutable');
+  const gz = await get(`/${js}`, { 'accept-encoding': 'gzip' });
+  t.is(gz.headers['content-encoding'], 'gzip');
+  const raw = await get(`/${js}`);
+  t.deepEqual(brotliDecompressSync(br.body), raw.body);
+  t.deepEqual(gunzipSync(gz.body), raw.body);
+  t.true(br.body.length < raw.body.length / 2);
+  t.is((await get(`/${js}`, { 'if-none-match': raw.headers.etag })).status, 304);
+  t.is((await get('/assets/nothing-12345678.js')).status, 404);
+  t.is((await get('/../package.json')).status, 404);
+  t.is((await get('/%2e%2e/package.json')).status, 404);
+});
