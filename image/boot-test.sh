@@ -41,7 +41,13 @@ t0=$(date +%s)
 say() { echo "[boot-test +$(( $(date +%s) - t0 ))s] $*"; }
 
 # Kernel and initrd come out of the image's FAT partition (sector 8192 = 4 MiB), where raspi-firmware put them.
-mcopy -n -i "$image@@4M" ::vmlinuz ::initrd.img "$work/"
+# raspi-firmware names them after the kernel version (vmlinuz-6.12…, initrd.img-6.12…); take the newest.
+files="$(mdir -b -i "$image@@4M" ::/ | sed 's#^::/##')"
+kernel="$(echo "$files" | grep '^vmlinuz' | sort -V | tail -1)"
+initrd="$(echo "$files" | grep '^initrd.img' | sort -V | tail -1)"
+[ -n "$kernel" ] && [ -n "$initrd" ] || { echo "no kernel/initrd in the FAT partition: $files" >&2; exit 1; }
+mcopy -n -i "$image@@4M" "::/$kernel" "$work/vmlinuz"
+mcopy -n -i "$image@@4M" "::/$initrd" "$work/initrd.img"
 
 # Free loopback ports (TCP and UDP both free for DNS).
 read -r p_hdap p_dns p_web < <(python3 - <<'PY'
@@ -105,6 +111,18 @@ fi
 
 health="$(curl -sk --max-time 20 "https://127.0.0.1:$p_web/api/v1/health" || true)"
 if echo "$health" | grep -q '"status":"ok"'; then say "health: $health"; else say "health failed: '$health'"; ok=0; fi
+
+# The unit's WatchdogSec is 30 s: still running well past it proves WATCHDOG=1 pings reach systemd from
+# inside the sandbox (NotifyAccess=all, spawned systemd-notify).
+watchdog_s="$(sed -n 's/^WatchdogSec=\([0-9]*\)$/\1/p' "$here/instant-on-edge.service")"
+until [ $(( $(date +%s) - t0 - ready_s )) -gt $(( watchdog_s + 10 )) ]; do sleep 2; done
+if grep -qaiE 'instant-on-edge.service: (Watchdog timeout|Main process exited|Failed)' "$log"; then
+  say "instant-on-edge.service was stopped by systemd after READY:"; grep -aiE 'instant-on-edge.service: ' "$log" | tail -5; ok=0
+elif curl -sk --max-time 20 "https://127.0.0.1:$p_web/api/v1/health" | grep -q '"status":"ok"'; then
+  say "still serving $(( watchdog_s + 10 ))s after READY (WatchdogSec=${watchdog_s}): watchdog pings arrive"
+else
+  say "not answering $(( watchdog_s + 10 ))s after READY"; ok=0
+fi
 
 echo "----- console -----"
 tr -d '\r' < "$log" | grep -aE 'instant-on|Started|Failed|FAILED|error' | tail -n 40

@@ -4,7 +4,7 @@
 # Recipe and timings: ../shared/notes/pi-image.md. Needs root and image/install-build-deps.sh.
 #
 #   image/build.sh [--binary dist/instant-on-edge-linux-arm64] [--work build/image] [--out dist] [--pi5]
-#                  [--stage rootfs|all]
+#                  [--stage rootfs|all] [--no-xz]
 #
 # Stages: (1) rootfs   mmdebstrap under qemu-user → a cached tarball keyed by the recipe (≈ 12 min);
 #         (2) overlay  unpack, add binary/units/config, enable units with `systemctl --root` (no emulation);
@@ -19,6 +19,7 @@ binary="$repo/dist/instant-on-edge-linux-arm64"
 work="$repo/build/image"
 out="$repo/dist"
 pi5=0
+xz=1
 stage=all
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
     --work) work="$(realpath -m "$2")"; shift 2 ;;
     --out) out="$(realpath -m "$2")"; shift 2 ;;
     --pi5) pi5=1; shift ;;
+    --no-xz) xz=0; shift ;;
     --stage) stage="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -114,7 +116,8 @@ dd if="$work/root.ext4" of="$img" bs=1M seek=512 conv=notrunc,sparse status=none
 rm -f "$work/boot.vfat" "$work/root.ext4"
 
 # --- 4. compress + checksum --------------------------------------------------------------------------
-step "compress: xz"
+[ "$xz" = 1 ] || { step "done: $img (not compressed: --no-xz)"; exit 0; }
+step "compress: xz (≈ 5 min on 2 cores)"
 xz -T0 -6 -k -f "$img"
 (cd "$out" && sha256sum "$(basename "$img").xz" > "$(basename "$img").xz.sha256")
 step "done: $img.xz ($(du -h --apparent-size "$img.xz" | cut -f1)), $(cat "$img.xz.sha256" | cut -c1-16)…"
