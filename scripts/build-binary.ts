@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleCli } from './binary/bundle.ts';
+import { buildWeb, WEB_DIST } from './build-web.ts';
 import { type Arch, NODE_VERSION, nodeBinary } from './binary/node-dist.ts';
 import { addonPrebuild, injectBlob, makeBlob, xzSize } from './binary/sea.ts';
 
@@ -51,6 +52,8 @@ function gitVersion(): string {
 }
 
 const version = gitVersion();
+// The admin page is built fresh from web/src (≈ 0.1 s) so the binary never carries a stale web/dist.
+if (resolve(values.web) === WEB_DIST) await buildWeb();
 // The blob is written by the x64 build of the same Node version as both targets.
 const hostNode = nodeBinary('x64', cache);
 const bundle = await bundleCli(repo, resolve(values.entry), join(work, 'instant-on-edge.cjs'), version);

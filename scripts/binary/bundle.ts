@@ -1,6 +1,8 @@
 // One CommonJS file of the whole CLI: a SEA's main script is CommonJS and can require only built-ins.
 import { build, type Plugin } from 'esbuild';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { wrapTopLevelAwait } from './top-level-await.ts';
 
 /**
  * classic-level finds its addon with `require('node-gyp-build')(__dirname)`, i.e. on disk next to the
@@ -17,6 +19,20 @@ function seaAddonPlugin(repo: string): Plugin {
         loader: 'js',
         resolveDir: repo,
       }));
+    },
+  };
+}
+
+/** The entry file only: top-level await → async main (see top-level-await.ts). */
+function entryPlugin(entry: string): Plugin {
+  const file = resolve(entry);
+  return {
+    name: 'sea-entry',
+    setup(b) {
+      b.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
+        if (resolve(args.path) !== file) return undefined;
+        return { contents: wrapTopLevelAwait(readFileSync(file, 'utf8'), file), loader: 'ts' };
+      });
     },
   };
 }
@@ -41,7 +57,7 @@ export async function bundleCli(repo: string, entry: string, outFile: string, ve
     metafile: true,
     logLevel: 'warning',
     nodePaths: [join(repo, 'node_modules')],
-    plugins: [seaAddonPlugin(repo)],
+    plugins: [seaAddonPlugin(repo), entryPlugin(entry)],
     // ESM sources use import.meta.url (e.g. createRequire, file paths); in the CJS bundle it is the binary.
     define: {
       'import.meta.url': '__instantOnImportMetaUrl',

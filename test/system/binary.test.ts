@@ -23,16 +23,21 @@ function lonely(t: { teardown(fn: () => void): void }, arch: 'x64' | 'arm64') {
   return { dir, bin, env };
 }
 
-function getJson(port: number, path: string): Promise<{ status: number; body: any }> {
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false, timeout: 10_000 }, (res) => {
       let body = '';
       res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
     req.end();
   });
+}
+
+async function getJson(port: number, path: string): Promise<{ status: number; body: any }> {
+  const r = await get(port, path);
+  return { status: r.status, body: JSON.parse(r.body) };
 }
 
 const serveArgs = ['serve', '--data-dir', './data', '--host', '127.0.0.1', '--dns-port', '0', '--announce-port', '0', '--web-port', '0'];
@@ -54,9 +59,20 @@ test('x64 binary alone serves a demo fleet: announcements accepted, health over 
   t.like(JSON.parse(announced).summary, { Success: 3, Failed: 0 });
   t.is(app.output().match(/"device discovered"/g)?.length, 3);
 
-  const health = await getJson(portFrom(app.output(), /admin page and API ready/), '/api/v1/health');
+  const webPort = portFrom(app.output(), /admin page and API ready/);
+  const health = await getJson(webPort, '/api/v1/health');
   t.is(health.status, 200);
   t.like(health.body, { status: 'ok', version, devices: 3 });
+  const page = await get(webPort, '/');
+  t.is(page.status, 200);
+  t.regex(page.body, /<html/i, 'the admin page comes out of the binary');
+
+  await app.waitFor(/DNS responder ready/, 30_000);
+  const dnsPort = portFrom(app.output(), /DNS responder ready/);
+  for (const transport of ['+notcp', '+tcp']) {
+    const dig = await run('dig', ['@127.0.0.1', '-p', String(dnsPort), 'hp-print-mgmt', 'A', transport, '+short', '+time=5']);
+    t.regex(dig.stdout, /^\d+\.\d+\.\d+\.\d+$/m, `dig ${transport} hp-print-mgmt`);
+  }
 
   // The LevelDB addon came out of the binary into the cache folder (XDG_CACHE_HOME here).
   const cached = readdirSync(join(dir, 'xdg-cache', 'instant-on-edge'));
