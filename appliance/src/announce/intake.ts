@@ -5,11 +5,14 @@ import type { Logger } from '../system/logger.ts';
 import type { Acknowledge, AckReason, Announcement } from '../protocol/messages.ts';
 import type { DeviceRegistry, RecordResult } from '../devices/registry.ts';
 import type { StoreOp } from '../store/store.ts';
+import type { LastAuth } from '../devices/device.ts';
 import type { AnnouncementHandler, PeerContext } from './listener.ts';
 
 export const MAX_FORWARD_HOPS = 8;
 
-export type Verdict = { ok: true; authMethod: 'anonymous' | 'mutual' } | { ok: false; reason: AckReason; authMethod: 'anonymous' | 'mutual'; detail: string };
+export type Verdict =
+  | { ok: true; authMethod: 'anonymous' | 'mutual'; lastAuth?: LastAuth }
+  | { ok: false; reason: AckReason; authMethod: 'anonymous' | 'mutual'; detail: string; lastAuth?: LastAuth };
 
 export interface IntakeDeps {
   registry: DeviceRegistry;
@@ -61,6 +64,7 @@ export function createIntake(deps: IntakeDeps): AnnouncementHandler {
         address: hops.length > 0 ? hops[0].peerAddress : peer.address,
         authMethod: verdict.authMethod,
         clientCert: peer.clientCert,
+        lastAuth: verdict.lastAuth,
       }, (r) => deps.extraOps?.(ann, peer, r) ?? []);
     } catch (err) {
       deps.onRecordFailed?.(ann);

@@ -75,6 +75,11 @@ export class AnnouncementListener {
 
   get address() { return this.server.address() as import('node:net').AddressInfo; }
 
+  /** New identity or trusted CAs: later handshakes use them (existing connections keep theirs). */
+  updateContext(ctx: { key: string; cert: string; ca?: string[] }) {
+    this.server.setSecureContext({ key: ctx.key, cert: ctx.cert, ca: ctx.ca && ctx.ca.length ? ctx.ca : undefined, minVersion: 'TLSv1.2' });
+  }
+
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);

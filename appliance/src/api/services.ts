@@ -10,6 +10,9 @@ import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { Scheduler } from '../tasks/scheduler.ts';
 import type { AnnounceRate } from '../devices/announce-rate.ts';
+import type { TrustRepo } from '../pki/trust-repo.ts';
+import type { Identity } from '../pki/identity.ts';
+import type { SerialFilter } from '../devices/serial-filter.ts';
 
 export interface AppServices {
   version: string;
@@ -25,6 +28,13 @@ export interface AppServices {
   tasks: TaskEngine;
   scheduler: Scheduler;
   announceRate: AnnounceRate;
+  pki: {
+    repo: TrustRepo;
+    identity(): Identity;
+    /** Checks a CA-signed certificate (and chain) against the identity key and installs it on 3329 and HTTPS. */
+    installIdentity(pemText: string): Promise<{ ok: true } | { ok: false; code: string; detail: string }>;
+  };
+  serials: SerialFilter;
   /** DNS self-check: what the machine's resolvers and ours answer for hp-print-mgmt, and records to paste. */
   dnsCheck(): Promise<unknown>;
   /** Counters of the running components, for /health and the dashboard. */

@@ -23,6 +23,7 @@ export interface Device {
   announceCount: number;
   authMethod: 'anonymous' | 'mutual';
   clientCert?: ClientCertInfo;
+  lastAuth?: LastAuth;
   forwardedBy?: ForwardHop[];
   /** Sequence of the newest history entry; entries older than the history limit are pruned. */
   historySeq: number;
@@ -73,4 +74,18 @@ export interface PeerInfo {
   address: string;
   authMethod: 'anonymous' | 'mutual';
   clientCert?: ClientCertInfo;
+  lastAuth?: LastAuth;
+}
+
+/** The device's last authentication attempt: what mode the server was in, what was achieved, why not. */
+export interface LastAuth {
+  at: string;
+  mode: 'none' | 'mutual';
+  method: 'anonymous' | 'mutual';
+  /** 'ok' or the failed check (expired, untrusted-issuer, revoked, no-certificate, …). */
+  result: string;
+  detail?: string;
+  subject?: string;
+  fingerprint?: string;
+  warnings?: string[];
 }

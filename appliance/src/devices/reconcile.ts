@@ -37,6 +37,7 @@ export function reconcile(previous: Device | undefined, ann: Announcement, peer:
     announceCount: (previous?.announceCount ?? 0) + 1,
     authMethod: peer.authMethod,
     clientCert: peer.clientCert,
+    lastAuth: peer.lastAuth ?? previous?.lastAuth,
     forwardedBy: ann.forwardedBy,
     historySeq: previous?.historySeq ?? 0,
   };

@@ -86,3 +86,12 @@ export function loadOrCreateIdentity(dataDir: string): { identity: Identity; cre
 export function splitPem(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((p) => p + '\n') ?? [];
 }
+
+/** Replaces the self-signed certificate with a CA-signed one for the same key (checked by the caller). */
+export function installSignedIdentity(dataDir: string, current: Identity, certPem: string, chainPem: string[]): Identity {
+  const dir = join(dataDir, 'identity');
+  writeFileAtomic(join(dir, 'cert.pem'), certPem, 0o600);
+  writeFileAtomic(join(dir, 'chain.pem'), chainPem.join(''), 0o600);
+  const subject = forge.pki.certificateFromPem(certPem).subject.attributes.map((a) => `${a.shortName}=${a.value}`).join(', ');
+  return { ...current, certPem, chainPem, fingerprint256: certFingerprint256(certPem), subject };
+}

@@ -2,6 +2,7 @@
 // HDAP.md §6. Its DAA status follows the last exchange (Disabled, In Progress, Success, Failed) like the
 // printer's own status page. Later issues give it an SNMP agent and certificates.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Logger } from '../system/logger.ts';
 import type { Acknowledge, AnnounceReason, Announcement } from '../protocol/messages.ts';
 import { announce, newAnnouncement, DaaError, type DaaTarget } from './daa-client.ts';
@@ -17,8 +18,12 @@ export function simAddress(i: number): string {
   return `127.0.${1 + Math.floor(i / 254) % 254}.${1 + (i % 254)}`;
 }
 
+/** Device authentication modes of HDAP.md §2. */
+export type DeviceAuthMode = 'none' | 'mutual-preferred' | 'mutual-required';
+
 export interface SimPrinterOptions {
   index: number;
+  authMode?: DeviceAuthMode;
   serialPrefix?: string;
   /** Where the DAA sends announcements (a configured server address, or what DNS resolution found). */
   resolveTarget: () => Promise<Omit<DaaTarget, 'localAddress'>>;
@@ -38,6 +43,12 @@ export class SimPrinter {
   announcements = 0;
   /** The printer's SNMP agent, when started (a real agent on its own loopback address). */
   agent?: SimAgent;
+  authMode: DeviceAuthMode;
+  /** Identity certificate and key, and the CA that must have signed the server: they survive a cold reset. */
+  identity?: { keyPem: string; certPem: string };
+  caPem?: string;
+  /** mutual-required: the server's certificate did not validate; no contact until the next trigger. */
+  blocked = false;
   private periodic?: NodeJS.Timeout;
 
   constructor(private readonly opts: SimPrinterOptions) {
@@ -47,11 +58,12 @@ export class SimPrinter {
     this.model = SIM_MODELS[i % SIM_MODELS.length];
     this.address = simAddress(i);
     this.hostname = `NPI${this.serialNumber.slice(-6)}`;
+    this.authMode = opts.authMode ?? 'none';
   }
 
   deviceInfo(): Announcement['device'] {
     return { serialNumber: this.serialNumber, macAddress: this.macAddress, model: this.model, ipv4: this.address,
-      hostname: this.hostname, firmware: this.firmware, authMode: 'none', snmpPort: this.agent?.port ?? 161 };
+      hostname: this.hostname, firmware: this.firmware, authMode: this.authMode, snmpPort: this.agent?.port ?? 161 };
   }
 
   /** Starts the printer's SNMP agent on its own address (port 161 needs root; pass another port otherwise). */
@@ -62,15 +74,29 @@ export class SimPrinter {
 
   /** One DAA exchange; never throws: the outcome is the DAA status, as on a real device. */
   async announce(reason: AnnounceReason): Promise<DaaStatus> {
-    this.status = 'In Progress';
+    if (reason !== 'periodic') this.blocked = false; // any real trigger ends a mutual-required block
+    if (this.blocked) return this.status;
     this.announcements++;
+    if (this.authMode === 'mutual-required' && (!this.identity || !this.caPem)) {
+      // HDAP.md §2: without an identity certificate and a CA certificate the device sends nothing.
+      this.lastError = 'mutual-required: no identity certificate or CA certificate installed';
+      this.status = 'Failed';
+      return this.status;
+    }
+    this.status = 'In Progress';
     try {
       const target = await this.opts.resolveTarget();
-      this.lastAck = await announce({ ...target, localAddress: this.address }, newAnnouncement(this.deviceInfo(), reason));
+      const tlsOpts = this.authMode === 'none' ? {} : {
+        key: this.identity?.keyPem, cert: this.identity?.certPem,
+        // Only mutual-required validates the server; mutual-preferred carries on whatever it presents.
+        ca: this.authMode === 'mutual-required' ? this.caPem : undefined,
+      };
+      this.lastAck = await announce({ ...target, ...tlsOpts, localAddress: isIP(target.host) === 6 ? undefined : this.address }, newAnnouncement(this.deviceInfo(), reason));
       this.lastError = this.lastAck.status === 'accepted' ? undefined : `rejected: ${this.lastAck.reason}`;
       this.status = this.lastAck.status === 'accepted' ? 'Success' : 'Failed';
     } catch (err) {
       this.lastError = err instanceof DaaError ? `${err.code}: ${err.message}` : String(err);
+      if (err instanceof DaaError && err.code === 'server-untrusted') this.blocked = true;
       this.status = 'Failed';
     }
     this.opts.log?.debug({ serial: this.serialNumber, reason, status: this.status, error: this.lastError }, 'DAA exchange');

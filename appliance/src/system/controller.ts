@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { SettingsView } from '../config/settings.ts';
 import { settingsSchema, type SettingKey } from '../config/schema.ts';
 import { Store } from '../store/store.ts';
-import { loadOrCreateIdentity, type Identity } from '../pki/identity.ts';
+import { loadOrCreateIdentity, installSignedIdentity, splitPem, type Identity } from '../pki/identity.ts';
 import { DeviceRegistry } from '../devices/registry.ts';
 import { AnnouncementListener } from '../announce/listener.ts';
 import { createIntake } from '../announce/intake.ts';
@@ -29,6 +29,11 @@ import { Scheduler } from '../tasks/scheduler.ts';
 import type { TaskRecord } from '../tasks/task.ts';
 import { AnnounceRate } from '../devices/announce-rate.ts';
 import { complianceRoutes } from '../api/routes/compliance.ts';
+import { trustRoutes } from '../api/routes/trust.ts';
+import { TrustRepo } from '../pki/trust-repo.ts';
+import { checkSignedIdentity } from '../pki/csr.ts';
+import { SerialFilter } from '../devices/serial-filter.ts';
+import { createAuthorizer } from '../announce/authorize.ts';
 import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
 import { dnsTargetResolver } from '../sim/dns-resolve.ts';
 import { isIP } from 'node:net';
@@ -81,6 +86,7 @@ export class Appliance {
       }
 
       const { identity, created } = loadOrCreateIdentity(dataDir);
+      const current = { identity };
       if (created) log.info({ fingerprint256: identity.fingerprint256 }, 'created the appliance identity certificate');
 
       const users = new Users(store);
@@ -100,7 +106,12 @@ export class Appliance {
 
       const policies = new PolicyRepo(store);
       await policies.load();
-      const credentials = new CredentialRepo(store, secretBox(await loadOrCreateKey(dataDir)));
+      const box = secretBox(await loadOrCreateKey(dataDir));
+      const credentials = new CredentialRepo(store, box);
+      const trustRepo = new TrustRepo(store, box);
+      await trustRepo.load();
+      const serials = new SerialFilter(store);
+      await serials.load();
       const announceRate = new AnnounceRate(() => settings.get('announceTooOftenPerHour'));
       const tasks = new TaskEngine({
         store, registry, policies, log: componentLogger(opts.log, 'tasks'),
@@ -118,7 +129,15 @@ export class Appliance {
       // so an acknowledged announcement can never lose its assessment to a crash.
       const reserved = new Map<string, TaskRecord>();
       const announceLog = componentLogger(opts.log, 'announce');
+      const authorize = createAuthorizer({
+        mode: () => settings.get('authentication'), useSerialList: () => settings.get('useSerialList'),
+        verify: (chain) => trustRepo.verify(chain), serials, log: announceLog,
+        noteRefusal: (serial, lastAuth) => {
+          if (registry.get(serial)) void registry.apply(serial, () => ({ patch: { lastAuth } })).catch(() => undefined);
+        },
+      });
       const intake = createIntake({
+        authorize,
         registry, log: announceLog,
         acceptAnnouncements: () => settings.get('acceptAnnouncements'),
         listenerId: () => settings.get('listenerId'),
@@ -133,6 +152,7 @@ export class Appliance {
         },
         afterAccept: (ann) => {
           announceRate.record(ann.device.serialNumber);
+          serials.markDiscovered(ann.device.serialNumber);
           const task = reserved.get(ann.messageId);
           if (task) { reserved.delete(ann.messageId); tasks.adopt(task); }
         },
@@ -151,8 +171,8 @@ export class Appliance {
         },
       };
       const listener = new AnnouncementListener({
-        host: settings.get('host'), port: settings.get('announcePort'), key: identity.keyPem, cert: identity.certPem,
-        handler: intake, capture: captureSink, log: announceLog,
+        host: settings.get('host'), port: settings.get('announcePort'), key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''),
+        handler: intake, capture: captureSink, log: announceLog, ca: trustRepo.caPems(),
         limits: () => ({ frameTimeoutMs: settings.get('frameTimeoutMs'), maxHandshakes: settings.get('maxConcurrentHandshakes'),
           maxPerSource: settings.get('maxConnectionsPerSource'), capture: settings.get('captureUnknownFraming') }),
       });
@@ -182,13 +202,31 @@ export class Appliance {
           settings.apply(key, value);
           log.info({ key, restart: settingsSchema[key].restart }, 'setting changed');
         },
+        pki: {
+          repo: trustRepo,
+          identity: () => current.identity,
+          installIdentity: async (text) => {
+            const certs = splitPem(text);
+            const r = checkSignedIdentity(certs[0] ?? '', certs.slice(1).join(''), current.identity.keyPem);
+            if (!r.ok) return { ok: false, code: r.code, detail: r.detail };
+            current.identity = installSignedIdentity(dataDir, current.identity, certs[0], r.chainPem);
+            listener.updateContext({ key: current.identity.keyPem, cert: tlsCert(), ca: trustRepo.caPems() });
+            web.setSecureContext({ key: current.identity.keyPem, cert: tlsCert(), minVersion: 'TLSv1.2' });
+            log.info({ fingerprint256: current.identity.fingerprint256 }, 'installed a CA-signed identity certificate');
+            return { ok: true };
+          },
+        },
+        serials,
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
           rssBytes: process.memoryUsage().rss }),
       };
-      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes]);
-      const web = https.createServer({ key: identity.keyPem, cert: identity.certPem, minVersion: 'TLSv1.2' }, app.callback());
+      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes]);
+      const web = https.createServer({ key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''), minVersion: 'TLSv1.2' }, app.callback());
+      // Trusted CAs changed: the 3329 listener names them in its CertificateRequest from the next handshake on.
+      const tlsCert = () => [current.identity.certPem, ...current.identity.chainPem].join('');
+      trustRepo.onChange(() => listener.updateContext({ key: current.identity.keyPem, cert: tlsCert(), ca: trustRepo.caPems() }));
       await new Promise<void>((res, rej) => { web.once('error', rej); web.listen({ host: settings.get('host'), port: settings.get('webPort') }, () => { web.off('error', rej); res(); }); });
       log.info({ port: (web.address() as AddressInfo).port }, 'admin page and API ready (HTTPS)');
 

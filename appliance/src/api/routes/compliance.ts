@@ -25,6 +25,7 @@ const credentialBody = (body: unknown) => {
 
 const instantOnSchema = z.object({
   acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().max(64),
+  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(),
 }).partial().strict();
 
 const assessSchema = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false) });
@@ -46,7 +47,8 @@ function deviceSerial(s: AppServices, raw: string) {
 
 function instantOnView(s: AppServices) {
   return { acceptAnnouncements: s.settings.get('acceptAnnouncements'), allowAutomaticRemediation: s.settings.get('allowAutomaticRemediation'),
-    initialPolicyId: s.settings.get('initialPolicyId') || null };
+    initialPolicyId: s.settings.get('initialPolicyId') || null, authentication: s.settings.get('authentication'),
+    useSerialList: s.settings.get('useSerialList') };
 }
 
 export function complianceRoutes(router: Router, s: AppServices) {

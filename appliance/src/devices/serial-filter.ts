@@ -1,0 +1,73 @@
+// The serial-number list (issue 7 §4): when on, only listed serials are processed. Serials that announce
+// without being listed are kept as "unlisted announcers" an admin can promote with one action. A listed
+// serial that has been discovered leaves the pending view but stays in the filter, so it keeps passing.
+import type { Store } from '../store/store.ts';
+import { parseSerialList, type SerialImport } from './serial-list.ts';
+
+export interface ListedSerial { serial: string; addedAt: string; discoveredAt?: string }
+export interface UnlistedAnnouncer { serial: string; firstSeen: string; lastSeen: string; count: number; peerAddress: string; model?: string }
+
+export class SerialFilter {
+  private listed = new Map<string, ListedSerial>();
+  private unlisted = new Map<string, UnlistedAnnouncer>();
+  constructor(private readonly store: Store) {}
+
+  async load() {
+    for (const [k, v] of await this.store.entries<any>('serials')) {
+      if (k.startsWith('listed!')) this.listed.set(v.serial, v); else if (k.startsWith('unlisted!')) this.unlisted.set(v.serial, v);
+    }
+  }
+
+  has(serial: string) { return this.listed.has(serial); }
+
+  view() {
+    const all = [...this.listed.values()].sort((a, b) => a.serial.localeCompare(b.serial));
+    return { total: all.length, serials: all, pending: all.filter((s) => !s.discoveredAt).map((s) => s.serial),
+      unlisted: [...this.unlisted.values()].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)) };
+  }
+
+  async importText(text: string): Promise<{ added: number; duplicates: number; invalid: SerialImport['invalid'] }> {
+    const r = parseSerialList(text, new Set(this.listed.keys()));
+    await this.add(r.added);
+    return { added: r.added.length, duplicates: r.duplicates, invalid: r.invalid };
+  }
+
+  async add(serials: string[]) {
+    const now = new Date().toISOString();
+    const recs = serials.map((serial) => ({ serial, addedAt: now }));
+    const sub = this.store.sub('serials');
+    await this.store.commit([...recs.map((r) => ({ type: 'put' as const, sublevel: sub, key: `listed!${r.serial}`, value: r })),
+      ...serials.filter((s) => this.unlisted.has(s)).map((s) => ({ type: 'del' as const, sublevel: sub, key: `unlisted!${s}` }))]);
+    for (const r of recs) { this.listed.set(r.serial, r); this.unlisted.delete(r.serial); }
+  }
+
+  async remove(serial: string): Promise<boolean> {
+    if (!this.listed.has(serial)) return false;
+    await this.store.commit([{ type: 'del', sublevel: this.store.sub('serials'), key: `listed!${serial}` }]);
+    this.listed.delete(serial);
+    return true;
+  }
+
+  /** A listed serial announced and was accepted: out of the pending view, still in the filter. */
+  markDiscovered(serial: string) {
+    const l = this.listed.get(serial);
+    if (!l || l.discoveredAt) return;
+    l.discoveredAt = new Date().toISOString();
+    void this.store.commit([{ type: 'put', sublevel: this.store.sub('serials'), key: `listed!${serial}`, value: l }]).catch(() => undefined);
+  }
+
+  /** Remembers a refused announcer (bounded: the 1,000 most recent). */
+  noteUnlisted(serial: string, peerAddress: string, model?: string) {
+    const now = new Date().toISOString();
+    const cur = this.unlisted.get(serial);
+    const rec = { serial, firstSeen: cur?.firstSeen ?? now, lastSeen: now, count: (cur?.count ?? 0) + 1, peerAddress, model };
+    this.unlisted.set(serial, rec);
+    const ops: any[] = [{ type: 'put', sublevel: this.store.sub('serials'), key: `unlisted!${serial}`, value: rec }];
+    if (this.unlisted.size > 1000) {
+      const oldest = [...this.unlisted.values()].sort((a, b) => a.lastSeen.localeCompare(b.lastSeen))[0];
+      this.unlisted.delete(oldest.serial);
+      ops.push({ type: 'del', sublevel: this.store.sub('serials'), key: `unlisted!${oldest.serial}` });
+    }
+    void this.store.commit(ops).catch(() => undefined);
+  }
+}
