@@ -181,6 +181,9 @@ test('audit: a change records user, time, before and after; secrets are masked',
   t.like(cred, { path: '/api/v1/credentials/default', request: { version: '2c', readCommunity: '***', writeCommunity: '***' } });
   t.false(JSON.stringify(r.body).includes('sekrit'), 'no secret in the audit log');
   t.false(r.body.entries.some((e: any) => e.status === 400), 'a refused change is not a change');
+  const only = await api(port, 'GET', `/api/v1/audit?action=settings.change&since=${new Date(Date.now() - 60_000).toISOString()}`, { token });
+  t.deepEqual(only.body.entries.map((e: any) => e.action), ['settings.change']);
+  t.is((await api(port, 'GET', `/api/v1/audit?since=${new Date(Date.now() + 60_000).toISOString()}`, { token })).body.entries.length, 0);
 });
 
 test('devices.csv lists every device with compliance; SSE streams a device as it announces', async (t) => {
@@ -270,6 +273,12 @@ test('the page: security headers, precompressed assets, immutable hashed files, 
   t.true(br.body.length < raw.body.length / 2);
   t.is((await get(`/${js}`, { 'if-none-match': raw.headers.etag })).status, 304);
   t.is((await get('/assets/nothing-12345678.js')).status, 404);
+  // API answers over 1 KB are compressed too (a thousand devices are ~1 MB of JSON).
+  const token = await login(port);
+  const settings = await get('/api/v1/settings', { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' });
+  t.is(settings.headers['content-encoding'], 'gzip');
+  t.regex(settings.headers['content-type'], /^application\/json/);
+  t.true(Array.isArray(JSON.parse(gunzipSync(settings.body).toString()).settings));
   t.is((await get('/../package.json')).status, 404);
   t.is((await get('/%2e%2e/package.json')).status, 404);
 });

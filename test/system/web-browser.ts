@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core for the admin page tests: headless, isolated profile (a new
 // empty user-data-dir per test), no network chatter of its own, self-signed appliance certificate accepted.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -37,7 +37,19 @@ export async function signIn(page: Page, base: string, password: string) {
   await page.getByTestId('sign-out').waitFor();
 }
 
-/** Small PNGs for the docs: a 256-colour-ish screenshot is fine, so only the viewport, no full page. */
+/** Viewport only (not the full page) keeps the committed PNGs small. */
 export async function screenshot(page: Page, file: string) {
   await page.screenshot({ path: file, fullPage: false, animations: 'disabled', caret: 'hide' });
+}
+
+/**
+ * Where a screenshot goes: docs/screenshots/ when INSTANT_ON_SCREENSHOTS=1 (to refresh the committed ones),
+ * else a temp folder, so ordinary test runs never dirty the tree.
+ */
+const shotDir = process.env.INSTANT_ON_SCREENSHOTS === '1'
+  ? join(process.cwd(), 'docs/screenshots')
+  : mkdtempSync(join(tmpdir(), 'ioe-shots-'));
+export function shotPath(name: string): string {
+  mkdirSync(shotDir, { recursive: true });
+  return join(shotDir, name);
 }

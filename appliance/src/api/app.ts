@@ -13,7 +13,7 @@ import { CookieAuth } from './cookie-auth.ts';
 import { EventHub, eventRoutes, type EventServices } from './routes/events.ts';
 import { AuditLog, auditMiddleware, auditRoutes, type AuditServices } from './audit.ts';
 import { devicesCsvRoute } from './routes/devices-csv.ts';
-import { staticFiles, type StaticOptions } from './static.ts';
+import { compressApi, staticFiles, type StaticOptions } from './static.ts';
 
 export type RouteInstaller = (router: Router, services: AppServices) => void;
 
@@ -57,6 +57,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
     ctx.set('Cache-Control', 'no-store');
     await next();
   });
+  app.use(compressApi());
   app.use(bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '256kb', textLimit: '2mb',
     onError: (err: any) => { throw Object.assign(new Error(`request body could not be read: ${err.message}`), { status: 400, code: 'bad-body', expose: true }); } }));
   app.use(staticFiles({ log, ...web.static }));

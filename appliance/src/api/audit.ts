@@ -69,14 +69,23 @@ export class AuditLog {
     return entry;
   }
 
-  /** Newest first; `before` is an entry id to page back from. */
-  async list(opts: { limit?: number; before?: string } = {}): Promise<AuditEntry[]> {
+  /** Newest first; `before` is an entry id to page back from; `action` and `since` (ISO) filter. */
+  async list(opts: { limit?: number; before?: string; action?: string; since?: string } = {}): Promise<AuditEntry[]> {
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
+    const keep = (e: AuditEntry) => !opts.action || e.action === opts.action;
+    // Ids start with the ISO time, so `since` is a lower key bound.
+    const lower = opts.since ?? '';
     if (!this.store) {
-      const older = opts.before ? this.memory.filter((e) => e.id < opts.before!) : this.memory;
+      const older = this.memory.filter((e) => (!opts.before || e.id < opts.before) && e.id >= lower && keep(e));
       return older.slice(-limit).reverse();
     }
-    return this.store.values<AuditEntry>('audit', { reverse: true, limit, ...(opts.before ? { lt: opts.before } : {}) });
+    const out: AuditEntry[] = [];
+    const range = { reverse: true, gte: lower, ...(opts.before ? { lt: opts.before } : {}) };
+    for await (const e of this.store.sub<AuditEntry>('audit').values(range)) {
+      if (keep(e)) out.push(e);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   private async prune() {
@@ -150,8 +159,8 @@ export function auditRoutes(audit: AuditLog) {
   return (router: Router) => {
     router.get('/api/v1/audit', async (ctx) => {
       const limit = Number(ctx.query.limit ?? 100);
-      const before = typeof ctx.query.before === 'string' ? ctx.query.before : undefined;
-      ctx.body = { durable: audit.durable, entries: await audit.list({ limit: Number.isFinite(limit) ? limit : 100, before }) };
+      const q = (k: string) => (typeof ctx.query[k] === 'string' ? (ctx.query[k] as string).slice(0, 100) : undefined);
+      ctx.body = { durable: audit.durable, entries: await audit.list({ limit: Number.isFinite(limit) ? limit : 100, before: q('before'), action: q('action'), since: q('since') }) };
     });
   };
 }

@@ -5,7 +5,8 @@
 // Dev convenience: when web/dist is missing outside the binary, the first request builds it (esbuild).
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliCompressSync, constants as zlibConstants, gzip as gzipCb, gzipSync } from 'node:zlib';
 import type Koa from 'koa';
 import { runningAsSea, webAssets, type WebAssets } from '../system/sea-addon.ts';
 import type { Logger } from '../system/logger.ts';
@@ -81,6 +82,34 @@ export function staticFiles(opts: StaticOptions = {}): Koa.Middleware {
     else if (p.gzip && /\bgzip\b/.test(accept)) { body = p.gzip; ctx.set('Content-Encoding', 'gzip'); }
     ctx.status = 200;
     ctx.body = body;
+  };
+}
+
+const brotliAsync = promisify(brotliCompress);
+
+/**
+ * Compresses API answers (JSON, CSV) over 1 KB: a device list of a thousand printers is ~1 MB of JSON and
+ * ~60 KB compressed. Brotli at a low quality is fast (a few ms per MB) and off the event loop.
+ */
+export function compressApi(): Koa.Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (!ctx.path.startsWith('/api/') || ctx.respond === false || ctx.method === 'HEAD' || ctx.response.get('Content-Encoding')) return;
+    const body = ctx.body;
+    if (body === null || body === undefined || typeof (body as any).pipe === 'function') return;
+    const isJson = typeof body === 'object' && !Buffer.isBuffer(body);
+    const text = isJson ? JSON.stringify(body) : typeof body === 'string' ? body : undefined;
+    if (text === undefined || text.length < 1024) return;
+    const accept = ctx.get('accept-encoding');
+    ctx.vary('Accept-Encoding');
+    if (isJson) ctx.type = 'application/json';
+    if (/\bbr\b/.test(accept)) {
+      ctx.body = await brotliAsync(Buffer.from(text), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } });
+      ctx.set('Content-Encoding', 'br');
+    } else if (/\bgzip\b/.test(accept)) {
+      ctx.body = await promisify(gzipCb)(Buffer.from(text), { level: 6 });
+      ctx.set('Content-Encoding', 'gzip');
+    }
   };
 }
 
