@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { createSdNotifier, watchdogInterval } from '../../appliance/src/system/sd-notify.ts';
 import { silentLogger } from '../../appliance/src/system/logger.ts';
 import { startNotifyListener, type NotifyMessage } from './fixtures/notify-listener.ts';
+import { portFrom, repo, run, start } from './fixtures/binary.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const daemon = fileURLToPath(new URL('./fixtures/notify-daemon.ts', import.meta.url));
 
@@ -106,4 +110,35 @@ test('multi-line status becomes one STATUS line; repeats are not re-sent', async
   await n.flush();
   await listener.waitFor((m) => m.fields.STATUS === '4 devices, queue 1', 5000);
   t.deepEqual(listener.messages.map((m) => m.fields.STATUS), ['3 devices queue 0', '4 devices, queue 1']);
+});
+
+test('the appliance sends READY only once the store is open and DNS, 3329 and the web port answer; STOPPING on SIGTERM', async (t) => {
+  const listener = await startNotifyListener();
+  t.teardown(() => listener.close());
+  const dir = mkdtempSync(join(tmpdir(), 'ioe-notify-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const app = start(process.execPath, ['--import=tsx', join(repo, 'appliance/src/cli.ts'), 'serve', '--data-dir', join(dir, 'data'),
+    '--host', '127.0.0.1', '--dns-port', '0', '--announce-port', '0', '--web-port', '0'], {
+    cwd: dir,
+    env: { ...process.env, NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '2000000', INSTANT_ON_LOG_FORMAT: 'json' },
+  });
+  t.teardown(() => app.child.kill('SIGKILL'));
+
+  const ready = await listener.waitFor((m) => m.fields.READY === '1', 60_000);
+  // What the log said before READY arrived: every port must already be bound and answering.
+  const logAtReady = app.output();
+  const dnsPort = portFrom(logAtReady, /DNS responder ready/);
+  t.true(await accepts(portFrom(logAtReady, /announcement listener ready/)), 'HDAP port accepts at READY');
+  t.true(await accepts(portFrom(logAtReady, /admin page and API ready/)), 'web port accepts at READY');
+  const dig = await run('dig', ['@127.0.0.1', '-p', String(dnsPort), 'hp-print-mgmt', 'A', '+short', '+time=3']);
+  t.regex(dig.stdout, /^\d+\.\d+\.\d+\.\d+$/m, 'DNS answers at READY');
+  t.regex(logAtReady, /"store open"/);
+  t.truthy(ready.fields.STATUS, 'READY carries a STATUS line for systemctl status');
+  t.log(`READY status: ${ready.fields.STATUS}`);
+
+  await listener.waitFor((m) => m.fields.WATCHDOG === '1' && m.t > ready.t + 1500, 10_000);
+
+  app.child.kill('SIGTERM');
+  await listener.waitFor((m) => m.fields.STOPPING === '1', 15_000);
+  t.is(await app.exited, 0);
 });
