@@ -42,7 +42,7 @@ test('device modes × server modes behave as HDAP.md §2 says', async (t) => {
       const [want, method] = expected[server][mode];
       const got = p.lastAck?.status === 'accepted' ? 'accepted' : `rejected:${p.lastAck?.reason}`;
       t.is(got, want, `${mode} device, ${server} server`);
-      t.is(p.lastAck?.authMethod, method, `${mode} device, ${server} server: authMethod`);
+      t.is(p.lastAck?.authMethod as string | undefined, method, `${mode} device, ${server} server: authMethod`);
       t.is(p.status, want === 'accepted' ? 'Success' : 'Failed');
     }
   }

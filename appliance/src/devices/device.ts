@@ -45,6 +45,8 @@ export interface ComplianceRecord {
   policyName: string;
   at: string;
   taskId: string;
+  /** Which run of the task (an Instant-On task runs again when its device announced meanwhile). */
+  run: number;
   remediate: boolean;
   settings: ComplianceSetting[];
   detail?: string;
@@ -66,7 +68,7 @@ export interface HistoryEntry {
   peerAddress: string;
   changes?: Partial<Record<TrackedAttribute, { from: unknown; to: unknown }>>;
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
-  assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string;
+  assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
     changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };
 }
 

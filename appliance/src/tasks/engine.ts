@@ -18,7 +18,7 @@ import { Semaphore } from './semaphore.ts';
 import { isActive, type TaskRecord, type TaskType } from './task.ts';
 
 export interface DeviceRun {
-  record: Omit<ComplianceRecord, 'taskId' | 'policyId' | 'policyName' | 'at' | 'remediate'>;
+  record: Omit<ComplianceRecord, 'taskId' | 'run' | 'policyId' | 'policyName' | 'at' | 'remediate'>;
   credentialRef?: Device['credentialRef'];
 }
 export type RunDevice = (device: Device, policy: StoredPolicy, remediate: boolean, compatibility: boolean) => Promise<DeviceRun>;
@@ -210,7 +210,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
       const run = await this.deps.runDevice(device, policy, t.remediate, this.deps.limits().compatibilityMode);
       if (this.stopped) return;
       const at = new Date().toISOString();
-      const record: ComplianceRecord = { ...run.record, policyId: policy.id, policyName: policy.name, at, taskId: t.id, remediate: t.remediate };
+      const record: ComplianceRecord = { ...run.record, policyId: policy.id, policyName: policy.name, at, taskId: t.id, run: t.runs, remediate: t.remediate };
       await this.deps.registry.apply(serial, (cur) => {
         // Runs synchronously right before this batch is queued for the disk, so the task snapshot written
         // with it only names results whose batches are already queued ahead of it: after a crash the task
@@ -284,6 +284,6 @@ function assessmentEntry(device: Device, r: ComplianceRecord): Omit<HistoryEntry
   const changed: Record<string, { from: unknown; to: unknown }> = {};
   for (const s of r.settings) if (s.changed) changed[s.id] = { from: s.before, to: s.actual };
   return { at: r.at, kind: 'assessment', reason: device.lastReason, messageId: device.lastMessageId, peerAddress: device.peerAddress,
-    assessment: { status: r.status, policyId: r.policyId, policyName: r.policyName, taskId: r.taskId, changed,
+    assessment: { status: r.status, policyId: r.policyId, policyName: r.policyName, taskId: r.taskId, run: r.run, changed,
       nonCompliant: r.settings.filter((s) => !s.compliant).map((s) => s.id) } };
 }
