@@ -5,7 +5,7 @@ import test from 'ava';
 import { startTestAppliance, api, login, ADMIN_PASSWORD } from '../fakes/appliance.ts';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { ensureWebBuilt } from '../../scripts/build-web.ts';
-import { haveChromium, openBrowser, signIn, screenshot, shotPath } from './web-browser.ts';
+import { haveChromium, openBrowser, settled, signIn, screenshot, shotPath } from './web-browser.ts';
 
 const SCREENS = ['dashboard', 'devices', 'policies', 'instant-on', 'credentials', 'tasks', 'dns', 'audit', 'settings', 'password'];
 
@@ -41,7 +41,7 @@ test('every screen renders (desktop and 390 px), first load is small, missing ro
   });
   await signIn(page, `https://127.0.0.1:${port}`, ADMIN_PASSWORD);
   await page.getByTestId('device-count').getByText('12').waitFor();
-  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await settled(page);
   const total = sizes.reduce((a, s) => a + s.bytes, 0);
   const assets = sizes.filter((s) => !s.url.includes('/api/')).reduce((a, s) => a + s.bytes, 0);
   t.log(`first load: ${sizes.length} requests, ${(total / 1024).toFixed(1)} KB transferred (page assets ${(assets / 1024).toFixed(1)} KB, API ${((total - assets) / 1024).toFixed(1)} KB)`);
@@ -51,7 +51,7 @@ test('every screen renders (desktop and 390 px), first load is small, missing ro
   for (const name of SCREENS) {
     await page.goto(`https://127.0.0.1:${port}/#/${name}`);
     await page.locator('.page-head h1').waitFor();
-    await page.waitForLoadState('networkidle').catch(() => undefined);
+    await settled(page);
     if (name === 'dns') await page.getByRole('button', { name: 'Check again' }).waitFor({ timeout: 20_000 });
     t.is(await page.locator('.notice.error').count(), 0, `${name}: no error shown`);
     await screenshot(page, shotPath(`${name}.png`));
@@ -61,7 +61,7 @@ test('every screen renders (desktop and 390 px), first load is small, missing ro
   const serialList = (await api(port, 'GET', '/api/v1/serial-list', { token })).status;
   await page.goto(`https://127.0.0.1:${port}/#/instant-on`);
   await page.locator('.page-head h1').waitFor();
-  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await settled(page);
   if (serialList === 404) {
     t.is(await page.getByTestId('not-available').count(), 1, 'serial-number list: not available yet');
   } else {
@@ -74,7 +74,7 @@ test('every screen renders (desktop and 390 px), first load is small, missing ro
   for (const [name, hash] of [['mobile-dashboard', 'dashboard'], ['mobile-devices', 'devices'], ['mobile-device', `devices/${serial}`]]) {
     await page.goto(`https://127.0.0.1:${port}/#/${hash}`);
     await page.locator('.page-head h1').waitFor();
-    await page.waitForLoadState('networkidle').catch(() => undefined);
+    await settled(page);
     const width = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number);
     t.true(width <= 390, `${name}: page is ${width} px wide at a 390 px viewport`);
     await screenshot(page, shotPath(`${name}.png`));

@@ -114,7 +114,10 @@ export function registerAuditSnapshot(method: string, path: RegExp, take: Snapsh
   SNAPSHOTS.push({ method, path, take });
 }
 
+const NAMED: Record<string, string> = { 'POST /api/v1/password': 'password.change', 'DELETE /api/v1/session': 'logout', 'POST /api/v1/logout': 'logout' };
+
 function actionOf(method: string, path: string): string {
+  if (NAMED[`${method} ${path}`]) return NAMED[`${method} ${path}`];
   const noun = path.replace(/^\/api\/v1\//, '').split('/')[0] || 'api';
   const verb = method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : 'change';
   return `${noun}.${verb}`;

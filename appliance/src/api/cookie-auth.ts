@@ -100,6 +100,8 @@ export class CookieAuth {
   }
 
   private startCookieSession(ctx: Koa.Context, username: string) {
+    // Forget idle clocks of sessions that ended by themselves (absolute expiry), so the map stays small.
+    if (this.lastUsed.size > 256) for (const t of this.lastUsed.keys()) if (!this.s.sessions.get(t)) this.lastUsed.delete(t);
     const session = this.s.sessions.create(username);
     this.lastUsed.set(session.token, this.now());
     this.setCookies(ctx, session);

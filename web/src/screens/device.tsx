@@ -85,11 +85,11 @@ export function DeviceDetail(p: { serial: string }) {
             {c?.settings?.length > 0 && (
               <Card title="Settings (latest run)">
                 <div class="table-wrap"><table data-testid="settings-result">
-                  <thead><tr><th>Setting</th><th>Expected</th><th>Before</th><th>Actual</th><th>Changed</th><th>Outcome</th></tr></thead>
+                  <thead><tr><th>Setting</th><th>Expected</th><th class="wide">Before</th><th>Actual</th><th class="wide">Changed</th><th>Outcome</th></tr></thead>
                   <tbody>{c.settings.map((s: any) => (
                     <tr key={s.id} class={s.changed ? 'changed' : ''}>
-                      <td title={cat[s.id]?.help}>{cat[s.id]?.title ?? s.id}</td><td>{fmtValue(s.expected)}</td><td>{fmtValue(s.before)}</td>
-                      <td>{fmtValue(s.actual)}</td><td>{s.changed ? 'changed' : ''}</td>
+                      <td title={cat[s.id]?.help}>{cat[s.id]?.title ?? s.id}</td><td>{fmtValue(s.expected)}</td><td class="wide">{fmtValue(s.before)}</td>
+                      <td>{fmtValue(s.actual)}</td><td class="wide">{s.changed ? 'changed' : ''}</td>
                       <td><Badge status={s.outcome} title={s.setAnswer ?? s.deviceAnswer} /></td>
                     </tr>))}</tbody>
                 </table></div>

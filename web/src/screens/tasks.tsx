@@ -52,7 +52,7 @@ function Schedules(p: { policies: { id: string; name: string }[] }) {
         <label>Repeat<select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.currentTarget.value })}>{['once', 'daily', 'weekly', 'monthly', 'every'].map((k) => <option key={k}>{k}</option>)}</select></label>
         {form.kind === 'every' && <label>Every (d:h:m:s)<input value={form.every} pattern="\d{1,4}:\d{1,2}:\d{1,2}:\d{1,2}" onInput={(e) => setForm({ ...form, every: e.currentTarget.value })} /></label>}
         <label>First run<input type="datetime-local" value={form.startAt} onInput={(e) => setForm({ ...form, startAt: e.currentTarget.value })} /></label>
-        <label>Policy<select value={form.policyId} onChange={(e) => setForm({ ...form, policyId: e.currentTarget.value })}>{p.policies.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select></label>
+        <label>Policy<select value={form.policyId || p.policies[0]?.id} onChange={(e) => setForm({ ...form, policyId: e.currentTarget.value })}>{p.policies.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select></label>
         <label class="inline"><input type="checkbox" checked={form.remediate} onChange={(e) => setForm({ ...form, remediate: e.currentTarget.checked })} /> remediate</label>
         <button type="submit" disabled={a.busy}>Add schedule</button>
       </form>
