@@ -19,5 +19,5 @@ test('bad flags fail with exit 2 and say why', async (t) => {
   t.regex(r.stderr, /Unknown option '--annonce-port'/);
   const s = await cli('simulate', '--count', '3');
   t.is(s.code, 2);
-  t.regex(s.stderr, /--server HOST:PORT is required/);
+  t.regex(s.stderr, /--server HOST:PORT or --dns HOST:PORT is required/);
 });
