@@ -119,7 +119,7 @@ test('the appliance sends READY only once the store is open and DNS, 3329 and th
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const app = start(process.execPath, ['--import=tsx', join(repo, 'appliance/src/cli.ts'), 'serve', '--data-dir', join(dir, 'data'),
     '--host', '127.0.0.1', '--dns-port', '0', '--announce-port', '0', '--web-port', '0'], {
-    cwd: dir,
+    cwd: repo, // --import=tsx resolves from here
     env: { ...process.env, NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '2000000', INSTANT_ON_LOG_FORMAT: 'json' },
   });
   t.teardown(() => app.child.kill('SIGKILL'));
