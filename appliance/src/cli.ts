@@ -80,11 +80,25 @@ async function serve(args: string[]) {
     setTimeout(() => process.exit(1), 100);
     return;
   }
+  // systemd (Type=notify): READY only now that the store is open and DNS, 3329 and the web port are bound.
+  const { createSdNotifier } = await import('./system/sd-notify.ts');
+  const notifier = createSdNotifier(componentLogger(root, 'systemd'));
+  const statusLine = () => {
+    const t = appliance.tasks.stats();
+    return `${appliance.registry.size} devices; tasks ${t.running} running, ${t.queued} queued; announcements on ${appliance.announcePort}, web on ${appliance.webPort}`;
+  };
+  notifier.ready(statusLine());
+  notifier.startWatchdog();
+  const statusTimer = setInterval(() => notifier.status(statusLine()), 30_000);
+  statusTimer.unref();
   const shutdown = (signal: string) => {
+    notifier.stopping();
+    notifier.stopWatchdog();
+    clearInterval(statusTimer);
     log.info({ signal }, 'shutting down');
     const hard = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 15_000);
     hard.unref();
-    appliance.stop().then(() => { root.flush?.(); setTimeout(() => process.exit(0), 50); }, (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+    appliance.stop().then(async () => { await notifier.flush().catch(() => undefined); root.flush?.(); setTimeout(() => process.exit(0), 50); }, (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
