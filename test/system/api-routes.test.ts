@@ -148,6 +148,7 @@ test('password change: wrong current password refused; other sessions end; the f
   const other = await login(port);
   const { cookie, csrf } = await cookieSession(port);
   const headers = { cookie, 'x-csrf-token': csrf };
+  t.true((await api(port, 'GET', '/api/v1/session', { headers })).body.initialPasswordFile, 'the page is told to nudge a change');
   t.is((await api(port, 'POST', '/api/v1/password', { headers, body: { currentPassword: 'nope-nope', newPassword: 'a-new-password-1' } })).status, 403);
   const short = await api(port, 'POST', '/api/v1/password', { headers, body: { currentPassword: ADMIN_PASSWORD, newPassword: 'short' } });
   t.is(short.status, 400);
@@ -156,6 +157,7 @@ test('password change: wrong current password refused; other sessions end; the f
   t.is(ok.status, 200);
   t.true(ok.body.changed);
   t.false(existsSync(file), 'initial-admin-password removed');
+  t.false((await api(port, 'GET', '/api/v1/session', { token: ok.body.token ?? (await login(port, 'a-new-password-1')) })).body.initialPasswordFile);
   t.is((await api(port, 'GET', '/api/v1/devices', { token: other })).status, 401, 'the other session ended');
   t.is((await api(port, 'GET', '/api/v1/devices', { headers })).status, 401, 'the old cookie ended too');
   const fresh = splitSetCookie(ok.headers).map((c) => c.split(';')[0]).join('; ');

@@ -34,6 +34,12 @@ function flush() {
     const next = new Map(tasks.value);
     for (const t of pendingTasks) next.set(t.id, { ...next.get(t.id), ...t });
     pendingTasks = [];
+    // Keep the page's memory bounded during long floods: drop the oldest finished tasks first.
+    if (next.size > 3000) {
+      const finished = [...next.values()].filter((t) => t.state !== 'queued' && t.state !== 'running')
+        .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+      for (const t of finished.slice(0, next.size - 3000)) next.delete(t.id);
+    }
     tasks.set(next);
   }
 }

@@ -72,7 +72,10 @@ function App() {
       <nav class="nav" aria-label="Screens">
         {NAV.map(([k, label]) => <a key={k} href={`#/${k}`} class={current === k ? 'active' : ''}>{label}</a>)}
       </nav>
-      <main class="main"><Screen route={route} /></main>
+      <main class="main">
+        {s.initialPasswordFile && current !== 'password' && <div class="notice warn" data-testid="change-password-hint">The generated first-start password is still in use (and on disk in the data folder). <a href="#/password">Change it now</a>.</div>}
+        <Screen route={route} />
+      </main>
     </div>
   );
 }

@@ -3,12 +3,14 @@ import { api, onUnauthorized, setCsrf } from './api.ts';
 import { Box } from './store.ts';
 import { startLive, stopLive } from './live.ts';
 
-export interface Session { username: string; csrfToken?: string; expiresAt: string }
+export interface Session { username: string; csrfToken?: string; expiresAt: string; initialPasswordFile?: boolean }
 export const session = new Box<Session | null | undefined>(undefined);
 
 export function signedIn(s: Session) {
   if (s.csrfToken) setCsrf(s.csrfToken);
   session.set(s);
+  // Sign-in answers do not say whether the first-start password is still in use; the session route does.
+  if (s.initialPasswordFile === undefined) void api<Session>('GET', '/api/v1/session').then((full) => session.set({ ...s, ...full }), () => undefined);
   startLive();
 }
 

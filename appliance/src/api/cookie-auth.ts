@@ -4,7 +4,7 @@
 // need the CSRF token. Also: login back-off per source address and per user, idle expiry of page sessions,
 // and the password change route.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type Koa from 'koa';
 import type Router from '@koa/router';
@@ -154,6 +154,8 @@ export class CookieAuth {
         const auth = ctx.state.auth as AuthState;
         const session = s.sessions.get(auth.token)!;
         ctx.body = { username: auth.username, via: auth.via, expiresAt: new Date(session.expiresAt).toISOString(),
+          // The generated first-start password is still on disk: the page nudges the admin to change it.
+          initialPasswordFile: existsSync(initialPasswordFile(s)),
           ...(auth.via === 'cookie' ? { csrfToken: this.csrfFor(auth.token), idleTimeoutSeconds: Math.round(this.idleMs / 1000) } : {}) };
       });
 
@@ -187,8 +189,12 @@ export class CookieAuth {
 }
 
 /** The generated first-start password is useless once changed; leaving it on disk only helps a thief. */
+function initialPasswordFile(s: AppServices): string {
+  return join(resolve(String(s.settings.get('dataDir'))), 'initial-admin-password');
+}
+
 function removeInitialPasswordFile(s: AppServices) {
   try {
-    rmSync(join(resolve(String(s.settings.get('dataDir'))), 'initial-admin-password'), { force: true });
+    rmSync(initialPasswordFile(s), { force: true });
   } catch { /* not fatal: the file only held the old password */ }
 }
