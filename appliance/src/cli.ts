@@ -20,6 +20,7 @@ serve options:
   --announce-port N     HDAP/1 TLS port (default 3329)
   --web-port N          HTTPS admin page and API (443 as root, else 8443)
   --demo N              also start N simulated printers that announce to this appliance
+  --hub                 hub mode: only receive relays from branch appliances (no DNS, no remediation)
 
 simulate options:
   --count N             number of printers (default 10)
@@ -51,7 +52,7 @@ function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>
 async function serve(args: string[]) {
   const v = parse(args, {
     'data-dir': { type: 'string' }, host: { type: 'string' }, 'dns-port': { type: 'string' },
-    'announce-port': { type: 'string' }, 'web-port': { type: 'string' }, demo: { type: 'string' },
+    'announce-port': { type: 'string' }, 'web-port': { type: 'string' }, demo: { type: 'string' }, hub: { type: 'boolean' },
   });
   const cli: Partial<Record<SettingKey, unknown>> = {};
   for (const [key, def] of Object.entries(settingsSchema)) {

@@ -27,6 +27,8 @@ export interface IntakeDeps {
   afterAccept?: (ann: Announcement, r: RecordResult) => void;
   /** The durable write failed (the device hears busy): undo what extraOps reserved. */
   onRecordFailed?: (ann: Announcement) => void;
+  /** The messageId was stored before (an at-least-once relay repeated): acknowledge again, record nothing. */
+  isDuplicate?: (ann: Announcement) => boolean;
   /** Reports the store's queued ops so we can answer busy instead of growing memory without bound. */
   backlog?: () => number;
   maxBacklog?: number;
@@ -56,6 +58,10 @@ export function createIntake(deps: IntakeDeps): AnnouncementHandler {
     const verdict = deps.authorize?.(ann, peer) ?? ({ ok: true, authMethod: 'anonymous' } as Verdict);
     if (!verdict.ok) return reject(verdict.reason, verdict.detail, verdict.authMethod);
 
+    if (deps.isDuplicate?.(ann)) {
+      deps.log.debug({ peer: peer.address, serial: ann.device.serialNumber, messageId: ann.messageId }, 'repeated messageId acknowledged again, not recorded');
+      return { messageId: ann.messageId, status: 'accepted', reason: 'ok', authMethod: verdict.authMethod, retryAfterSeconds: 0 };
+    }
     if (deps.backlog && deps.backlog() > (deps.maxBacklog ?? 50_000)) return reject('busy', 'store backlog is full', verdict.authMethod, 30);
 
     let result: RecordResult;

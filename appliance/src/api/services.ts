@@ -12,6 +12,7 @@ import type { Scheduler } from '../tasks/scheduler.ts';
 import type { AnnounceRate } from '../devices/announce-rate.ts';
 import type { TrustRepo } from '../pki/trust-repo.ts';
 import type { Identity } from '../pki/identity.ts';
+import type { Forwarder } from '../forward/forwarder.ts';
 import type { SerialFilter } from '../devices/serial-filter.ts';
 
 export interface AppServices {
@@ -39,4 +40,6 @@ export interface AppServices {
   dnsCheck(): Promise<unknown>;
   /** Counters of the running components, for /health and the dashboard. */
   stats(): Record<string, unknown>;
+  /** Secondary listeners and the forwarding outbox (issue 8). */
+  forwarding?: Forwarder;
 }

@@ -37,6 +37,10 @@ import { createAuthorizer } from '../announce/authorize.ts';
 import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
 import { dnsTargetResolver } from '../sim/dns-resolve.ts';
 import { isIP } from 'node:net';
+import { Forwarder } from '../forward/forwarder.ts';
+import { MqttEvents } from '../forward/mqtt-events.ts';
+import { noDnsResponder } from '../forward/hub-mode.ts';
+import { forwardingRoutes } from '../api/routes/forwarding.ts';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -52,6 +56,8 @@ export interface StartOptions {
 export class Appliance {
   private stopping = false;
   demoFleet?: Fleet;
+  forwarder?: Forwarder;
+  mqtt?: MqttEvents;
 
   private constructor(
     readonly settings: SettingsView,
@@ -128,6 +134,19 @@ export class Appliance {
       // Instant-On (Secure at Install / Stay Secure): the task is created in the same batch as the device,
       // so an acknowledged announcement can never lose its assessment to a crash.
       const reserved = new Map<string, TaskRecord>();
+      // Forwarding (issue 8): relays to secondary listeners are queued in the device's batch, drained by workers.
+      const hub = settings.get('hubMode');
+      const forwarder = new Forwarder({
+        store, log: componentLogger(opts.log, 'forward'), listenerId: () => settings.get('listenerId'),
+        caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
+          maxAgeMs: settings.get('forwardOutboxMaxAgeHours') * 3600_000 }),
+        batchSize: () => settings.get('forwardBatchSize'),
+        backoff: () => ({ baseMs: settings.get('forwardRetryBaseMs'), maxMs: settings.get('forwardRetryMaxMs') }),
+        bindAddress: () => settings.get('forwardBindAddress'), timeoutMs: () => settings.get('forwardTimeoutMs'),
+        dedupLimit: () => settings.get('messageDedupLimit'), trustedCaPem: () => trustRepo.caPems(),
+        identity: () => ({ keyPem: current.identity.keyPem, certPem: [current.identity.certPem, ...current.identity.chainPem].join('') }),
+      });
+      await forwarder.start();
       const announceLog = componentLogger(opts.log, 'announce');
       const authorize = createAuthorizer({
         mode: () => settings.get('authentication'), useSerialList: () => settings.get('useSerialList'),
@@ -143,22 +162,27 @@ export class Appliance {
         listenerId: () => settings.get('listenerId'),
         relayPeers: () => settings.get('relayPeers'),
         backlog: () => store.commitStats().queued,
-        extraOps: (ann, _peer, r) => {
+        isDuplicate: (ann) => forwarder.isDuplicate(ann),
+        extraOps: (ann, peer, r) => {
+          const forwardOps = forwarder.extraOps(ann, peer, r);
           const policyId = settings.get('initialPolicyId');
-          if (r.duplicate || !settings.get('allowAutomaticRemediation') || !policies.get(policyId)) return [];
+          // A hub only keeps what branches relay: it never remediates.
+          if (r.duplicate || hub || !settings.get('allowAutomaticRemediation') || !policies.get(policyId)) return forwardOps;
           const { ops, task } = tasks.reserveInstantOn(ann.device.serialNumber, policyId, ann.reason);
           if (task) reserved.set(ann.messageId, task);
-          return ops;
+          return [...ops, ...forwardOps];
         },
-        afterAccept: (ann) => {
+        afterAccept: (ann, r) => {
           announceRate.record(ann.device.serialNumber);
           serials.markDiscovered(ann.device.serialNumber);
           const task = reserved.get(ann.messageId);
           if (task) { reserved.delete(ann.messageId); tasks.adopt(task); }
+          forwarder.afterAccept(ann, r);
         },
         onRecordFailed: (ann) => {
           const task = reserved.get(ann.messageId);
           if (task) { reserved.delete(ann.messageId); tasks.release(task); }
+          forwarder.onRecordFailed(ann);
         },
       });
       const captureSink = {
@@ -189,11 +213,16 @@ export class Appliance {
         addresses = { ipv4: ['127.0.0.1'], ipv6: ['::1'] };
         log.warn('demo: hp-print-mgmt answers loopback addresses so the simulated printers can reach this machine; do not use --demo on a branch network');
       }
-      const dns = await startDnsResponder({ host: settings.get('host'), port: settings.get('dnsPort'), searchSuffixes: settings.get('dnsSearchSuffixes'),
+      if (hub) log.info('hub mode: no DNS responder, no remediation; relays accepted from relayPeers');
+      const dns = hub ? noDnsResponder() : await startDnsResponder({ host: settings.get('host'), port: settings.get('dnsPort'), searchSuffixes: settings.get('dnsSearchSuffixes'),
         addresses, ttl: settings.get('dnsTtl'), upstreams: settings.get('dnsUpstreams'), rateLimitPerSecond: settings.get('dnsRateLimit') },
       componentLogger(opts.log, 'dns'));
-      log.info({ port: dns.udpPort, addresses: dns.addresses, suffixes: settings.get('dnsSearchSuffixes') }, 'DNS responder ready (hp-print-mgmt)');
+      if (!hub) log.info({ port: dns.udpPort, addresses: dns.addresses, suffixes: settings.get('dnsSearchSuffixes') }, 'DNS responder ready (hp-print-mgmt)');
 
+      // Device events for central systems (issue 8), when a broker is configured.
+      const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
+        clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: registry.list(), log: componentLogger(opts.log, 'mqtt') }) : undefined;
+      mqtt?.start();
       const startedAt = new Date();
       const services: AppServices = {
         version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
@@ -217,12 +246,13 @@ export class Appliance {
           },
         },
         serials,
+        forwarding: forwarder,
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
-        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
+        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(), forwarding: forwarder.stats(), mqtt: mqtt?.stats(),
           rssBytes: process.memoryUsage().rss }),
       };
-      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes]);
+      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes]);
       const web = https.createServer({ key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''), minVersion: 'TLSv1.2' }, app.callback());
       // Trusted CAs changed: the 3329 listener names them in its CertificateRequest from the next handshake on.
       const tlsCert = () => [current.identity.certPem, ...current.identity.chainPem].join('');
@@ -231,6 +261,8 @@ export class Appliance {
       log.info({ port: (web.address() as AddressInfo).port }, 'admin page and API ready (HTTPS)');
 
       const appliance = new Appliance(settings, store, identity, registry, listener, web, services, tasks, dns, log);
+      appliance.forwarder = forwarder;
+      appliance.mqtt = mqtt;
       if (opts.demo && opts.demo > 0) appliance.startDemo(opts.demo, componentLogger(opts.log, 'demo'));
       return appliance;
     } catch (err) {
@@ -268,6 +300,8 @@ export class Appliance {
     await this.listener.close(graceMs);
     this.services.scheduler.stop();
     await this.tasks.stop();
+    await this.forwarder?.stop();
+    await this.mqtt?.stop();
     this.web.closeAllConnections?.();
     await new Promise<void>((r) => this.web.close(() => r()));
     await this.dns.stop();

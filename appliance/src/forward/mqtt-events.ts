@@ -1,0 +1,95 @@
+// Device events for central systems: every registry event (discovered, announced, changed, a compliance
+// result) is published to an MQTT broker with QoS 1 on <prefix>/devices/<serial>/events, and the device's
+// current state is kept retained on <prefix>/devices/<serial>/state so a subscriber that joins late sees
+// every device at once. mqtt.js reconnects by itself; while the broker is away at most `maxQueued` messages
+// wait in memory and what goes beyond is counted as dropped and logged, never silently.
+import { connect, type MqttClient } from 'mqtt';
+import type { Logger } from '../system/logger.ts';
+import type { Device } from '../devices/device.ts';
+import type { AnnounceReason } from '../protocol/messages.ts';
+
+export interface DeviceEventSource {
+  on(event: 'device', fn: (e: { type: 'discovered' | 'changed' | 'announced'; device: Device; reason: AnnounceReason }) => void): unknown;
+  off(event: 'device', fn: (...args: any[]) => void): unknown;
+}
+
+export interface MqttEventsOptions {
+  url: string;
+  topicPrefix: string;
+  clientId: string;
+  source: DeviceEventSource;
+  /** Devices already known at start, so an old assessment is not reported as a new result. */
+  known?: Device[];
+  log: Logger;
+  maxQueued?: number;
+}
+
+export type DeviceEventType = 'discovered' | 'announced' | 'changed' | 'compliance';
+
+function summary(d: Device) {
+  return { serialNumber: d.serialNumber, macAddress: d.macAddress, model: d.model, ipv4: d.ipv4, ipv6: d.ipv6, hostname: d.hostname,
+    firmware: d.firmware, peerAddress: d.peerAddress, firstSeen: d.firstSeen, lastSeen: d.lastSeen, lastReason: d.lastReason,
+    announceCount: d.announceCount, forwardedBy: d.forwardedBy,
+    compliance: d.compliance && { status: d.compliance.status, policyId: d.compliance.policyId, policyName: d.compliance.policyName, at: d.compliance.at,
+      changed: d.compliance.settings.filter((s) => s.changed).map((s) => s.id), nonCompliant: d.compliance.settings.filter((s) => !s.compliant).map((s) => s.id) } };
+}
+
+export class MqttEvents {
+  private client?: MqttClient;
+  private queued = 0;
+  private lastCompliance = new Map<string, string>();
+  readonly counters = { published: 0, dropped: 0, failed: 0 };
+  private readonly handler = (e: { type: 'discovered' | 'changed' | 'announced'; device: Device; reason: AnnounceReason }) => this.onDevice(e);
+
+  constructor(private readonly opts: MqttEventsOptions) {
+    for (const d of opts.known ?? []) if (d.compliance) this.lastCompliance.set(d.serialNumber, d.compliance.at);
+  }
+
+  start(): void {
+    const { log } = this.opts;
+    this.client = connect(this.opts.url, { clientId: this.opts.clientId, clean: true, reconnectPeriod: 2000, connectTimeout: 10_000 });
+    let connectedOnce = false;
+    this.client.on('connect', () => { connectedOnce = true; log.info({ url: this.safeUrl }, 'MQTT broker connected'); });
+    this.client.on('offline', () => { if (connectedOnce) log.warn({ url: this.safeUrl }, 'MQTT broker offline; events are queued (bounded)'); });
+    this.client.on('error', (err) => log.warn({ url: this.safeUrl, err: err.message }, 'MQTT error'));
+    this.opts.source.on('device', this.handler);
+  }
+
+  async stop(): Promise<void> {
+    this.opts.source.off('device', this.handler);
+    await this.client?.endAsync().catch(() => undefined);
+  }
+
+  get connected(): boolean { return this.client?.connected ?? false; }
+  stats() { return { url: this.safeUrl, connected: this.connected, queued: this.queued, ...this.counters }; }
+
+  private get safeUrl(): string {
+    try { const u = new URL(this.opts.url); u.password = ''; u.username = ''; return u.toString(); } catch { return 'invalid'; }
+  }
+
+  private onDevice(e: { type: 'discovered' | 'changed' | 'announced'; device: Device; reason: AnnounceReason }) {
+    const d = e.device;
+    // `changed` also fires for a stored assessment: a compliance.at not seen before is a compliance result.
+    const at = d.compliance?.at;
+    const type: DeviceEventType = e.type === 'changed' && at && this.lastCompliance.get(d.serialNumber) !== at ? 'compliance' : e.type;
+    if (at) this.lastCompliance.set(d.serialNumber, at);
+    const base = `${this.opts.topicPrefix}/devices/${d.serialNumber}`;
+    const state = summary(d);
+    this.publish(`${base}/events`, { type, at: new Date().toISOString(), reason: e.reason, source: this.opts.clientId, device: state }, false);
+    this.publish(`${base}/state`, state, true);
+  }
+
+  private publish(topic: string, payload: unknown, retain: boolean) {
+    const max = this.opts.maxQueued ?? 10_000;
+    if (!this.client || this.queued >= max) {
+      this.counters.dropped++;
+      if (this.counters.dropped === 1 || this.counters.dropped % 1000 === 0) this.opts.log.error({ dropped: this.counters.dropped, max }, 'MQTT queue full; device events dropped');
+      return;
+    }
+    this.queued++;
+    this.client.publish(topic, JSON.stringify(payload), { qos: 1, retain }, (err) => {
+      this.queued--;
+      if (err) { this.counters.failed++; this.opts.log.warn({ topic, err: err.message }, 'MQTT publish failed'); } else this.counters.published++;
+    });
+  }
+}
