@@ -1,0 +1,76 @@
+// Issue 8: device events for central systems. A real broker (Debian's mosquitto on a random loopback port)
+// and a real subscriber (mosquitto_sub) see a simulated printer's announce → remediate → cold reset →
+// remediate cycle as QoS 1 events, and a subscriber that joins late gets the retained state.
+import test from 'ava';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startTestAppliance, api, login, waitFor } from '../fakes/appliance.ts';
+import { SimPrinter } from '../../appliance/src/sim/printer.ts';
+
+const exec = promisify(execFile);
+
+async function startBroker(): Promise<{ port: number; proc: ChildProcess; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ioe-mqtt-'));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 40_000);
+    const conf = join(dir, 'mosquitto.conf');
+    writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+    const proc = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const up = await waitFor(() => new Promise<boolean>((r) => {
+      if (proc.exitCode !== null) return r(true);
+      const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); r(true); });
+      s.on('error', () => r(false));
+    }), 5000).catch(() => false);
+    if (up && proc.exitCode === null) return { port, proc, dir };
+    proc.kill();
+  }
+  throw new Error('mosquitto did not start');
+}
+
+test('mosquitto_sub sees announce → remediate → cold reset → remediate, and the retained state', async (t) => {
+  t.timeout(90_000);
+  const broker = await startBroker();
+  const h = await startTestAppliance({ env: { INSTANT_ON_SNMP_TIMEOUT_MS: '500', INSTANT_ON_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`, INSTANT_ON_MQTT_PREFIX: 'branch42' } });
+  const lines: string[] = [];
+  const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-v', '-t', 'branch42/devices/+/events']);
+  let out = '';
+  sub.stdout.on('data', (c) => { out += c; const parts = out.split('\n'); out = parts.pop()!; lines.push(...parts); });
+  const printer = new SimPrinter({ index: 4301, serialPrefix: 'MQTT', resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
+  await printer.startAgent({ readCommunity: 'mq-read', writeCommunity: 'mq-write' });
+  t.teardown(async () => { sub.kill(); await printer.stop(); await h.stop(); broker.proc.kill(); rmSync(broker.dir, { recursive: true, force: true }); });
+
+  const web = h.appliance.webPort;
+  const token = await login(web);
+  await waitFor(() => h.appliance.mqtt?.connected, 10_000);
+  await new Promise((r) => setTimeout(r, 300)); // mosquitto_sub subscribed
+  t.is((await api(web, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'mq-read', writeCommunity: 'mq-write' } })).status, 200);
+  const policy = await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'MQTT baseline', settings: { telnet: false, 'ftp-printing': false } } });
+  t.is((await api(web, 'PUT', '/api/v1/instant-on', { token, body: { allowAutomaticRemediation: true, initialPolicyId: policy.body.id } })).status, 200);
+
+  const events = () => lines.filter((l) => l.startsWith(`branch42/devices/${printer.serialNumber}/events `)).map((l) => JSON.parse(l.slice(l.indexOf(' ') + 1)));
+  t.is(await printer.boot(), 'Success');
+  await waitFor(() => events().some((e) => e.type === 'compliance' && e.device.compliance.status === 'remediated'), 20_000);
+  await printer.coldReset();
+  await waitFor(() => events().filter((e) => e.type === 'compliance' && e.device.compliance.status === 'remediated').length === 2, 20_000);
+
+  const seen = events().map((e) => `${e.type}:${e.reason}${e.type === 'compliance' ? ':' + e.device.compliance.status : ''}`);
+  t.log(seen.join(' → '));
+  const at = (p: (s: string) => boolean) => seen.findIndex(p);
+  const discovered = at((s) => s.startsWith('discovered:initial-boot'));
+  const firstFix = at((s) => s.startsWith('compliance:initial-boot:remediated'));
+  const reset = at((s) => /^(announced|changed):cold-reset$/.test(s));
+  const secondFix = at((s) => s.startsWith('compliance:cold-reset:remediated'));
+  t.true(discovered === 0 && discovered < firstFix && firstFix < reset && reset < secondFix, seen.join(' → '));
+  t.deepEqual(events()[secondFix].device.compliance.changed.sort(), ['ftp-printing', 'telnet']);
+
+  // A subscriber that joins now gets the retained state at once.
+  const { stdout } = await exec('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-C', '1', '-W', '5', '-t', `branch42/devices/${printer.serialNumber}/state`]);
+  const state = JSON.parse(stdout);
+  t.like(state, { serialNumber: printer.serialNumber, lastReason: 'cold-reset', compliance: { status: 'remediated' } });
+  t.false(lines.join('\n').includes('mq-read'), 'no community in any event');
+  t.true(h.appliance.mqtt!.stats().published >= 8);
+});
