@@ -125,3 +125,24 @@ test('relays: loops and unknown relaying peers are refused by name', async (t) =
   t.true(many.acks.every((a) => a.status === 'accepted'));
   t.is(h.appliance.registry.get('RELAY00001')?.peerAddress, '10.0.0.9', 'a relayed device keeps its own address');
 });
+
+test('capture mode records what a non-HDAP client sends, bounded, and the listener keeps serving', async (t) => {
+  const h = await startTestAppliance({ env: { INSTANT_ON_CAPTURE: 'true', INSTANT_ON_CAPTURE_MAX_RECORDS: '2' } });
+  t.teardown(() => h.stop());
+  const port = h.appliance.announcePort;
+  for (const text of ['VNDR\x01\x02first vendor frame', 'VNDR second', 'VNDR third']) {
+    const r = await sendRaw(port, Buffer.from(text), { timeoutMs: 400 });
+    await new Promise((res) => setTimeout(res, 50));
+    t.is(r.acks.length, 0);
+  }
+  const big = await sendRaw(port, Buffer.alloc(10_000, 0x41), { timeoutMs: 3000 });
+  t.true(big.closed);
+  const token = await login(h.appliance.webPort);
+  const caps = (await api(h.appliance.webPort, 'GET', '/api/v1/captures', { token })).body;
+  t.true(caps.enabled);
+  t.is(caps.captures.length, 2, 'bounded to captureMaxRecords');
+  t.is(caps.captures[0].bytes, 4096, 'at most 4 KiB per record');
+  t.is(Buffer.from(caps.captures[1].dataBase64, 'base64').toString(), 'VNDR third');
+  t.regex(caps.captures[0].tlsVersion, /^TLSv1\.[23]$/);
+  t.like((await sendRaw(port, frameBytes(sampleAnnouncement('AFTERCAP1')))).acks[0], { status: 'accepted' });
+});

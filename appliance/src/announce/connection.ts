@@ -25,6 +25,8 @@ export class Connection {
     this.arm('stalled');
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('end', () => { if (this.capture) this.flushCapture(); else if (!this.pumping) this.finish('peer-closed', false); });
+    // A client that resets instead of closing still leaves what it sent in capture mode.
+    this.socket.on('close', () => { if (this.capture) this.flushCapture(); });
   }
 
   private get log() { return this.listener.options.log; }
@@ -106,7 +108,7 @@ export class Connection {
   }
 
   private flushCapture() {
-    if (this.done || !this.capture) return;
+    if (this.done || !this.capture || this.capture.length === 0) return;
     this.listener.saveCapture(this.socket, this.peer, Buffer.concat(this.capture).subarray(0, CAPTURE_BYTES));
     this.finish('captured', false);
   }

@@ -65,6 +65,10 @@ export function coreRoutes(router: Router, s: AppServices) {
     ctx.body = { settings: s.settings.describe(), restartNeeded: changes.filter((c) => s.settings.describe().find((d) => d.key === c.key)?.restart).map((c) => c.key) };
   });
 
+  router.get('/api/v1/captures', async (ctx) => {
+    ctx.body = { enabled: s.settings.get('captureUnknownFraming'), captures: await s.captures() };
+  });
+
   router.get('/api/v1/dns/check', async (ctx) => {
     ctx.body = await s.dnsCheck();
   });
