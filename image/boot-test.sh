@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boots the SD image under qemu-system-aarch64 and checks the appliance from outside, as a printer would:
 # waits for systemd to report instant-on-edge.service started (Type=notify: only after READY=1), then
-# queries hp-print-mgmt over UDP and TCP with dig, completes an HDAP announcement (the x64 binary's
+# queries hp-print-mgmt with dig (over TCP, see below), completes an HDAP announcement (the x64 binary's
 # simulator) and reads /api/v1/health over HTTPS.
 #
 # The guest network is QEMU user networking in isolated form (restrict=on): the guest reaches nothing,
@@ -64,7 +64,7 @@ while len(ports) < 3:
 print(*ports)
 PY
 )
-say "ports: HDAP 127.0.0.1:$p_hdap → 3329, DNS $p_dns → 53 (udp+tcp), web $p_web → 443; console log $log"
+say "ports: HDAP 127.0.0.1:$p_hdap → 3329, DNS $p_dns → 53 (tcp, udp), web $p_web → 443; console log $log"
 
 fwd="hostfwd=tcp:127.0.0.1:$p_hdap-:3329,hostfwd=tcp:127.0.0.1:$p_dns-:53,hostfwd=udp:127.0.0.1:$p_dns-:53"
 fwd="$fwd,hostfwd=tcp:127.0.0.1:$p_web-:443"
@@ -94,10 +94,13 @@ ready_s=$(( $(date +%s) - t0 ))
 say "READY: instant-on-edge.service started ${ready_s}s after qemu start"
 
 ok=1
-dns_udp="$(dig @127.0.0.1 -p "$p_dns" hp-print-mgmt A +time=5 +tries=3 +short || true)"
-dns_tcp="$(dig @127.0.0.1 -p "$p_dns" hp-print-mgmt A +tcp +time=5 +tries=3 +short || true)"
-if echo "$dns_udp" | grep -Eq '^[0-9.]+$'; then say "dig (udp) hp-print-mgmt → $(echo $dns_udp)"; else say "dig (udp) got: '$dns_udp'"; ok=0; fi
-if echo "$dns_tcp" | grep -Eq '^[0-9.]+$'; then say "dig (tcp) hp-print-mgmt → $(echo $dns_tcp)"; else say "dig (tcp) got: '$dns_tcp'"; ok=0; fi
+# DNS over TCP: QEMU's user network drops every UDP datagram from the guest under restrict=on except
+# DHCP/TFTP (libslirp udp_input), so the UDP forward can deliver a query but never its answer. UDP is
+# still tried and reported; the same responder's UDP path is tested natively in test/system/binary.test.ts.
+dns_tcp="$(dig @127.0.0.1 -p "$p_dns" hp-print-mgmt A +tcp +time=5 +tries=3 +short 2>&1 || true)"
+if echo "$dns_tcp" | grep -Eq '^[0-9.]+$'; then say "dig +tcp hp-print-mgmt → $(echo $dns_tcp)"; else say "dig +tcp got: '$dns_tcp'"; ok=0; fi
+dns_udp="$(dig @127.0.0.1 -p "$p_dns" hp-print-mgmt A +notcp +time=2 +tries=1 +short 2>&1 | grep -E '^[0-9.]+$' || true)"
+say "dig over UDP (informational, expected to time out under restrict=on): ${dns_udp:-no answer}"
 
 sim_dir="$work/sim"
 mkdir -p "$sim_dir"
