@@ -19,9 +19,10 @@ import { Dns } from './screens/dns.tsx';
 import { Audit } from './screens/audit.tsx';
 import { Settings } from './screens/settings.tsx';
 import { Password } from './screens/password.tsx';
+import { Trust } from './screens/trust.tsx';
 
 const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['audit', 'Audit log'], ['settings', 'Settings']];
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['audit', 'Audit log'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -43,6 +44,7 @@ function Screen(p: { route: string[] }) {
     case 'credentials': return <Credentials />;
     case 'tasks': return <Tasks />;
     case 'dns': return <Dns />;
+    case 'certificates': return <Trust />;
     case 'audit': return <Audit />;
     case 'settings': return <Settings />;
     case 'password': return <Password />;

@@ -13,19 +13,20 @@ function SerialList() {
   const [result, setResult] = useState<any>();
   const a = useAction();
   if (q.missing) return <NotAvailable what="the serial-number list" />;
-  const serials: string[] = (q.data?.serials ?? q.data?.listed ?? []).map((s: any) => (typeof s === 'string' ? s : s.serialNumber ?? s.serial));
-  const unlisted: any[] = q.data?.unlisted ?? q.data?.pending ?? [];
+  const serials: string[] = (q.data?.serials ?? []).map((s: any) => (typeof s === 'string' ? s : s.serial ?? s.serialNumber));
+  const pending = new Set<string>(q.data?.pending ?? []);
+  const unlisted: any[] = q.data?.unlisted ?? [];
   return (
     <>
       <Loaded q={q} what="the serial-number list">{() => (
         <>
-          <p class="muted">{serials.length} listed serial number(s).</p>
+          <p class="muted">{serials.length} listed serial number(s); {pending.size} not seen yet (marked *).</p>
           {serials.length > 0 && <ul class="chips">{serials.slice(0, 300).map((s) => (
-            <li key={s}>{s} <button type="button" class="small" aria-label={`remove ${s}`} onClick={() => void a.run(async () => { await api('DELETE', `/api/v1/serial-list/${encodeURIComponent(s)}`); await q.reload(); })}>×</button></li>))}</ul>}
+            <li key={s}>{s}{pending.has(s) ? '*' : ''} <button type="button" class="small" aria-label={`remove ${s}`} onClick={() => void a.run(async () => { await api('DELETE', `/api/v1/serial-list/${encodeURIComponent(s)}`); await q.reload(); })}>×</button></li>))}</ul>}
           {unlisted.length > 0 && <>
-            <h3>Unlisted announcers</h3>
+            <h3>Unlisted announcers (refused with serial-not-listed)</h3>
             <ul class="plain">{unlisted.map((u) => { const s = typeof u === 'string' ? u : u.serialNumber ?? u.serial; return (
-              <li key={s}>{s} <button type="button" class="small" onClick={() => void a.run(async () => { await api('POST', '/api/v1/serial-list', s, { text: true }); await q.reload(); })}>Add to list</button></li>); })}</ul>
+              <li key={s}>{s} <small class="muted">{u.lastSeen ? `last tried ${new Date(u.lastSeen).toLocaleString()}` : ''}</small> <button type="button" class="small" onClick={() => void a.run(async () => { await api('POST', `/api/v1/serial-list/${encodeURIComponent(s)}`); await q.reload(); })}>Add to list</button></li>); })}</ul>
           </>}
         </>
       )}</Loaded>

@@ -1,8 +1,7 @@
 // Appliance settings from the schema table: value, where it comes from, locked when env/CLI force it.
-// Also the appliance certificate (PKI) when that part is installed.
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { Card, Done, ErrorText, Loaded, NotAvailable, Page, useAction, useApi } from '../ui.tsx';
+import { Done, ErrorText, Loaded, Page, useAction, useApi } from '../ui.tsx';
 
 interface Setting { key: string; value: unknown; source: string; restart: boolean; locked: boolean; help: string; env: string }
 
@@ -13,34 +12,6 @@ function Editor(p: { s: Setting; value: unknown; onChange: (v: unknown) => void 
   if (typeof s.value === 'number') return <input type="number" aria-label={s.key} value={String(p.value)} disabled={dis} onInput={(e) => p.onChange(e.currentTarget.valueAsNumber)} />;
   if (Array.isArray(s.value)) return <input aria-label={s.key} value={(p.value as string[]).join(', ')} disabled={dis} placeholder="comma-separated" onInput={(e) => p.onChange(e.currentTarget.value.split(',').map((x) => x.trim()).filter(Boolean))} />;
   return <input aria-label={s.key} value={String(p.value ?? '')} disabled={dis} onInput={(e) => p.onChange(e.currentTarget.value)} />;
-}
-
-function Pki() {
-  const csr = useApi<any>(null);
-  const [pem, setPem] = useState('');
-  const [csrText, setCsrText] = useState('');
-  const a = useAction();
-  const [missing, setMissing] = useState(false);
-  const post = (path: string, what: string) => a.run(async () => {
-    try { await api('POST', path, pem, { text: true }); } catch (e: any) { if (e?.status === 404 && e.code === 'not-found') setMissing(true); throw e; }
-    setPem(''); return `${what} imported.`;
-  });
-  if (missing || csr.missing) return <NotAvailable what="certificate management" />;
-  return (
-    <>
-      <div class="row"><button type="button" onClick={() => void a.run(async () => {
-        try { const r = await api('GET', '/api/v1/pki/csr'); setCsrText(typeof r === 'string' ? r : r.pem ?? r.csr ?? JSON.stringify(r, null, 2)); }
-        catch (e: any) { if (e?.status === 404 && e.code === 'not-found') setMissing(true); throw e; }
-      })}>Show a CSR for this appliance</button></div>
-      {csrText && <pre class="json">{csrText}</pre>}
-      <label>PEM (a CA certificate or a CRL)<textarea rows={5} value={pem} onInput={(e) => setPem(e.currentTarget.value)} placeholder="-----BEGIN CERTIFICATE-----" /></label>
-      <div class="row">
-        <button type="button" disabled={a.busy || !pem.trim()} onClick={() => void post('/api/v1/pki/trusted-cas', 'Trusted CA')}>Add trusted CA</button>
-        <button type="button" disabled={a.busy || !pem.trim()} onClick={() => void post('/api/v1/pki/crls', 'CRL')}>Import CRL</button>
-      </div>
-      <ErrorText error={a.error} /><Done text={a.done} />
-    </>
-  );
 }
 
 export function Settings() {
@@ -75,7 +46,6 @@ export function Settings() {
           <button type="submit" class="primary" disabled={a.busy || Object.keys(draft).length === 0}>Save {Object.keys(draft).length || ''} change(s)</button>
         </form>
       )}</Loaded>
-      <Card title="Appliance certificate and trust"><Pki /></Card>
     </Page>
   );
 }
