@@ -16,8 +16,11 @@ export function csrf(): string {
   return m ? decodeURIComponent(m[1]) : csrfToken;
 }
 
-/** True when the route itself is missing (not e.g. a missing device): show "not available yet". */
-export const isMissing = (e: unknown) => e instanceof ApiError && e.status === 404 && e.code === 'not-found';
+/**
+ * True when the route itself is missing (not e.g. a missing device), or the part behind it is not running
+ * on this appliance (503 `…-unavailable`): show "not available" rather than an error.
+ */
+export const isMissing = (e: unknown) => e instanceof ApiError && ((e.status === 404 && e.code === 'not-found') || (e.status === 503 && /unavailable$/.test(e.code)));
 
 export async function api<T = any>(method: string, path: string, body?: unknown, opts: { text?: boolean; quiet401?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { 'x-csrf-token': csrf(), accept: 'application/json' };

@@ -20,9 +20,10 @@ import { Audit } from './screens/audit.tsx';
 import { Settings } from './screens/settings.tsx';
 import { Password } from './screens/password.tsx';
 import { Trust } from './screens/trust.tsx';
+import { Forwarding } from './screens/forwarding.tsx';
 
 const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['audit', 'Audit log'], ['settings', 'Settings']];
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['audit', 'Audit log'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -45,6 +46,7 @@ function Screen(p: { route: string[] }) {
     case 'tasks': return <Tasks />;
     case 'dns': return <Dns />;
     case 'certificates': return <Trust />;
+    case 'forwarding': return <Forwarding />;
     case 'audit': return <Audit />;
     case 'settings': return <Settings />;
     case 'password': return <Password />;
