@@ -4,7 +4,7 @@
 //   tsx scripts/build-web.ts          build and print the sizes (raw, gzip, brotli)
 //   import { buildWeb } from …        the same, programmatically (npm start / npm test call it)
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -62,7 +62,16 @@ export async function buildWeb(): Promise<void> {
     const js = outputs.find((o) => o.endsWith('.js'));
     const css = outputs.find((o) => o.endsWith('.css'));
     if (!js || !css) throw new Error(`web build produced ${outputs.join(', ')}`);
-    writeFileSync(join(tmp, 'index.html'), page(js, css));
+    const html = page(js, css);
+    writeFileSync(join(tmp, 'index.html'), html);
+    // The build is deterministic (hashed names): when web/dist already holds this very build, leave it in
+    // place (a server may be reading it) and only mark it fresh.
+    const current = join(WEB_DIST, 'index.html');
+    if (existsSync(current) && readFileSync(current, 'utf8') === html && outputs.every((o) => existsSync(join(WEB_DIST, o)))) {
+      const now = new Date();
+      utimesSync(current, now, now);
+      return;
+    }
     rmSync(WEB_DIST, { recursive: true, force: true });
     try {
       renameSync(tmp, WEB_DIST);
