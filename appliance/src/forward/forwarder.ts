@@ -19,6 +19,8 @@ export interface ForwarderOptions {
   listenerId: () => string;
   caps: () => OutboxCaps;
   batchSize: () => number;
+  /** Connections used at once per listener (a device's announcements always share one). */
+  connections?: () => number;
   backoff: () => BackoffPolicy;
   /** Local address relays are sent from ('' = any); the receiving hub lists it in relayPeers. */
   bindAddress: () => string;
@@ -147,7 +149,7 @@ export class Forwarder {
     if (w && !l.enabled) { this.workers.delete(l.id); await w.stop(); return; }
     if (!l.enabled) return;
     if (!w) {
-      w = new RelayWorker(l, { outbox: this.outbox, log: this.opts.log, target: (c) => this.target(c), batchSize: this.opts.batchSize, backoff: this.opts.backoff });
+      w = new RelayWorker(l, { outbox: this.outbox, log: this.opts.log, target: (c) => this.target(c), batchSize: this.opts.batchSize, lanes: this.opts.connections, backoff: this.opts.backoff });
       this.workers.set(l.id, w);
       w.start();
     } else {

@@ -28,6 +28,8 @@ export interface WorkerDeps {
   log: Logger;
   target: (l: ListenerConfig) => RelayTarget;
   batchSize: () => number;
+  /** Connections used at once for one listener. */
+  lanes?: () => number;
   backoff: () => BackoffPolicy;
   /** Replaceable for tests. */
   send?: (target: RelayTarget, items: OutboxItem[]) => Promise<RelayResult>;
@@ -84,33 +86,22 @@ export class RelayWorker {
       this.status.state = 'sending';
       this.status.lastAttemptAt = new Date().toISOString();
       const target = this.deps.target(this.config);
-      const result = await (this.deps.send ?? ((t, i) => relayBatch(t, i.map((x) => x.entry.ann))))(target, items);
-      const done: OutboxItem[] = [];
-      let accepted = 0;
-      let retryReason: string | undefined;
-      for (let i = 0; i < result.acks.length; i++) {
-        const ack = result.acks[i];
-        if (ack.status === 'accepted') { accepted++; done.push(items[i]); continue; }
-        if (FINAL_REFUSALS.has(ack.reason)) {
-          done.push(items[i]);
-          this.status.refused[ack.reason] = (this.status.refused[ack.reason] ?? 0) + 1;
-          outbox.countRefused(ack.reason, 1);
-          log.warn({ listener: id, host: this.config.host, messageId: ack.messageId, serial: items[i].entry.serial, reason: ack.reason },
-            'listener refused a relayed announcement for good; dropped from the outbox');
-          continue;
-        }
-        retryReason = `rejected: ${ack.reason}`;
-        break;
-      }
+      const send = this.deps.send ?? ((t: RelayTarget, i: OutboxItem[]) => relayBatch(t, i.map((x) => x.entry.ann)));
+      // Several connections at once (the receiver fsyncs each announcement before the next on one connection);
+      // a device's entries always share a lane, so its announcements still arrive in order.
+      const lanes = splitLanes(items, Math.max(1, Math.min(16, this.deps.lanes?.() ?? 1)));
+      const settled = await Promise.all(lanes.map(async (lane) => this.settle(lane, await send(target, lane))));
+      const done = settled.flatMap((r) => r.done);
+      const accepted = settled.reduce((n, r) => n + r.accepted, 0);
+      const failure = settled.find((r) => r.failure)?.failure;
+      const busyAfter = Math.max(0, ...settled.map((r) => r.busyAfter));
       await outbox.remove(id, done);
       this.status.delivered += accepted;
       if (accepted > 0) this.status.lastSuccessAt = new Date().toISOString();
-      const failure = retryReason ? { code: 'rejected', message: retryReason } : result.error && done.length < items.length ? { code: result.error.code, message: result.error.message } : undefined;
       if (!failure) { this.status.consecutiveFailures = 0; this.status.nextAttemptAt = null; continue; }
       this.status.lastError = { at: new Date().toISOString(), ...failure };
       if (done.length > 0) { this.status.consecutiveFailures = 0; continue; } // progress: try the rest at once
       this.status.consecutiveFailures++;
-      const busyAfter = result.acks.find((a) => a.reason === 'busy')?.retryAfterSeconds ?? 0;
       const delay = Math.max(backoffDelay(this.status.consecutiveFailures, this.deps.backoff()), busyAfter * 1000);
       this.status.state = 'backing-off';
       this.status.nextAttemptAt = new Date(Date.now() + delay).toISOString();
@@ -119,4 +110,37 @@ export class RelayWorker {
       await this.sleep(delay);
     }
   }
+
+  /** What one connection's acks mean for its entries: delivered, refused for good, or to be retried. */
+  private settle(items: OutboxItem[], result: RelayResult) {
+    const done: OutboxItem[] = [];
+    let accepted = 0;
+    for (let i = 0; i < result.acks.length; i++) {
+      const ack = result.acks[i];
+      if (ack.status === 'accepted') { accepted++; done.push(items[i]); continue; }
+      if (FINAL_REFUSALS.has(ack.reason)) {
+        done.push(items[i]);
+        this.status.refused[ack.reason] = (this.status.refused[ack.reason] ?? 0) + 1;
+        this.deps.outbox.countRefused(ack.reason, 1);
+        this.deps.log.warn({ listener: this.config.id, host: this.config.host, messageId: ack.messageId, serial: items[i].entry.serial, reason: ack.reason },
+          'listener refused a relayed announcement for good; dropped from the outbox');
+        continue;
+      }
+      return { done, accepted, failure: { code: 'rejected', message: `rejected: ${ack.reason}` }, busyAfter: ack.reason === 'busy' ? ack.retryAfterSeconds : 0 };
+    }
+    const failure = result.error && done.length < items.length ? { code: result.error.code, message: result.error.message } : undefined;
+    return { done, accepted, failure, busyAfter: 0 };
+  }
+}
+
+/** Splits a batch into at most `n` lanes by serial number, keeping each lane in queue order. */
+export function splitLanes(items: OutboxItem[], n: number): OutboxItem[][] {
+  if (n <= 1) return [items];
+  const lanes: OutboxItem[][] = Array.from({ length: n }, () => []);
+  for (const it of items) {
+    let h = 2166136261;
+    for (let i = 0; i < it.entry.serial.length; i++) h = Math.imul(h ^ it.entry.serial.charCodeAt(i), 16777619);
+    lanes[(h >>> 0) % n].push(it);
+  }
+  return lanes.filter((l) => l.length > 0);
 }

@@ -140,7 +140,7 @@ export class Appliance {
         store, log: componentLogger(opts.log, 'forward'), listenerId: () => settings.get('listenerId'),
         caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
           maxAgeMs: settings.get('forwardOutboxMaxAgeHours') * 3600_000 }),
-        batchSize: () => settings.get('forwardBatchSize'),
+        batchSize: () => settings.get('forwardBatchSize'), connections: () => settings.get('forwardConnections'),
         backoff: () => ({ baseMs: settings.get('forwardRetryBaseMs'), maxMs: settings.get('forwardRetryMaxMs') }),
         bindAddress: () => settings.get('forwardBindAddress'), timeoutMs: () => settings.get('forwardTimeoutMs'),
         dedupLimit: () => settings.get('messageDedupLimit'), trustedCaPem: () => trustRepo.caPems(),

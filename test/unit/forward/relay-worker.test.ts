@@ -69,3 +69,14 @@ test('a listener that is down is retried with back-off, keeping the queue; parti
   t.is(worker.status.consecutiveFailures, 0);
   await store.close();
 });
+
+test('lanes keep each device on one connection, in queue order', async (t) => {
+  const { splitLanes } = await import('../../../appliance/src/forward/relay-worker.ts');
+  const items = Array.from({ length: 200 }, (_, i) => ({ key: String(i), entry: { seq: i, serial: `S${i % 17}`, at: 0, bytes: 0, ann: {} as any } }));
+  const lanes = splitLanes(items, 4);
+  t.true(lanes.length > 1 && lanes.length <= 4);
+  t.is(lanes.flat().length, 200);
+  for (const lane of lanes) t.deepEqual(lane.map((i) => i.entry.seq), [...lane.map((i) => i.entry.seq)].sort((a, b) => a - b));
+  const laneOf = new Map<string, number>();
+  lanes.forEach((lane, n) => lane.forEach((i) => { t.not(laneOf.get(i.entry.serial) ?? n, undefined); t.is(laneOf.get(i.entry.serial) ?? n, n); laneOf.set(i.entry.serial, n); }));
+});
