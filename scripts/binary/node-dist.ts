@@ -24,7 +24,7 @@ export function nodeBinary(arch: Arch, cacheDir: string): string {
   mkdirSync(cacheDir, { recursive: true });
   const tgz = join(cacheDir, `node-linux-${arch}-${NODE_VERSION}.tgz`);
   if (!existsSync(tgz)) {
-    execFileSync('npm', ['pack', `node-linux-${arch}@${NODE_VERSION}`, '--pack-destination', cacheDir],
+    execFileSync('npm', ['pack', '--loglevel=error', `node-linux-${arch}@${NODE_VERSION}`, '--pack-destination', cacheDir],
       { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const actual = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`;
