@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { announce, newAnnouncement } from '../../appliance/src/sim/daa-client.ts';
 import { SimPrinter } from '../../appliance/src/sim/printer.ts';
-import { startChild, peakRssMb, percentile, stop, randomPort } from './lib/proc.ts';
+import { startNode, peakRssMb, percentile, stop, randomPort, bundle } from './lib/proc.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '16' } } });
 const N = Number(values.count);
@@ -37,7 +37,10 @@ async function load(port: number): Promise<{ perSecond: number; p50: number; p99
   return { perSecond: N / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
 }
 
-const bareProc = await startChild([join(root, 'scripts/bench/bare-tls-server.ts'), String(randomPort())].map(String), /bare server ready/);
+// Both servers are bundled and run by plain node, as the single binary runs the appliance.
+const bareJs = await bundle(join(root, 'scripts/bench/bare-tls-server.ts'), 'bare');
+const appJs = await bundle(join(root, 'appliance/src/cli.ts'), 'appliance');
+const bareProc = await startNode([bareJs, String(randomPort())], /bare server ready/);
 const barePort = Number((bareProc.child.spawnargs.at(-1)));
 await load(barePort); // warm-up: JIT and TLS session machinery
 const bare = await load(barePort);
@@ -46,7 +49,7 @@ await stop(bareProc.child);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ioe-bench-'));
 const ap = randomPort();
-const appProc = await startChild([join(root, 'appliance/src/cli.ts'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--announce-port', String(ap),
+const appProc = await startNode([appJs, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--announce-port', String(ap),
   '--web-port', String(randomPort()), '--dns-port', '0'], /admin page and API ready/, { INSTANT_ON_ADMIN_PASSWORD: 'bench-password' });
 const appWarm = await load(ap); // first pass creates N devices; the measured pass re-announces them
 const app = await load(ap);

@@ -2,9 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-export function startChild(args: string[], readyPattern: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; output: () => string }> {
+export function startChild(args: string[], readyPattern: RegExp, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = ['--import=tsx']): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', ...args], { env: { ...process.env, INSTANT_ON_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...process.env, INSTANT_ON_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`child not ready: ${out.slice(-2000)}`)), 60_000);
     const onData = (c: Buffer) => { out += c; if (out.length > 1e6) out = out.slice(-5e5); if (readyPattern.test(out)) { clearTimeout(timer); resolve({ child, output: () => out }); } };
@@ -30,3 +30,19 @@ export function stop(child: ChildProcess): Promise<void> {
 }
 
 export const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
+
+/**
+ * Bundles an entry point with esbuild (dependencies stay external) so a benchmarked server runs under plain
+ * node, as the single binary does, without the tsx compiler in its process.
+ */
+export async function bundle(entry: string, name: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const root = new URL('../../../', import.meta.url).pathname;
+  const outfile = `${root}build/bench-${name}.mjs`;
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, packages: 'external', logLevel: 'warning' });
+  return outfile;
+}
+
+export function startNode(args: string[], readyPattern: RegExp, env: NodeJS.ProcessEnv = {}) {
+  return startChild(args, readyPattern, env, []);
+}
