@@ -51,11 +51,17 @@ export class RelayWorker {
     this.loopDone = this.loop().catch((err) => this.deps.log.error({ err, listener: this.config.id }, 'relay worker failed'));
   }
 
-  /** Ends the loop; an in-flight batch is allowed to finish (its acks are stored) so nothing is sent twice needlessly. */
-  async stop(): Promise<void> {
+  /**
+   * Ends the loop. An in-flight batch gets up to `graceMs` to finish (its acks are stored, so nothing is sent
+   * twice needlessly); a listener that hangs cannot hold up a shutdown: whatever it did not acknowledge
+   * stays queued, and a repeat is harmless (the receiver de-duplicates by messageId).
+   */
+  async stop(graceMs = 2000): Promise<void> {
     this.running = false;
     this.wake();
-    await this.loopDone;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loopDone, new Promise((r) => { timer = setTimeout(r, graceMs); })]);
+    clearTimeout(timer);
     this.status.state = 'stopped';
   }
 
