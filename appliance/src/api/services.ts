@@ -5,6 +5,8 @@ import type { SettingsView } from '../config/settings.ts';
 import type { SettingKey } from '../config/schema.ts';
 import type { Users } from './users.ts';
 import type { Sessions } from './sessions.ts';
+import type { EventHub } from './routes/events.ts';
+import type { AuditLog } from './audit.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
@@ -36,8 +38,14 @@ export interface AppServices {
     installIdentity(pemText: string): Promise<{ ok: true } | { ok: false; code: string; detail: string }>;
   };
   serials: SerialFilter;
+  /** Capture mode records (HDAP.md §7), newest first. */
+  captures(): Promise<unknown[]>;
   /** DNS self-check: what the machine's resolvers and ours answer for hp-print-mgmt, and records to paste. */
   dnsCheck(): Promise<unknown>;
+  /** Server-sent events hub: any room may publish(type, data). */
+  events?: EventHub;
+  /** Durable audit log of changes made through the API. */
+  audit?: AuditLog;
   /** Counters of the running components, for /health and the dashboard. */
   stats(): Record<string, unknown>;
   /** Secondary listeners and the forwarding outbox (issue 8). */

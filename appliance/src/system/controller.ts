@@ -29,6 +29,8 @@ import { Scheduler } from '../tasks/scheduler.ts';
 import type { TaskRecord } from '../tasks/task.ts';
 import { AnnounceRate } from '../devices/announce-rate.ts';
 import { complianceRoutes } from '../api/routes/compliance.ts';
+import { EventHub } from '../api/routes/events.ts';
+import { AuditLog } from '../api/audit.ts';
 import { trustRoutes } from '../api/routes/trust.ts';
 import { TrustRepo } from '../pki/trust-repo.ts';
 import { checkSignedIdentity } from '../pki/csr.ts';
@@ -226,6 +228,7 @@ export class Appliance {
       const startedAt = new Date();
       const services: AppServices = {
         version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
+        events: new EventHub(), audit: new AuditLog(store),
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
@@ -246,6 +249,7 @@ export class Appliance {
           },
         },
         serials,
+        captures: () => store.values('captures', { reverse: true }),
         forwarding: forwarder,
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
