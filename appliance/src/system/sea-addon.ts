@@ -86,7 +86,13 @@ function loadAddonFromSea(): Record<string, unknown> {
       'set CACHE_DIRECTORY or XDG_CACHE_HOME to a writable folder');
   }
   const mod = { exports: {} as Record<string, unknown> };
-  process.dlopen(mod, file);
+  try {
+    process.dlopen(mod, file);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`sea-addon: cannot load the LevelDB addon from ${file} (${reason}); ` +
+      'a folder on a noexec mount cannot hold it: set CACHE_DIRECTORY or XDG_CACHE_HOME elsewhere');
+  }
   loaded = mod.exports;
   return loaded;
 }
