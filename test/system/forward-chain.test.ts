@@ -52,6 +52,11 @@ test('1,000 announcements at the branch reach the hub and a plain listener, each
   const one = await api(hub.appliance.webPort, 'GET', `/api/v1/devices/${fleet.printers[7].serialNumber}`, { token: hubToken });
   t.is(one.body.forwardedBy[0].listenerId, 'branch-042');
   t.is(hub.appliance.tasks.list().length, 0, 'a hub never remediates');
+  // A hub only receives relays: a printer announcing to it directly is refused.
+  const direct = new Fleet({ count: 1, firstIndex: 5000, serialPrefix: 'DIRECT', resolveTarget: async () => ({ host: '127.0.0.1', port: hub.appliance.announcePort }) });
+  await direct.announceAll('initial-boot');
+  t.is(direct.printers[0].lastError, 'rejected: discovery-disabled');
+  t.is(hub.appliance.registry.size, COUNT);
 
   const listeners = (await api(web, 'GET', '/api/v1/listeners', { token })).body.listeners;
   t.is(listeners.length, 2);

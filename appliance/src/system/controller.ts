@@ -158,7 +158,10 @@ export class Appliance {
         },
       });
       const intake = createIntake({
-        authorize,
+        // A hub only receives relays (forwardedBy set, from relayPeers); printers announcing to it directly are told so.
+        authorize: (ann, peer) => hub && !ann.forwardedBy?.length
+          ? { ok: false, reason: 'discovery-disabled', authMethod: 'anonymous', detail: 'hub mode: only relays from primary listeners are accepted' }
+          : authorize(ann, peer),
         registry, log: announceLog,
         acceptAnnouncements: () => settings.get('acceptAnnouncements'),
         listenerId: () => settings.get('listenerId'),
