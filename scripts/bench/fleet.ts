@@ -7,29 +7,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { request } from 'node:https';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { CATALOG } from '../../appliance/src/policy/catalog.ts';
 import { startChild, peakRssMb, stop, randomPort } from './lib/proc.ts';
+import { apiCall } from './lib/proc.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000' }, 'delay-ms': { type: 'string', default: '10' } } });
 const N = Number(values.count);
 const DELAY = Number(values['delay-ms']);
 const root = new URL('../../', import.meta.url).pathname;
 
-function call(port: number, method: string, path: string, token?: string, body?: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, rejectUnauthorized: false,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => { try { resolve(JSON.parse(Buffer.concat(chunks).toString() || '{}')); } catch (e) { reject(e); } });
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.write(JSON.stringify(body));
-    req.end();
-  });
-}
+const call = apiCall;
 
 // 8 settings the factory default gets wrong, the other 8 already right.
 const policySettings: Record<string, boolean | string> = {};

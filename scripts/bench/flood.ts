@@ -6,28 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { request } from 'node:https';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { startNode, stop, randomPort, bundle } from './lib/proc.ts';
+import { apiCall } from './lib/proc.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, flood: { type: 'string', default: '500' }, 'delay-ms': { type: 'string', default: '10' }, paced: { type: 'boolean', default: false } } });
 const N = Number(values.count);
 const FLOOD = Number(values.flood);
 const root = new URL('../../', import.meta.url).pathname;
 
-function call(port: number, method: string, path: string, token?: string, body?: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, rejectUnauthorized: false,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => { try { resolve(JSON.parse(Buffer.concat(chunks).toString() || '{}')); } catch (e) { reject(e); } });
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.write(JSON.stringify(body));
-    req.end();
-  });
-}
+const call = apiCall;
 
 const appJs = await bundle(join(root, 'appliance/src/cli.ts'), 'flood');
 const fleet = new Fleet({ count: N + 1, serialPrefix: 'FLOOD', resolveTarget: async () => ({ host: '127.0.0.1', port: 1 }) });

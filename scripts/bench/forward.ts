@@ -6,7 +6,7 @@
 //     from the hub's restart until the branch's outbox is empty (includes the back-off reconnect delay,
 //     also shown apart), transfer = from the first delivery to an empty outbox.
 // Checks at the end that the hub recorded exactly 2·N announcements (nothing lost, nothing twice).
-//   npx tsx scripts/bench/forward.ts [--count 10000] [--batch 1000] [--concurrency 32]
+//   npx tsx scripts/bench/forward.ts [--count 10000] [--batch 1000] [--connections 4] [--concurrency 32]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { api, login } from '../../test/fakes/appliance.ts';
 import { startChild, stop, randomPort, peakRssMb } from './lib/proc.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, batch: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '32' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, batch: { type: 'string', default: '1000' }, connections: { type: 'string', default: '4' }, concurrency: { type: 'string', default: '32' } } });
 const N = Number(values.count);
 const root = new URL('../../', import.meta.url).pathname;
 const password = 'bench-password';
@@ -31,7 +31,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let hub = await startHub();
 const branch = await startChild(serve(branchDir, branchAnnounce, branchWeb), /admin page and API ready/, { ...common,
-  INSTANT_ON_LISTENER_ID: 'branch', INSTANT_ON_FORWARD_BIND: '127.0.0.1', INSTANT_ON_FORWARD_BATCH: String(values.batch),
+  INSTANT_ON_LISTENER_ID: 'branch', INSTANT_ON_FORWARD_BIND: '127.0.0.1', INSTANT_ON_FORWARD_BATCH: String(values.batch), INSTANT_ON_FORWARD_CONNECTIONS: String(values.connections),
   INSTANT_ON_FORWARD_RETRY_BASE_MS: '250', INSTANT_ON_FORWARD_RETRY_MAX_MS: '2000' });
 const bt = await login(branchWeb, password);
 await api(branchWeb, 'POST', '/api/v1/listeners', { token: bt, body: { host: '127.0.0.1', port: hubAnnounce, validateIdentityCertificate: false } });
@@ -71,7 +71,7 @@ const ht = await login(hubWeb, password);
 const devices = (await api(hubWeb, 'GET', '/api/v1/devices', { token: ht })).body.devices as { announceCount: number }[];
 const recorded = devices.reduce((n, d) => n + d.announceCount, 0);
 const result = {
-  count: N, batch: Number(values.batch),
+  count: N, batch: Number(values.batch), connections: Number(values.connections),
   live: { announceSeconds: +announceS.toFixed(1), announcePerSecond: Math.round(N / announceS), hubCompleteSeconds: +liveS.toFixed(1), relayPerSecond: Math.round(N / liveS) },
   backlog: { queued: queued.backlog, queuedMiB: +(queued.backlogBytes / 1048576).toFixed(1), queueSeconds: +queueS.toFixed(1),
     drainSeconds: +drainS.toFixed(1), reconnectSeconds: +((firstDelivery - hubBack) / 1000).toFixed(1), transferSeconds: +transferS.toFixed(1),

@@ -1,6 +1,7 @@
 // Shared benchmark plumbing: start a server as a child process, wait for its ready line, read its peak RSS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
 
 export function startChild(args: string[], readyPattern: RegExp, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = ['--import=tsx']): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
@@ -45,4 +46,19 @@ export async function bundle(entry: string, name: string): Promise<string> {
 
 export function startNode(args: string[], readyPattern: RegExp, env: NodeJS.ProcessEnv = {}) {
   return startChild(args, readyPattern, env, []);
+}
+
+/** A JSON call to the appliance's HTTPS API (self-signed identity, so not verified here). */
+export function apiCall(port: number, method: string, path: string, token?: string, body?: unknown): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, rejectUnauthorized: false,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => { try { resolve(JSON.parse(Buffer.concat(chunks).toString() || '{}')); } catch (e) { reject(e); } });
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
 }
