@@ -56,6 +56,10 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
       }
     }
     if (resumed) this.deps.log.info({ resumed }, 'resuming tasks left from the last run');
+    // A crash between a parent's last child finishing and the parent being closed leaves it open: close it.
+    for (const t of this.tasks.values()) {
+      if (t.type === 'assessment' && isActive(t) && (t.childIds ?? []).every((id) => { const c = this.tasks.get(id); return !c || !isActive(c); })) await this.updateParent(t.id);
+    }
     this.pump();
     return { resumed };
   }
@@ -258,7 +262,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   private async updateParent(parentId: string) {
     const p = this.tasks.get(parentId);
     if (!p || !isActive(p)) return;
-    const children = (p.childIds ?? []).map((id) => this.tasks.get(id)!);
+    const children = (p.childIds ?? []).map((id) => this.tasks.get(id)).filter((c): c is TaskRecord => Boolean(c));
     p.outcomes = Object.assign({}, ...children.map((c) => c.outcomes));
     if (p.state === 'queued') { p.state = 'running'; p.startedAt = new Date().toISOString(); }
     if (children.every((c) => !isActive(c))) {
