@@ -218,7 +218,11 @@ export class Appliance {
         addresses = { ipv4: ['127.0.0.1'], ipv6: ['::1'] };
         log.warn('demo: hp-print-mgmt answers loopback addresses so the simulated printers can reach this machine; do not use --demo on a branch network');
       }
-      if (hub) log.info('hub mode: no DNS responder, no remediation; relays accepted from relayPeers');
+      if (hub) {
+        const peers = settings.get('relayPeers');
+        if (peers.length) log.info({ relayPeers: peers }, 'hub mode: no DNS responder, no remediation; relays accepted from relayPeers');
+        else log.warn('hub mode but relayPeers is empty: every relay will be refused until the branches\' addresses are added');
+      }
       const dns = hub ? noDnsResponder() : await startDnsResponder({ host: settings.get('host'), port: settings.get('dnsPort'), searchSuffixes: settings.get('dnsSearchSuffixes'),
         addresses, ttl: settings.get('dnsTtl'), upstreams: settings.get('dnsUpstreams'), rateLimitPerSecond: settings.get('dnsRateLimit') },
       componentLogger(opts.log, 'dns'));
