@@ -65,7 +65,9 @@ export class SettingsView {
     return settingKeys.map((key) => {
       const { value, source } = this.values.get(key)!;
       const def = settingsSchema[key];
-      return { key, value, source, restart: def.restart, locked: source === 'env' || source === 'cli' || !def.storable,
+      // A URL setting may carry a password (mqtt://user:secret@host): show that it is set, never what it is.
+      const shown = typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/, '$1***@') : value;
+      return { key, value: shown, source, restart: def.restart, locked: source === 'env' || source === 'cli' || !def.storable,
         help: def.help, env: def.env };
     });
   }

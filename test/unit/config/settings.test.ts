@@ -30,3 +30,10 @@ test('API changes: validated, locked when forced by env or cli, booleans parsed'
   s.apply(c.key, c.value);
   t.false(s.get('acceptAnnouncements'));
 });
+
+test('a password inside a URL setting is never shown', (t) => {
+  const s = new SettingsView({ env: { INSTANT_ON_MQTT_URL: 'mqtt://branch:s3cret@127.0.0.1:1883' } });
+  const d = s.describe().find((x) => x.key === 'mqttUrl')!;
+  t.is(d.value, 'mqtt://branch:***@127.0.0.1:1883');
+  t.is(s.get('mqttUrl'), 'mqtt://branch:s3cret@127.0.0.1:1883', 'the running value is intact');
+});
