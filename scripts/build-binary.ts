@@ -6,7 +6,7 @@
 //   tsx scripts/build-binary.ts [--targets x64,arm64] [--entry appliance/src/cli.ts] [--out dist]
 //                               [--cache build/binary-cache] [--work DIR] [--web web/dist] [--xz]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,8 +32,9 @@ const targets = values.targets.split(',').map((s) => s.trim()) as Arch[];
 for (const t of targets) if (t !== 'x64' && t !== 'arm64') throw new Error(`unknown target: ${t}`);
 const out = resolve(values.out);
 const cache = resolve(values.cache);
-// Bundle, blobs and SEA configs; separate per build so concurrent builds (tests) do not collide.
-const work = resolve(values.work ?? join(cache, 'work'));
+// Bundle, blobs and SEA configs: one folder per build, so concurrent builds (test files) do not collide;
+// the default one is removed after a successful build.
+const work = resolve(values.work ?? join(cache, `work-${process.pid}`));
 mkdirSync(out, { recursive: true });
 mkdirSync(work, { recursive: true });
 
@@ -69,3 +70,4 @@ for (const arch of targets) {
   const xz = values.xz ? `, xz ${mb(xzSize(file))}` : '';
   console.log(`${file}: ${mb(size)}${xz}, ${webFiles} web files (${elapsed()})`);
 }
+if (!values.work) rmSync(work, { recursive: true, force: true });

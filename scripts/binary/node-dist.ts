@@ -3,7 +3,7 @@
 // node_modules: 2 × 50 MB that only the build needs) and checked against pinned integrity hashes.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Arch = 'x64' | 'arm64';
@@ -22,21 +22,33 @@ export function nodeBinary(arch: Arch, cacheDir: string): string {
   const bin = join(dir, 'bin', 'node');
   if (existsSync(bin)) return bin;
   mkdirSync(cacheDir, { recursive: true });
+  // Per-process temp names + rename: two builds at once (parallel test files) never see half a file.
   const tgz = join(cacheDir, `node-linux-${arch}-${NODE_VERSION}.tgz`);
   if (!existsSync(tgz)) {
-    execFileSync('npm', ['pack', '--loglevel=error', `node-linux-${arch}@${NODE_VERSION}`, '--pack-destination', cacheDir],
-      { stdio: ['ignore', 'ignore', 'inherit'] });
+    const packDir = mkdtempSync(join(cacheDir, 'pack-'));
+    try {
+      execFileSync('npm', ['pack', '--loglevel=error', `node-linux-${arch}@${NODE_VERSION}`, '--pack-destination', packDir],
+        { stdio: ['ignore', 'ignore', 'inherit'] });
+      renameSync(join(packDir, `node-linux-${arch}-${NODE_VERSION}.tgz`), tgz);
+    } finally {
+      rmSync(packDir, { recursive: true, force: true });
+    }
   }
   const actual = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`;
   if (actual !== INTEGRITY[arch]) {
     rmSync(tgz, { force: true });
     throw new Error(`node-linux-${arch}@${NODE_VERSION}: integrity mismatch (${actual})`);
   }
-  const partial = `${dir}.partial`;
+  const partial = `${dir}.${process.pid}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, 'bin'), { recursive: true });
   execFileSync('tar', ['-xzf', tgz, '-C', join(partial, 'bin'), '--strip-components=2', 'package/bin/node']);
   chmodSync(join(partial, 'bin', 'node'), 0o755);
-  renameSync(partial, dir);
+  try {
+    renameSync(partial, dir);
+  } catch (err) {
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(bin)) throw err; // else another build got there first
+  }
   return bin;
 }

@@ -66,7 +66,7 @@ export function makeBlob(input: BlobInput): { blob: string; webFiles: number } {
 
 /** Copies `node`, strips it, injects the blob; writes `out` atomically. Returns the size in bytes. */
 export function injectBlob(arch: Arch, node: string, blob: string, out: string, repo: string): number {
-  const temp = `${out}.partial`;
+  const temp = `${out}.${process.pid}.partial`;
   copyFileSync(node, temp);
   chmodSync(temp, 0o755);
   execFileSync(STRIP[arch], ['--strip-all', temp], { stdio: 'inherit' });
