@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
-import { randomPort } from './lib/proc.ts';
+import { randomPort, apiCall } from './lib/proc.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' } } });
 const N = Number(values.count);
@@ -28,7 +28,8 @@ bare.kill();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ioe-mem-'));
 const ap = randomPort();
-const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), outfile, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--announce-port', String(ap), '--web-port', String(randomPort()), '--dns-port', '0'],
+const wp = randomPort();
+const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), outfile, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--announce-port', String(ap), '--web-port', String(wp), '--dns-port', '0'],
   { env: { ...process.env, INSTANT_ON_ADMIN_PASSWORD: 'bench-password', INSTANT_ON_LOG_LEVEL: 'warn', INSTANT_ON_MAX_CONN_PER_SOURCE: '64' }, stdio: ['ignore', 'ignore', 'inherit'] });
 await new Promise((r) => setTimeout(r, 3000));
 const idle = rss(child.pid!);
@@ -39,6 +40,9 @@ const seconds = (performance.now() - t0) / 1000;
 await new Promise((r) => setTimeout(r, 2000));
 const loaded = rss(child.pid!);
 const peak = hwm(child.pid!);
+const { token } = await apiCall(wp, 'POST', '/api/v1/login', undefined, { username: 'admin', password: 'bench-password' });
+const mem = (await apiCall(wp, 'GET', '/api/v1/status', token)).memory;
+const mb = (n: number) => Math.round(n / 1048576);
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
 rmSync(dataDir, { recursive: true, force: true });
@@ -48,3 +52,4 @@ console.log(`bare node process RSS      : ${bareRss} MB (baseline)`);
 console.log(`appliance idle RSS         : ${idle} MB`);
 console.log(`appliance with ${N} devices: ${loaded} MB RSS (peak ${peak} MB during intake; ${Math.round(N / seconds)} ann/s, ${summary.Success} accepted)`);
 console.log(`per device                 : ${(((loaded - idle) * 1024) / N).toFixed(1)} KB`);
+console.log(`V8 heap used ${mb(mem.heapUsed)} MB of ${mb(mem.heapTotal)} MB; external ${mb(mem.external)} MB (array buffers ${mb(mem.arrayBuffers)} MB); the rest of RSS is code, LevelDB and the allocator`);

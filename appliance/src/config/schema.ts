@@ -109,7 +109,7 @@ export const settingsSchema = {
     help: 'Longest delay between relay attempts to a listener that is down.' }),
   forwardTimeoutMs: def({ schema: count(100, 600_000), default: 15_000, env: 'INSTANT_ON_FORWARD_TIMEOUT_MS', restart: false,
     help: 'Time to wait for a listener\'s connection or next Acknowledge.' }),
-  messageDedupLimit: def({ schema: count(1000, 10_000_000), default: 200_000, env: 'INSTANT_ON_MESSAGE_DEDUP', restart: false,
+  messageDedupLimit: def({ schema: count(1000, 10_000_000), default: 50_000, env: 'INSTANT_ON_MESSAGE_DEDUP', restart: false,
     help: 'Recent messageIds remembered so that a repeated (at-least-once) relay creates nothing twice.' }),
   mqttUrl: def({ schema: z.string().max(512).regex(/^$|^mqtts?:\/\//, 'must be mqtt://host:port or mqtts://…'), default: '', env: 'INSTANT_ON_MQTT_URL', restart: true,
     help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off.' }),

@@ -19,6 +19,7 @@ import type { AppServices } from '../api/services.ts';
 import { Fleet } from '../sim/fleet.ts';
 import { componentLogger, type Logger } from './logger.ts';
 import { VERSION } from './version.ts';
+import { setAddonDataDir } from './sea-addon.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { PolicyRepo } from '../policy/policy-repo.ts';
 import { CredentialRepo } from '../snmp/credential-repo.ts';
@@ -83,6 +84,7 @@ export class Appliance {
     // The data dir decides where the stored settings are, so it is resolved from defaults, env and CLI alone.
     const boot = new SettingsView({ env, cli: opts.cli });
     const dataDir = resolve(boot.get('dataDir'));
+    setAddonDataDir(dataDir); // inside the single binary, the LevelDB addon is unpacked under <dataDir>/.cache
     const store = await Store.open({ dir: join(dataDir, 'db') });
     try {
       const stored = Object.fromEntries(await store.entries<unknown>('settings'));
@@ -261,7 +263,7 @@ export class Appliance {
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(), forwarding: forwarder.stats(), mqtt: mqtt?.stats(),
-          rssBytes: process.memoryUsage().rss }),
+          memory: process.memoryUsage() }),
       };
       const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes]);
       const web = https.createServer({ key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''), minVersion: 'TLSv1.2' }, app.callback());

@@ -38,7 +38,8 @@ export function SignIn() {
         <details class="hint" open>
           <summary>First start: where is the password?</summary>
           <p>On its first start the appliance makes up the <code>admin</code> password and prints it <strong>once on its console</strong>
-            (on the Raspberry Pi image: <code>journalctl -u instant-on-edge</code>). It also keeps it in the file
+            (on the Raspberry Pi image the first boot picks it and shows it on the Pi's screen and in the console login
+            banner; <code>journalctl -u instant-on-edge</code> also has it). It also keeps it in the file
             <code>&lt;data folder&gt;/initial-admin-password</code> — <code>./data/initial-admin-password</code> when started with
             <code>npm start</code>, <code>/var/lib/instant-on-edge/initial-admin-password</code> on the image — until you change the password.
             If <code>INSTANT_ON_ADMIN_PASSWORD</code> was set at first start, that is the password.</p>
