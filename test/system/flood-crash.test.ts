@@ -44,11 +44,21 @@ test('SIGKILL at 5 random moments during a 1,000-device flood loses and duplicat
   for (let round = 0; round < 5; round++) {
     // Printers whose last exchange failed (the appliance died under them) try again, as a DAA does.
     const pending = fleet.printers.filter((p) => p.status !== 'Success');
+    if (pending.length === 0) break;
+    // The kill lands after a random share (10–60 %) of this round's acknowledgements, so it always hits
+    // the middle of the flood however fast the machine is.
+    const killAfter = Math.max(1, Math.floor(pending.length * (0.1 + Math.random() * 0.5)));
+    let ackedThisRound = 0;
+    let kill!: () => void;
+    const killNow = new Promise<void>((r) => { kill = r; });
     const flood = Promise.all(pending.map(async (p, i) => {
       await new Promise((r) => setTimeout(r, i % 200));
-      if ((await p.announce(round === 0 ? 'initial-boot' : 'power-cycle')) === 'Success') acked.add(p.serialNumber);
+      if ((await p.announce(round === 0 ? 'initial-boot' : 'power-cycle')) === 'Success') {
+        acked.add(p.serialNumber);
+        if (++ackedThisRound === killAfter) kill();
+      }
     }));
-    await new Promise((r) => setTimeout(r, 100 + Math.random() * 900));
+    await killNow;
     await killed(child);
     await flood;
     child = await start(dataDir, ap, wp);
