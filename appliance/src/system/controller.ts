@@ -298,7 +298,8 @@ export class Appliance {
         await this.services.credentials.setDefault({ version: '2c', readCommunity: 'public', writeCommunity: 'private' });
         log.info('demo: default SNMP credential set to the simulated printers\' v2c communities');
       }
-      await fleet.startAgents({ port: process.getuid?.() === 0 ? 161 : 0 });
+      // A free port per agent (announced as snmpPort), so two demos or a real snmpd on this machine never collide.
+      await fleet.startAgents({ port: 0 });
       const summary = await fleet.announceAll('initial-boot', { ratePerSecond: Math.min(50, count) });
       log.info({ summary }, 'demo fleet announced');
     })().catch((err) => log.error({ err: err.message }, 'demo fleet failed'));
