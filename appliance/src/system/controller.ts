@@ -299,7 +299,7 @@ export class Appliance {
         log.info('demo: default SNMP credential set to the simulated printers\' v2c communities');
       }
       // A free port per agent (announced as snmpPort), so two demos or a real snmpd on this machine never collide.
-      await fleet.startAgents({ port: 0 });
+      await fleet.startAgents({ port: 0 }).catch((err) => log.warn({ err: err.message }, 'demo: SNMP agents could not start; the printers announce without them'));
       const summary = await fleet.announceAll('initial-boot', { ratePerSecond: Math.min(50, count) });
       log.info({ summary }, 'demo fleet announced');
     })().catch((err) => log.error({ err: err.message }, 'demo fleet failed'));
