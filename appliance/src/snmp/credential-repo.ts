@@ -7,16 +7,24 @@ import type { SecretBox } from './secret-box.ts';
 type Sealed = { sealed: string };
 
 export class CredentialRepo {
+  // Opened credentials by store key (null = none stored). Every assessment needs them, and a fleet assessed
+  // at once would otherwise read and decrypt the same default credential a thousand times.
+  private opened = new Map<string, Credential | Credential[] | null>();
+
   constructor(private readonly store: Store, private readonly box: SecretBox) {}
 
   private async read(key: string): Promise<Credential | undefined> {
-    const rec = await this.store.get<Sealed>('credentials', key);
-    return rec ? CredentialSchema.parse(this.box.open(rec.sealed)) : undefined;
+    if (!this.opened.has(key)) {
+      const rec = await this.store.get<Sealed>('credentials', key);
+      this.opened.set(key, rec ? CredentialSchema.parse(this.box.open(rec.sealed)) : null);
+    }
+    return (this.opened.get(key) as Credential | null) ?? undefined;
   }
 
   private async write(key: string, c: Credential | undefined) {
     const sub = this.store.sub<Sealed>('credentials');
     await this.store.commit([c ? { type: 'put', sublevel: sub, key, value: { sealed: this.box.seal(c) } } : { type: 'del', sublevel: sub, key }]);
+    this.opened.set(key, c ?? null);
   }
 
   setDefault(c: Credential) { return this.write('default', c); }
@@ -24,11 +32,15 @@ export class CredentialRepo {
   async setGlobal(list: Credential[]) {
     const sub = this.store.sub<Sealed>('credentials');
     await this.store.commit([{ type: 'put', sublevel: sub, key: 'global', value: { sealed: this.box.seal(list) } }]);
+    this.opened.set('global', list);
   }
 
   async global(): Promise<Credential[]> {
-    const rec = await this.store.get<Sealed>('credentials', 'global');
-    return rec ? CredentialSchema.array().parse(this.box.open(rec.sealed)) : [];
+    if (!this.opened.has('global')) {
+      const rec = await this.store.get<Sealed>('credentials', 'global');
+      this.opened.set('global', rec ? CredentialSchema.array().parse(this.box.open(rec.sealed)) : []);
+    }
+    return this.opened.get('global') as Credential[];
   }
 
   /** What to try for one device, device override first; `preferred` is what worked last time. */
