@@ -11,12 +11,13 @@ import { loadOrCreateIdentity, installSignedIdentity, splitPem, type Identity } 
 import { DeviceRegistry } from '../devices/registry.ts';
 import { AnnouncementListener } from '../announce/listener.ts';
 import { createIntake } from '../announce/intake.ts';
-import type { CaptureRecord } from '../announce/capture.ts';
 import { createApiApp } from '../api/app.ts';
 import { Users } from '../api/users.ts';
 import { Sessions } from '../api/sessions.ts';
 import type { AppServices } from '../api/services.ts';
-import { Fleet } from '../sim/fleet.ts';
+import type { Fleet } from '../sim/fleet.ts';
+import { startDemoFleet } from '../sim/demo.ts';
+import { storeCaptureSink } from '../announce/capture-store.ts';
 import { componentLogger, type Logger } from './logger.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
@@ -38,7 +39,6 @@ import { checkSignedIdentity } from '../pki/csr.ts';
 import { SerialFilter } from '../devices/serial-filter.ts';
 import { createAuthorizer } from '../announce/authorize.ts';
 import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
-import { dnsTargetResolver } from '../sim/dns-resolve.ts';
 import { isIP } from 'node:net';
 import { Forwarder } from '../forward/forwarder.ts';
 import { MqttEvents } from '../forward/mqtt-events.ts';
@@ -192,15 +192,7 @@ export class Appliance {
           forwarder.onRecordFailed(ann);
         },
       });
-      const captureSink = {
-        save: async (rec: CaptureRecord) => {
-          const key = `${rec.at}!${Math.random().toString(36).slice(2, 8)}`;
-          const sub = store.sub<CaptureRecord>('captures');
-          const old = await sub.keys({ reverse: true, gte: '' }).all();
-          const excess = old.slice(settings.get('captureMaxRecords') - 1);
-          await store.commit([{ type: 'put', sublevel: sub, key, value: rec }, ...excess.map((k) => ({ type: 'del' as const, sublevel: sub, key: k }))]);
-        },
-      };
+      const captureSink = storeCaptureSink(store, () => settings.get('captureMaxRecords'));
       const listener = new AnnouncementListener({
         host: settings.get('host'), port: settings.get('announcePort'), key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''),
         handler: intake, capture: captureSink, log: announceLog, ca: trustRepo.caPems(),
@@ -285,24 +277,8 @@ export class Appliance {
   }
 
   private startDemo(count: number, log: Logger) {
-    const port = this.announcePort;
-    // Demo printers find the appliance the way real ones do: hp-print-mgmt through its own DNS responder.
-    const resolveTarget = dnsTargetResolver({ dns: `127.0.0.1:${this.dns.udpPort}`, searchDomains: this.settings.get('dnsSearchSuffixes'), port, ipv4Only: true });
-    this.demoFleet = new Fleet({ count, log, resolveTarget });
-    log.info({ count }, 'starting simulated printers (each with a real SNMP agent on its own 127.0.x.y address)');
-    const fleet = this.demoFleet;
-    void (async () => {
-      // The simulated printers answer the factory v2c communities; give the demo a default credential
-      // for them unless the admin has set one, so enabling automatic remediation just works.
-      if (!(await this.services.credentials.describe()).default) {
-        await this.services.credentials.setDefault({ version: '2c', readCommunity: 'public', writeCommunity: 'private' });
-        log.info('demo: default SNMP credential set to the simulated printers\' v2c communities');
-      }
-      // A free port per agent (announced as snmpPort), so two demos or a real snmpd on this machine never collide.
-      await fleet.startAgents({ port: 0 }).catch((err) => log.warn({ err: err.message }, 'demo: SNMP agents could not start; the printers announce without them'));
-      const summary = await fleet.announceAll('initial-boot', { ratePerSecond: Math.min(50, count) });
-      log.info({ summary }, 'demo fleet announced');
-    })().catch((err) => log.error({ err: err.message }, 'demo fleet failed'));
+    this.demoFleet = startDemoFleet({ count, log, announcePort: this.announcePort, dnsPort: this.dns.udpPort,
+      searchSuffixes: this.settings.get('dnsSearchSuffixes'), credentials: this.services.credentials });
   }
 
   /** Reverse order of start: stop taking work, finish what was acknowledged, close the store last. */
