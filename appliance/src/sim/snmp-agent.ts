@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import snmp, { type Agent, type Mib, type ProviderDefinition } from 'net-snmp';
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from '../snmp/protocols.ts';
 import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/catalog.ts';
 // Not network code: the same net-snmp key-localization cache the adapter uses. Every simulated printer
 // has its own engineID, so without it a fleet on SNMPv3 costs ~4 ms of hashing per printer.
@@ -64,8 +65,6 @@ export const DEFAULT_USER: SimUser = {
 
 const PRT_GENERAL_ENTRY = '1.3.6.1.2.1.43.5.1.1';
 const CONSOLE_TABLE = 'prtGeneralTable';
-const AUTH = { sha: snmp.AuthProtocols.sha, sha256: snmp.AuthProtocols.sha256 };
-const PRIV = { aes: snmp.PrivProtocols.aes, aes256: snmp.PrivProtocols.aes256b };
 
 function providerFor(def: SettingDef, model: PrinterModel): ProviderDefinition {
   const hostile = model.hostile?.[def.id];
@@ -139,9 +138,9 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
     auth.addUser({
       name: u.name,
       level: snmp.SecurityLevel.authPriv,
-      authProtocol: AUTH[u.authProtocol],
+      authProtocol: AUTH_PROTOCOLS[u.authProtocol],
       authKey: u.authKey,
-      privProtocol: PRIV[u.privProtocol],
+      privProtocol: PRIV_PROTOCOLS[u.privProtocol],
       privKey: u.privKey,
     });
     acm.setUserAccess(u.name, snmp.AccessLevel.ReadWrite);

@@ -4,6 +4,7 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import snmp, { type Session, type Varbind } from 'net-snmp';
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from './protocols.ts';
 import type { Credential } from './credentials.ts';
 import { installKeyCache } from './key-cache.ts';
 
@@ -30,9 +31,6 @@ export interface SessionOptions {
   retries: number;
 }
 
-const AUTH_PROTOCOLS = { sha: snmp.AuthProtocols.sha, sha256: snmp.AuthProtocols.sha256 } as const;
-// Net-SNMP's (and most printers') "AES-256" localizes the key the Blumenthal way (draft-blumenthal-aes-usm).
-const PRIV_PROTOCOLS = { aes: snmp.PrivProtocols.aes, aes256: snmp.PrivProtocols.aes256b } as const;
 
 const MANAGER_ENGINE_ID = '8000B98380000000000000000000000001';
 
