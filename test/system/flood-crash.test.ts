@@ -45,9 +45,10 @@ test('SIGKILL at 5 random moments during a 1,000-device flood loses and duplicat
     // Printers whose last exchange failed (the appliance died under them) try again, as a DAA does.
     const pending = fleet.printers.filter((p) => p.status !== 'Success');
     if (pending.length === 0) break;
-    // The kill lands after a random share (10–60 %) of this round's acknowledgements, so it always hits
-    // the middle of the flood however fast the machine is.
-    const killAfter = Math.max(1, Math.floor(pending.length * (0.1 + Math.random() * 0.5)));
+    // The kill lands after a random share (5–40 %) of this round's printers were acknowledged, so it hits
+    // the middle of the flood however fast the machine is. (The flood guard refuses handshakes beyond
+    // maxConcurrentHandshakes, so not every printer of a round gets through; those retry next round.)
+    const killAfter = Math.max(1, Math.floor(pending.length * (0.05 + Math.random() * 0.35)));
     let ackedThisRound = 0;
     let kill!: () => void;
     const killNow = new Promise<void>((r) => { kill = r; });
@@ -58,14 +59,21 @@ test('SIGKILL at 5 random moments during a 1,000-device flood loses and duplicat
         if (++ackedThisRound === killAfter) kill();
       }
     }));
-    await killNow;
+    await Promise.race([killNow, flood]); // a round that ends before the threshold is killed at its end
     await killed(child);
     await flood;
     child = await start(dataDir, ap, wp);
   }
   t.log(`${acked.size} acknowledged before the last restart`);
   t.true(acked.size > 0 && acked.size < N, 'the kills landed in the middle of the flood');
-  await Promise.all(fleet.printers.filter((p) => p.status !== 'Success').map(async (p) => { if ((await p.announce('power-cycle')) === 'Success') acked.add(p.serialNumber); }));
+  // The rest announce again (a printer retries on its next trigger) until every one is acknowledged; the
+  // flood guard may refuse some handshakes of a big burst, which the next attempt gets through.
+  for (let attempt = 0; attempt < 5 && acked.size < N; attempt++) {
+    await Promise.all(fleet.printers.filter((p) => p.status !== 'Success').map(async (p, i) => {
+      await new Promise((r) => setTimeout(r, i % 200));
+      if ((await p.announce('power-cycle')) === 'Success') acked.add(p.serialNumber);
+    }));
+  }
   t.is(acked.size, N);
 
   const token2 = await login(wp);
