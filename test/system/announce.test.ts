@@ -146,3 +146,23 @@ test('capture mode records what a non-HDAP client sends, bounded, and the listen
   t.regex(caps.captures[0].tlsVersion, /^TLSv1\.[23]$/);
   t.like((await sendRaw(port, frameBytes(sampleAnnouncement('AFTERCAP1')))).acks[0], { status: 'accepted' });
 });
+
+test('a burst beyond the handshake cap waits its turn instead of being refused; a full line is refused', async (t) => {
+  const h = await startTestAppliance({ env: { INSTANT_ON_MAX_HANDSHAKES: '2', INSTANT_ON_MAX_CONN_PER_SOURCE: '1000' } });
+  t.teardown(() => h.stop());
+  const port = h.appliance.announcePort;
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => sendRaw(port, frameBytes(sampleAnnouncement(`BURST${String(i).padStart(4, '0')}`)), { timeoutMs: 15_000 })));
+  t.true(results.every((r) => r.acks[0]?.status === 'accepted'), 'every printer of the burst was answered');
+  const limits = h.appliance.listener.stats().limits;
+  t.true(limits.queuedTotal > 0, `some waited for a slot (${limits.queuedTotal})`);
+  t.deepEqual(limits.rejected, { perSource: 0, queueFull: 0, waitedTooLong: 0 });
+  t.is(h.appliance.registry.size, 40);
+
+  const tight = await startTestAppliance({ env: { INSTANT_ON_MAX_HANDSHAKES: '1', INSTANT_ON_MAX_WAITING: '2', INSTANT_ON_MAX_CONN_PER_SOURCE: '1000' } });
+  t.teardown(() => tight.stop());
+  const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => sendRaw(tight.appliance.announcePort, frameBytes(sampleAnnouncement(`TIGHT${String(i).padStart(4, '0')}`)), { timeoutMs: 15_000 })));
+  const refused = burst.filter((r) => r.acks.length === 0).length;
+  t.true(refused > 0, 'beyond the waiting line connections are refused');
+  t.is(tight.appliance.listener.stats().limits.rejected.queueFull, refused);
+  t.is(tight.appliance.registry.size, 20 - refused, 'and the rest were all stored');
+});

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { frameBytes, sampleAnnouncement, sendRaw } from '../fakes/hdap-raw-client.ts';
 import { api, login, ADMIN_PASSWORD } from '../fakes/appliance.ts';
+import { freePort } from '../fakes/ports.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -23,12 +24,11 @@ function startCli(dataDir: string, announcePort: number, webPort: number): Promi
   });
 }
 
-const freePort = () => 20000 + Math.floor(Math.random() * 20000);
 
 test('kill -9 right after accepted: the device is there after a restart', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioe-crash-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const [ap, wp] = [freePort(), freePort()];
+  const [ap, wp] = [await freePort(), await freePort()];
   const child = await startCli(dataDir, ap, wp);
   const serials = Array.from({ length: 20 }, (_, i) => `CRASH${String(i).padStart(4, '0')}`);
   // Fire 20 at once and SIGKILL the moment the first accepted arrives: every accepted one must survive.

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { api, login, ADMIN_PASSWORD, waitFor } from '../fakes/appliance.ts';
+import { freePort } from '../fakes/ports.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const N = 1000;
@@ -29,7 +30,7 @@ const killed = (c: ChildProcess) => new Promise((r) => { c.once('exit', r); c.ki
 
 test('SIGKILL at 5 random moments during a 1,000-device flood loses and duplicates nothing', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioe-flood-'));
-  const [ap, wp] = [21000 + Math.floor(Math.random() * 9000), 31000 + Math.floor(Math.random() * 9000)];
+  const [ap, wp] = [await freePort(), await freePort()];
   const fleet = new Fleet({ count: N, firstIndex: 20000, serialPrefix: 'FLD', resolveTarget: async () => ({ host: '127.0.0.1', port: ap }) });
   await fleet.startAgents({ port: 0 });
   let child = await start(dataDir, ap, wp);

@@ -16,7 +16,7 @@ const exec = promisify(execFile);
 async function startBroker(): Promise<{ port: number; proc: ChildProcess; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ioe-mqtt-'));
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 40_000);
+    const port = 10_000 + Math.floor(Math.random() * 22_000); // below the ephemeral range (32768+)
     const conf = join(dir, 'mosquitto.conf');
     writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
     const proc = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });

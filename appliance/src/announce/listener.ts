@@ -1,11 +1,12 @@
 // The TLS listener on 3329 (HDAP.md §2–§3). It owns sockets, limits and framing; what to answer is decided by
 // the AnnouncementHandler it is given, so the same listener serves the appliance, the hub and the tests.
+import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../system/logger.ts';
 import { FrameError, type Frame } from '../protocol/frame.ts';
 import { hdapCodec, type Codec } from '../protocol/codec.ts';
 import type { Acknowledge, Announcement } from '../protocol/messages.ts';
-import { ConnectionLimits } from './connection-limits.ts';
+import { HandshakeGate } from './connection-limits.ts';
 import type { CaptureSink } from './capture.ts';
 import { Connection } from './connection.ts';
 
@@ -27,7 +28,7 @@ export interface ListenerOptions {
   cert: string;
   ca?: string[];
   handler: AnnouncementHandler;
-  limits: () => { frameTimeoutMs: number; maxHandshakes: number; maxPerSource: number; capture: boolean };
+  limits: () => { frameTimeoutMs: number; maxHandshakes: number; maxPerSource: number; maxWaiting?: number; capture: boolean };
   capture?: CaptureSink;
   codec?: Codec;
   log: Logger;
@@ -47,37 +48,35 @@ function peerChain(socket: tls.TLSSocket): Buffer[] {
 const dn = (o: Record<string, string | string[]> | undefined) => o ? Object.entries(o).map(([k, v]) => `${k}=${v}`).join(', ') : '';
 
 export class AnnouncementListener {
-  private server: tls.Server;
+  // A plain TCP server: the TLS handshake is started by us, when the gate gives a connection its slot.
+  private server: net.Server;
+  private context: tls.SecureContext;
   private sockets = new Set<tls.TLSSocket>();
   private inFlight = new Set<Promise<unknown>>();
-  private readonly limiter: ConnectionLimits;
+  private readonly gate: HandshakeGate;
   private readonly codec: Codec;
   readonly counters = { connections: 0, announcements: 0, accepted: 0, rejected: {} as Record<string, number>, closed: {} as Record<string, number> };
 
   constructor(private readonly opts: ListenerOptions) {
     this.codec = opts.codec ?? hdapCodec;
-    this.limiter = new ConnectionLimits(() => opts.limits());
-    this.server = tls.createServer({
-      key: opts.key, cert: opts.cert, ca: opts.ca,
-      // HDAP.md §2: always *request* a client certificate; whether one is required is decided per mode
-      // after the handshake, so a refused device still gets a named Acknowledge.
-      requestCert: true, rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-      handshakeTimeout: opts.limits().frameTimeoutMs,
+    this.context = this.makeContext(opts);
+    this.gate = new HandshakeGate(() => {
+      const l = opts.limits();
+      return { maxHandshakes: l.maxHandshakes, maxPerSource: l.maxPerSource, maxWaiting: l.maxWaiting ?? 4096, maxWaitMs: l.frameTimeoutMs };
     });
-    this.server.on('connection', (raw) => this.onTcp(raw));
-    this.server.on('secureConnection', (s) => this.onSecure(s));
-    this.server.on('tlsClientError', (err, s) => {
-      this.count('closed', 'tls-error');
-      opts.log.info({ peer: s.remoteAddress, err: err.message }, 'TLS handshake failed');
-    });
+    // pauseOnConnect: a waiting connection reads nothing until its handshake starts.
+    this.server = net.createServer({ pauseOnConnect: true }, (raw) => this.onTcp(raw));
   }
 
-  get address() { return this.server.address() as import('node:net').AddressInfo; }
+  get address() { return this.server.address() as net.AddressInfo; }
+
+  private makeContext(ctx: { key: string; cert: string; ca?: string[] }) {
+    return tls.createSecureContext({ key: ctx.key, cert: ctx.cert, ca: ctx.ca && ctx.ca.length ? ctx.ca : undefined, minVersion: 'TLSv1.2' });
+  }
 
   /** New identity or trusted CAs: later handshakes use them (existing connections keep theirs). */
   updateContext(ctx: { key: string; cert: string; ca?: string[] }) {
-    this.server.setSecureContext({ key: ctx.key, cert: ctx.cert, ca: ctx.ca && ctx.ca.length ? ctx.ca : undefined, minVersion: 'TLSv1.2' });
+    this.context = this.makeContext(ctx);
   }
 
   listen(): Promise<void> {
@@ -87,11 +86,12 @@ export class AnnouncementListener {
     });
   }
 
-  stats() { return { ...this.counters, limits: this.limiter.stats(), open: this.sockets.size }; }
+  stats() { return { ...this.counters, limits: this.gate.stats(), open: this.sockets.size }; }
 
   /** Stops accepting, lets in-flight acknowledges finish (up to graceMs), then closes what is left. */
   async close(graceMs = 5000): Promise<void> {
     const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const raw of this.gate.drain()) raw.destroy();
     const deadline = new Promise((r) => setTimeout(r, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     for (const s of this.sockets) s.destroy();
@@ -102,23 +102,39 @@ export class AnnouncementListener {
     this.counters[kind][reason] = (this.counters[kind][reason] ?? 0) + 1;
   }
 
-  private onTcp(raw: import('node:net').Socket) {
+  private onTcp(raw: net.Socket) {
     const source = raw.remoteAddress ?? 'unknown';
-    const admitted = this.limiter.admit(source);
+    raw.on('error', () => undefined); // a reset while waiting is not worth more than the close it causes
+    const admitted = this.gate.admit(raw, source, (done) => this.handshake(raw, done));
     if (!admitted.ok) {
       this.count('closed', admitted.reason);
       this.opts.log.warn({ peer: source, reason: admitted.reason }, 'connection refused by flood guard');
       raw.destroy();
-      return;
     }
-    (raw as any).__admitted = admitted;
-    raw.once('close', admitted.closed);
+  }
+
+  /** HDAP.md §2: always *request* a client certificate; whether one is required is decided per mode after
+   *  the handshake, so a refused device still gets a named Acknowledge. */
+  private handshake(raw: net.Socket, done: () => void) {
+    const socket = new tls.TLSSocket(raw, { isServer: true, secureContext: this.context, requestCert: true, rejectUnauthorized: false });
+    let settled = false;
+    const finish = (ok: boolean, err?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done();
+      if (ok) return this.onSecure(socket);
+      this.count('closed', err ? 'tls-error' : 'handshake-timeout');
+      this.opts.log.info({ peer: raw.remoteAddress, err: err?.message ?? 'no TLS handshake within the frame deadline' }, 'TLS handshake failed');
+      socket.destroy();
+    };
+    const timer = setTimeout(() => finish(false), this.opts.limits().frameTimeoutMs);
+    socket.once('secure', () => finish(true));
+    socket.once('error', (err) => finish(false, err));
+    socket.once('close', () => finish(false, new Error('closed during the handshake')));
   }
 
   private onSecure(socket: tls.TLSSocket) {
-    const admitted = (socket as any)._parent?.__admitted ?? (socket as any).__admitted;
-    admitted?.handshakeDone();
-    socket.once('close', () => admitted?.closed());
     this.counters.connections++;
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));

@@ -49,6 +49,8 @@ export const settingsSchema = {
     help: 'A connection that has not delivered a whole frame in this time is closed (HDAP.md §3: 10 s).' }),
   maxConcurrentHandshakes: def({ schema: count(1, 100_000), default: 512, env: 'INSTANT_ON_MAX_HANDSHAKES', restart: false,
     help: 'Connections still in the TLS handshake across all peers; more are closed at once (flood guard).' }),
+  maxWaitingConnections: def({ schema: count(0, 100_000), default: 4096, env: 'INSTANT_ON_MAX_WAITING', restart: false,
+    help: 'Connections waiting for a handshake slot (in arrival order) before new ones are refused; a wait longer than the frame deadline is closed.' }),
   maxConnectionsPerSource: def({ schema: count(1, 10_000), default: 16, env: 'INSTANT_ON_MAX_CONN_PER_SOURCE', restart: false,
     help: 'Open announcement connections allowed from one IP address.' }),
   deviceHistoryLimit: def({ schema: count(1, 10_000), default: 50, env: 'INSTANT_ON_DEVICE_HISTORY', restart: false,

@@ -197,7 +197,7 @@ export class Appliance {
         host: settings.get('host'), port: settings.get('announcePort'), key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''),
         handler: intake, capture: captureSink, log: announceLog, ca: trustRepo.caPems(),
         limits: () => ({ frameTimeoutMs: settings.get('frameTimeoutMs'), maxHandshakes: settings.get('maxConcurrentHandshakes'),
-          maxPerSource: settings.get('maxConnectionsPerSource'), capture: settings.get('captureUnknownFraming') }),
+          maxPerSource: settings.get('maxConnectionsPerSource'), maxWaiting: settings.get('maxWaitingConnections'), capture: settings.get('captureUnknownFraming') }),
       });
       await listener.listen();
       log.info({ host: settings.get('host'), port: listener.address.port }, 'announcement listener ready (HDAP/1 over TLS)');

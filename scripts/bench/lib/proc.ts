@@ -30,7 +30,8 @@ export function stop(child: ChildProcess): Promise<void> {
   return new Promise((r) => { if (child.exitCode !== null) return r(); child.removeAllListeners('exit'); child.once('exit', () => r()); child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 10_000).unref(); });
 }
 
-export const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
+// Below the kernel's ephemeral range (32768+), so no outgoing connection can be holding it.
+export const randomPort = () => 10000 + Math.floor(Math.random() * 22000);
 
 /**
  * Bundles an entry point with esbuild (dependencies stay external) so a benchmarked server runs under plain
