@@ -16,6 +16,7 @@ export class Connection {
   private done = false;
   private timer: NodeJS.Timeout | undefined;
   private capture: Buffer[] | null = null;
+  private captureStartedAt = new Date();
 
   constructor(private readonly listener: AnnouncementListener, private readonly socket: tls.TLSSocket, private readonly peer: PeerContext) {
     this.decoder = listener.wireCodec.createDecoder();
@@ -67,6 +68,7 @@ export class Connection {
     const { capture, limits } = this.listener.options;
     if (err.code === 'bad-magic' && this.frames === 0 && capture && limits().capture) {
       this.capture = [];
+      this.captureStartedAt = new Date();
       return this.addCapture(chunk);
     }
     this.log.warn({ peer: this.peer.address, code: err.code, detail: err.message }, 'rejected frame');
@@ -109,7 +111,7 @@ export class Connection {
 
   private flushCapture() {
     if (this.done || !this.capture || this.capture.length === 0) return;
-    this.listener.saveCapture(this.socket, this.peer, Buffer.concat(this.capture).subarray(0, CAPTURE_BYTES));
+    this.listener.saveCapture(this.socket, this.peer, Buffer.concat(this.capture).subarray(0, CAPTURE_BYTES), this.captureStartedAt);
     this.finish('captured', false);
   }
 }

@@ -177,11 +177,12 @@ export class AnnouncementListener {
   }
 
   /** @internal */
-  saveCapture(socket: tls.TLSSocket, peer: PeerContext, data: Buffer) {
+  saveCapture(socket: tls.TLSSocket, peer: PeerContext, data: Buffer, startedAt: Date) {
     const cipher = socket.getCipher();
     this.opts.log.info({ peer: peer.address, bytes: data.length }, 'captured a non-HDAP stream');
     void this.opts.capture!.save({
-      at: new Date().toISOString(), peerAddress: peer.address, tlsVersion: socket.getProtocol(), cipher: cipher?.name ?? null,
+      // Ordered by when the stream began, not when it ended: a slow close must not reorder the records.
+      at: startedAt.toISOString(), peerAddress: peer.address, tlsVersion: socket.getProtocol(), cipher: cipher?.name ?? null,
       sni: (socket as any).servername || null,
       clientCert: peer.clientCert && { subject: peer.clientCert.subject, fingerprint256: peer.clientCert.fingerprint256 },
       bytes: data.length, dataBase64: data.toString('base64'),
