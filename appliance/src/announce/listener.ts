@@ -6,7 +6,8 @@ import type { Logger } from '../system/logger.ts';
 import { FrameError, type Frame } from '../protocol/frame.ts';
 import { hdapCodec, type Codec } from '../protocol/codec.ts';
 import type { Acknowledge, Announcement } from '../protocol/messages.ts';
-import { HandshakeGate } from './connection-limits.ts';
+import { HandshakeGate } from './handshake-gate.ts';
+import { chainFromPeerCertificate } from '../pki/verify-client.ts';
 import type { CaptureSink } from './capture.ts';
 import { Connection } from './connection.ts';
 
@@ -32,17 +33,6 @@ export interface ListenerOptions {
   capture?: CaptureSink;
   codec?: Codec;
   log: Logger;
-}
-
-function peerChain(socket: tls.TLSSocket): Buffer[] {
-  const chain: Buffer[] = [];
-  let cert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | Record<string, never>;
-  while (cert && 'raw' in cert && cert.raw && chain.length < 10) {
-    chain.push(cert.raw);
-    if (!cert.issuerCertificate || cert.issuerCertificate === cert) break;
-    cert = cert.issuerCertificate;
-  }
-  return chain;
 }
 
 const dn = (o: Record<string, string | string[]> | undefined) => o ? Object.entries(o).map(([k, v]) => `${k}=${v}`).join(', ') : '';
@@ -197,7 +187,7 @@ export class AnnouncementListener {
       address: (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, ''),
       port: socket.remotePort ?? 0,
       tlsVersion: socket.getProtocol(),
-      certChain: has ? peerChain(socket) : [],
+      certChain: has ? chainFromPeerCertificate(socket.getPeerCertificate(true) as any) : [],
       clientCert: has ? { subject: dn(cert.subject as any), issuer: dn(cert.issuer as any), fingerprint256: cert.fingerprint256, validTo: cert.valid_to } : undefined,
     };
   }
