@@ -2,7 +2,7 @@
 // The same entry is bundled into the single binary.
 import { parseArgs } from 'node:util';
 import { settingsSchema, type SettingKey } from './config/schema.ts';
-import { createRootLogger, componentLogger } from './system/logger.ts';
+import { createRootLogger, componentLogger } from './util/log.ts';
 import { VERSION } from './system/version.ts';
 import { ANNOUNCE_REASONS, type AnnounceReason } from './protocol/messages.ts';
 

@@ -53,7 +53,7 @@ async function serverRole(kind: string): Promise<void> {
   let port: number;
   if (kind === 'guarded') {
     const { startDnsResponder } = await import('../../appliance/src/dns/responder.ts');
-    const { silentLogger } = await import('../../appliance/src/system/logger.ts');
+    const { silentLogger } = await import('../../appliance/src/util/log.ts');
     // The rate limiter stays in the path (not disabled) but with a ceiling one loopback source cannot hit.
     const r = await startDnsResponder({ host: '127.0.0.1', port: 0, addresses: { ipv4: [V4], ipv6: [] }, rateLimitPerSecond: 1e9 }, silentLogger());
     port = r.udpPort;

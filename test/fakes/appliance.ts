@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Appliance } from '../../appliance/src/system/controller.ts';
-import { silentLogger, createRootLogger } from '../../appliance/src/system/logger.ts';
+import { silentLogger, createRootLogger } from '../../appliance/src/util/log.ts';
 import type { SettingKey } from '../../appliance/src/config/schema.ts';
 
 export const ADMIN_PASSWORD = 'test-admin-pw';

@@ -1,7 +1,7 @@
 // The responder against a real client (dig from bind9-dnsutils), with a real upstream behind it.
 import test from 'ava';
 import { startDnsResponder, type DnsResponder } from '../../appliance/src/dns/index.ts';
-import { silentLogger } from '../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../appliance/src/util/log.ts';
 import { dig, startFakeUpstream, type FakeUpstream } from './dns-helpers.ts';
 
 const V4 = '192.0.2.10';

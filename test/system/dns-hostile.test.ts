@@ -3,7 +3,7 @@
 import dgram from 'node:dgram';
 import test from 'ava';
 import { startDnsResponder, type DnsResponder, type DnsResponderStats } from '../../appliance/src/dns/index.ts';
-import { silentLogger } from '../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../appliance/src/util/log.ts';
 import { dig, prng, queryBytes, startFakeUpstream, udpAsk, type FakeUpstream } from './dns-helpers.ts';
 
 const SEED = 0x5eed_d25;

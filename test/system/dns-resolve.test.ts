@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import test from 'ava';
 import { dnsSelfCheck, startDnsResponder, type DnsResponder } from '../../appliance/src/dns/index.ts';
 import { dnsTargetResolver, ManagementServerNotFound, resolveManagementServer } from '../../appliance/src/sim/dns-resolve.ts';
-import { createRootLogger, silentLogger } from '../../appliance/src/system/logger.ts';
+import { createRootLogger, silentLogger } from '../../appliance/src/util/log.ts';
 import { startFakeUpstream, type FakeUpstream } from './dns-helpers.ts';
 
 let branchOnly: DnsResponder; // answers only hp-print-mgmt.branch.example, refuses the bare name's zone

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSdNotifier, watchdogInterval } from '../../appliance/src/system/sd-notify.ts';
-import { silentLogger } from '../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../appliance/src/util/log.ts';
 import { startNotifyListener, type NotifyMessage } from './fixtures/notify-listener.ts';
 import { portFrom, repo, run, start } from './fixtures/binary.ts';
 import { mkdtempSync, rmSync } from 'node:fs';

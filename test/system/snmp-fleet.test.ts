@@ -4,7 +4,7 @@ import test from 'ava';
 import { CATALOG } from '../../appliance/src/policy/catalog.ts';
 import { startSimAgents } from '../../appliance/src/sim/snmp-agent.ts';
 import { assessAndRemediate } from '../../appliance/src/snmp/assessor.ts';
-import { silentLogger } from '../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../appliance/src/util/log.ts';
 
 test('1,000 agents start in seconds with < 200 KB each, and all end compliant after GET, SET, GET', async (t) => {
   global.gc?.();

@@ -5,7 +5,7 @@ import dgram from 'node:dgram';
 import { header, int, octets, oid, seq, tlv } from '../../appliance/src/sim/ber.ts';
 import { startSimAgent } from '../../appliance/src/sim/snmp-agent.ts';
 import { assessAndRemediate } from '../../appliance/src/snmp/assessor.ts';
-import { silentLogger } from '../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../appliance/src/util/log.ts';
 
 const POLICY = { name: 'p', settings: { telnet: false, 'sys-location': 'Branch 42' } };
 const V2C = { version: '2c' as const, readCommunity: 'public', writeCommunity: 'private' };

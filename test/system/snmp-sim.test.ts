@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { assessAndRemediate, type AssessRequest } from '../../appliance/src/snmp/assessor.ts';
 import type { Credential } from '../../appliance/src/snmp/credentials.ts';
 import { DEFAULT_USER, startSimAgent, type SimAgent, type SimAgentOptions } from '../../appliance/src/sim/snmp-agent.ts';
-import { createRootLogger, silentLogger } from '../../appliance/src/system/logger.ts';
+import { createRootLogger, silentLogger } from '../../appliance/src/util/log.ts';
 
 const subnet = 100 + Math.floor(Math.random() * 100);
 let next = 1;

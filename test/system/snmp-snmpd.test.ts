@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { CATALOG } from '../../appliance/src/policy/catalog.ts';
 import { assessAndRemediate, type AssessRequest } from '../../appliance/src/snmp/assessor.ts';
 import type { Credential } from '../../appliance/src/snmp/credentials.ts';
-import { silentLogger } from '../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../appliance/src/util/log.ts';
 import { startSnmpd, type Snmpd } from '../fakes/snmpd.ts';
 
 const exec = promisify(execFile);

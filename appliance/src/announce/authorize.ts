@@ -1,7 +1,7 @@
 // Who may announce (HDAP.md §2): the server's authentication mode and the serial-number list. Every attempt
 // is described (method, result, certificate) so the device's record shows its last authentication, and a
 // refusal carries the name of the check that failed.
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Announcement } from '../protocol/messages.ts';
 import type { LastAuth } from '../devices/device.ts';
 import type { PeerContext } from './listener.ts';

@@ -1,7 +1,7 @@
 // What the appliance answers to one decoded announcement (HDAP.md §4–§5), in order: discovery switched off,
 // relay rules (loops, unknown relays), authentication and serial-list hooks, then the durable write. Only
 // after the registry's write is on disk does the device hear `accepted`.
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Acknowledge, AckReason, Announcement } from '../protocol/messages.ts';
 import type { DeviceRegistry, RecordResult } from '../devices/registry.ts';
 import type { StoreOp } from '../store/store.ts';

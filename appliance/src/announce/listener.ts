@@ -2,7 +2,7 @@
 // the AnnouncementHandler it is given, so the same listener serves the appliance, the hub and the tests.
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import { FrameError, type Frame } from '../protocol/frame.ts';
 import { hdapCodec, type Codec } from '../protocol/codec.ts';
 import type { Acknowledge, Announcement } from '../protocol/messages.ts';

@@ -4,7 +4,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import { errorMiddleware } from './errors.ts';
 import { requireAuth } from './auth.ts';
 import type { AppServices } from './services.ts';

@@ -1,7 +1,7 @@
 // Errors that cross the API boundary carry an HTTP status and a stable code users can look up (Koa's
 // `expose` idea): anything else is logged in full and answered as a bare 500.
 import type Koa from 'koa';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 
 export class ApiError extends Error {
   readonly expose = true;

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, brotliCompressSync, constants as zlibConstants, gzip as gzipCb, gzipSync } from 'node:zlib';
 import type Koa from 'koa';
 import { runningAsSea, webAssets, type WebAssets } from '../system/sea-addon.ts';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8',

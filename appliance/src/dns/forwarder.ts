@@ -2,7 +2,7 @@
 // query travels unchanged except for a fresh random id (RFC 5452), and the reply comes back verbatim with
 // the client's id and question spelling restored — so NXDOMAIN, EDNS and unknown types relay faithfully.
 import { randomInt } from 'node:crypto';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import { AnswerCache } from './answer-cache.ts';
 import type { MessageSummary } from './message-walk.ts';
 import { queryUpstream, type Upstream } from './upstream-client.ts';

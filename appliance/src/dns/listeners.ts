@@ -7,7 +7,7 @@
 // error containment in one obvious place; dns2 still does all DNS parsing and encoding (Packet).
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { MessageSummary } from './message-walk.ts';
 import type { PacketGuard } from './packet-guard.ts';
 import type { QueryHandler } from './query-handler.ts';

@@ -1,7 +1,7 @@
 // The guard every inbound datagram/TCP message passes before dns2 parses it. It decides from raw bytes
 // alone, counts each rejection by reason, logs each at debug and a summary at warn at most every 10 s
 // (a flood must not turn into a log flood on an SD card).
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import { walkMessage, type MessageSummary, type WalkFailure } from './message-walk.ts';
 import { RateLimiter } from './rate-limiter.ts';
 

@@ -1,6 +1,6 @@
 // Decides what an admitted query gets: our own authoritative answer, the upstream's answer, or an error
 // code. Transport-agnostic; the listeners hand it guarded bytes and send back whatever it returns.
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Forwarder } from './forwarder.ts';
 import { canonicalName, CLASS_ANY, CLASS_IN, TYPE_AXFR, TYPE_IXFR, type LocalZone } from './local-zone.ts';
 import type { MessageSummary } from './message-walk.ts';

@@ -4,7 +4,7 @@ import type dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import type net from 'node:net';
 import { z } from 'zod';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import { defaultApplianceAddresses } from './appliance-addresses.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { Forwarder, type ForwarderStats } from './forwarder.ts';

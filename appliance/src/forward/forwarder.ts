@@ -3,7 +3,7 @@
 // `extraOps` (outbox entries and the messageId, in the device's batch), `afterAccept` / `onRecordFailed`
 // (the batch is on disk / failed) and `isDuplicate` (a relay repeated at-least-once is acknowledged again).
 import type { Store, StoreOp } from '../store/store.ts';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Announcement } from '../protocol/messages.ts';
 import { ListenerRepo, type ListenerConfig } from './listener-config.ts';
 import { Outbox, type OutboxCaps } from './outbox.ts';

@@ -4,7 +4,7 @@
 // every device at once. mqtt.js reconnects by itself; while the broker is away at most `maxQueued` messages
 // wait in memory and what goes beyond is counted as dropped and logged, never silently.
 import { connect, type MqttClient } from 'mqtt';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Device } from '../devices/device.ts';
 import type { AnnounceReason } from '../protocol/messages.ts';
 

@@ -4,7 +4,7 @@
 // them. FIFO per listener keeps each device's announcements in order. Caps on entries, bytes and age bound
 // the disk; whatever a cap drops is counted by reason, logged and raised as an alert — never silent.
 import type { Store, StoreOp, Sub } from '../store/store.ts';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Announcement } from '../protocol/messages.ts';
 
 export interface OutboxEntry { seq: number; serial: string; at: number; bytes: number; ann: Announcement }

@@ -2,7 +2,7 @@
 // was acknowledged, and backs off (exponentially, with jitter) while the listener is down or refuses. A
 // refusal that a retry cannot fix (loop-detected, malformed, …) is final: the entry is dropped, counted and
 // logged, so a relay loop can never spin.
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { AckReason } from '../protocol/messages.ts';
 import type { Outbox, OutboxItem } from './outbox.ts';
 import type { ListenerConfig } from './listener-config.ts';

@@ -1,7 +1,7 @@
 // `--demo N`: simulated printers on this machine that find the appliance the way real ones do (hp-print-mgmt
 // through its own DNS responder), each with a real SNMP agent, so a newcomer sees devices arrive and can try
 // Secure at Install without a printer.
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Credential } from '../snmp/credentials.ts';
 import { Fleet } from './fleet.ts';
 import { dnsTargetResolver } from './dns-resolve.ts';

@@ -4,7 +4,7 @@
 // "why did the printer not find the server" is the first question in the field.
 import { promises as dnsPromises } from 'node:dns';
 import { isIP } from 'node:net';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 
 export interface ResolveManagementOptions {
   /** The DNS server the device uses, 'host:port' or '[v6]:port'. */

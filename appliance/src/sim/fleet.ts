@@ -1,6 +1,6 @@
 // A fleet of simulated printers booting at a given rate, with a progress summary. Used by `--demo`,
 // `npm run simulate` and the benchmarks.
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { AnnounceReason } from '../protocol/messages.ts';
 import { SimPrinter, type DaaStatus } from './printer.ts';
 import type { DaaTarget } from './daa-client.ts';

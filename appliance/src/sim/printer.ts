@@ -3,7 +3,7 @@
 // printer's own status page. Later issues give it an SNMP agent and certificates.
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Acknowledge, AnnounceReason, Announcement } from '../protocol/messages.ts';
 import { announce, newAnnouncement, DaaError, type DaaTarget } from './daa-client.ts';
 import { startSimAgent, type SimAgent, type SimAgentOptions } from './snmp-agent.ts';

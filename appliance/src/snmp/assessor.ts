@@ -3,7 +3,7 @@
 // label (device / default / global[i]), never by secret.
 import type { DeviceStatus, SettingResult } from '../policy/assessment.ts';
 import { validatePolicy, type FieldError, type Policy } from '../policy/policy.ts';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import { runCompliance, type RunOutcome } from './compliance-run.ts';
 import { candidates, credentialLabel, describeCredential, type CredentialRef, type CredentialSet } from './credentials.ts';
 import { SnmpSession } from './session.ts';

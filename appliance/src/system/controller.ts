@@ -18,7 +18,7 @@ import type { AppServices } from '../api/services.ts';
 import type { Fleet } from '../sim/fleet.ts';
 import { startDemoFleet } from '../sim/demo.ts';
 import { storeCaptureSink } from '../announce/capture-store.ts';
-import { componentLogger, type Logger } from './logger.ts';
+import { componentLogger, type Logger } from '../util/log.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';

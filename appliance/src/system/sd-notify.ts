@@ -12,7 +12,7 @@
 // The watchdog ping is a timer on the event loop on purpose: if the loop is stuck, pings stop and systemd
 // kills and restarts the service after WatchdogSec.
 import { execFile } from 'node:child_process';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../util/log.ts';
 
 export interface SdNotifier {
   /** READY=1 (+ STATUS=): call once the store is open and DNS, 3329 and the web port accept connections. */

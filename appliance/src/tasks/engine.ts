@@ -9,7 +9,7 @@
 // product does (the benchmark baseline).
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Store, StoreOp } from '../store/store.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
 import type { ComplianceRecord, Device, HistoryEntry } from '../devices/device.ts';

@@ -2,7 +2,7 @@
 // starts what is due; runs missed while the appliance was off are not replayed one by one — the next run
 // is the first due time after now, so a week of downtime does not start a week of assessments at once.
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../system/logger.ts';
+import type { Logger } from '../util/log.ts';
 import type { Store } from '../store/store.ts';
 import type { TaskEngine } from './engine.ts';
 import { nextRun, type ScheduleRecord } from './task.ts';

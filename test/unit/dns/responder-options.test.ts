@@ -1,7 +1,7 @@
 import test from 'ava';
 import { startDnsResponder } from '../../../appliance/src/dns/index.ts';
 import { parseUpstream } from '../../../appliance/src/dns/upstream-client.ts';
-import { silentLogger } from '../../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../../appliance/src/util/log.ts';
 
 test('upstream specs: v4, bracketed v6, bare v6, default port 53', (t) => {
   t.deepEqual(parseUpstream('192.0.2.53'), { host: '192.0.2.53', port: 53, label: '192.0.2.53' });

@@ -2,7 +2,7 @@ import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { Store } from '../../../appliance/src/store/store.ts';
 import { Outbox } from '../../../appliance/src/forward/outbox.ts';
-import { silentLogger } from '../../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../../appliance/src/util/log.ts';
 import type { Announcement } from '../../../appliance/src/protocol/messages.ts';
 
 const ann = (serial: string): Announcement => ({ messageId: randomUUID(), sentAt: new Date().toISOString(), reason: 'initial-boot',

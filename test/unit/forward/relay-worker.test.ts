@@ -4,7 +4,7 @@ import { Store } from '../../../appliance/src/store/store.ts';
 import { Outbox, type OutboxItem } from '../../../appliance/src/forward/outbox.ts';
 import { RelayWorker } from '../../../appliance/src/forward/relay-worker.ts';
 import { RelayError, type RelayResult } from '../../../appliance/src/forward/relay-client.ts';
-import { silentLogger } from '../../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../../appliance/src/util/log.ts';
 import type { AckReason, Announcement } from '../../../appliance/src/protocol/messages.ts';
 
 const ann = (serial: string): Announcement => ({ messageId: randomUUID(), sentAt: new Date().toISOString(), reason: 'initial-boot',

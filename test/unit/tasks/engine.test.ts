@@ -6,7 +6,7 @@ import { PolicyRepo } from '../../../appliance/src/policy/policy-repo.ts';
 import { TaskEngine, type RunDevice, type EngineLimits } from '../../../appliance/src/tasks/engine.ts';
 import { parseEvery, nextRun } from '../../../appliance/src/tasks/task.ts';
 import { announcementSchema } from '../../../appliance/src/protocol/messages.ts';
-import { silentLogger } from '../../../appliance/src/system/logger.ts';
+import { silentLogger } from '../../../appliance/src/util/log.ts';
 import { sampleAnnouncement } from '../../fakes/hdap-raw-client.ts';
 
 async function setup(limits: Partial<EngineLimits> = {}, run?: RunDevice, store?: Store) {
