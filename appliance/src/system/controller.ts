@@ -44,6 +44,8 @@ import { Forwarder } from '../forward/forwarder.ts';
 import { MqttEvents } from '../forward/mqtt-events.ts';
 import { noDnsResponder } from '../forward/hub-mode.ts';
 import { forwardingRoutes } from '../api/routes/forwarding.ts';
+import { ApiTokens } from '../api/api-tokens.ts';
+import { tokenRoutes } from '../api/routes/tokens.ts';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -227,6 +229,8 @@ export class Appliance {
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: registry.list(), log: componentLogger(opts.log, 'mqtt') }) : undefined;
       mqtt?.start();
       const startedAt = new Date();
+      const apiTokens = new ApiTokens(store, { onWriteError: (err) => log.error({ err: err.message }, 'could not record an API token\'s last use') });
+      await apiTokens.load();
       const services: AppServices = {
         version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
         events: new EventHub(), audit: new AuditLog(store),
@@ -249,7 +253,7 @@ export class Appliance {
             return { ok: true };
           },
         },
-        serials,
+        serials, apiTokens,
         captures: () => store.values('captures', { reverse: true }),
         forwarding: forwarder,
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
@@ -257,7 +261,7 @@ export class Appliance {
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(), forwarding: forwarder.stats(), mqtt: mqtt?.stats(),
           memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes]);
+      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes, tokenRoutes]);
       const web = https.createServer({ key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''), minVersion: 'TLSv1.2' }, app.callback());
       // Trusted CAs changed: the 3329 listener names them in its CertificateRequest from the next handshake on.
       const tlsCert = () => [current.identity.certPem, ...current.identity.chainPem].join('');
