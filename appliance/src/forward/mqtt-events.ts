@@ -18,8 +18,8 @@ export interface MqttEventsOptions {
   topicPrefix: string;
   clientId: string;
   source: DeviceEventSource;
-  /** Devices already known at start, so an old assessment is not reported as a new result. */
-  known?: Device[];
+  /** Devices already known at start (read when it starts), so an old assessment is not reported as a new result. */
+  known?: () => Device[];
   log: Logger;
   maxQueued?: number;
 }
@@ -41,11 +41,10 @@ export class MqttEvents {
   readonly counters = { published: 0, dropped: 0, failed: 0 };
   private readonly handler = (e: DeviceEvent) => this.onDevice(e);
 
-  constructor(private readonly opts: MqttEventsOptions) {
-    for (const d of opts.known ?? []) if (d.compliance) this.lastCompliance.set(d.serialNumber, d.compliance.at);
-  }
+  constructor(private readonly opts: MqttEventsOptions) {}
 
   start(): void {
+    for (const d of this.opts.known?.() ?? []) if (d.compliance) this.lastCompliance.set(d.serialNumber, d.compliance.at);
     const { log } = this.opts;
     this.client = connect(this.opts.url, { clientId: this.opts.clientId, clean: true, reconnectPeriod: 2000, connectTimeout: 10_000 });
     let connectedOnce = false;
