@@ -68,7 +68,7 @@ export class EventHub implements EventPublisher {
     this.tasksAttached = true;
     engine.on('task', (t) => {
       const { outcomes, ...rest } = t ?? {};
-      this.publish('task', { ...rest, done: Object.keys(outcomes ?? {}).length, total: Array.isArray(t?.serials) ? t.serials.length : 0 });
+      this.publish('task', { ...rest, done: t?.progress?.done ?? Object.keys(outcomes ?? {}).length, total: t?.progress?.total ?? (Array.isArray(t?.serials) ? t.serials.length : 0) });
     });
   }
 
