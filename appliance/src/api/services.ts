@@ -18,6 +18,8 @@ import type { Forwarder } from '../forward/forwarder.ts';
 import type { SerialFilter } from '../devices/serial-filter.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import type { HourlyHistory } from '../history/index.ts';
+import type { ComplianceReports } from '../reports/index.ts';
+import type { DeviceActions } from './device-actions.ts';
 
 export interface AppServices {
   version: string;
@@ -56,4 +58,8 @@ export interface AppServices {
   apiTokens?: ApiTokens;
   /** Stored hourly counters: announcements and compliance over a year (issue 16 §6). */
   history?: HourlyHistory;
+  /** Compliance reports over a period (issue 16 §1). */
+  reports?: ComplianceReports;
+  /** Delete, retire and bulk actions on devices (issue 16 §7). */
+  deviceActions?: DeviceActions;
 }

@@ -118,7 +118,7 @@ export class Appliance {
           maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),
           compatibilityMode: settings.get('compatibilityMode') }),
       });
-      const scheduler = new Scheduler({ store, engine: tasks, log: logOf('scheduler'), allSerials: () => registry.list().map((d) => d.serialNumber) });
+      const scheduler = new Scheduler({ store, engine: tasks, log: logOf('scheduler'), allSerials: () => registry.list().filter((d) => !d.retired).map((d) => d.serialNumber) });
       const forwarder = new Forwarder({
         store, log: logOf('forward'), listenerId: s('listenerId'),
         caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
@@ -155,7 +155,7 @@ export class Appliance {
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
-      const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
+      const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, announcements: () => listener.counters, log: logOf });
       const services: AppServices = {
         ...ops.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,

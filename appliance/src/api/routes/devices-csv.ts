@@ -2,6 +2,7 @@
 // Excel reads names right). Cells that a spreadsheet would run as a formula are neutralised.
 import type Router from '@koa/router';
 import type { AppServices } from '../services.ts';
+import { csvCell } from '../../util/csv.ts';
 
 const COLUMNS: [string, (d: any) => unknown][] = [
   ['serialNumber', (d) => d.serialNumber],
@@ -36,12 +37,7 @@ function policyName(p: unknown): unknown {
   return o.name ?? o.id;
 }
 
-export function csvCell(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvCell };
 
 export function devicesCsv(devices: unknown[]): string {
   const lines = [COLUMNS.map(([h]) => h).join(',')];
