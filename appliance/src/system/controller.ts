@@ -44,6 +44,7 @@ import { componentLogger, type Logger } from '../util/log.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
+import { buildOperations } from './operations.ts';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -156,7 +157,9 @@ export class Appliance {
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
+      const ops = buildOperations({ store, log: logOf });
       const services: AppServices = {
+        ...ops.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
         events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder,
         saveSetting: async (key, value) => {
@@ -171,7 +174,7 @@ export class Appliance {
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
           forwarding: forwarder.stats(), mqtt: mqtt?.stats(), components: components.names(), memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes]);
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes]);
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });
@@ -202,6 +205,7 @@ export class Appliance {
           log.info({ port: dns.udpPort, addresses: dns.addresses, suffixes: settings.get('dnsSearchSuffixes') }, 'DNS responder ready (hp-print-mgmt)');
         }, () => dns.stop()),
         ...(mqtt ? [component('mqtt', () => mqtt.start(), () => mqtt.stop())] : []),
+        ...ops.components,
         component('web', async () => { await web.start(); log.info({ port: web.port }, 'admin page and API ready (HTTPS)'); }, () => web.stop()),
         ...(opts.demo ? [component('demo', () => {
           demoFleet = startDemoFleet({ count: opts.demo!, log: logOf('demo'), announcePort: listener.address.port, dnsPort: dns.udpPort,

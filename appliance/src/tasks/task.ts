@@ -1,5 +1,6 @@
 // Task records as stored, and the schedule formats (issue 5 §4).
-export type TaskType = 'instant-on' | 'assessment' | 'assessment-child';
+/** `discovery` (and any later kind) is run by a runner registered with the engine (engine.registerRunner). */
+export type TaskType = 'instant-on' | 'assessment' | 'assessment-child' | 'discovery';
 export type TaskState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface DeviceOutcome { status: string; at: string; detail?: string }
@@ -24,6 +25,12 @@ export interface TaskRecord {
   runAgain?: boolean;
   runs: number;
   error?: string;
+  /** Kinds with a registered runner: what the task was asked to do (validated before it was created). */
+  params?: unknown;
+  /** Kinds with a registered runner: counts shown as progress; `done` of `total` drives the progress bar. */
+  progress?: TaskProgress;
+  /** Kinds with a registered runner: what it produced, bounded by the runner. */
+  result?: unknown;
 }
 
 export type { ScheduleKind } from './schedule.ts';
@@ -31,6 +38,8 @@ export { parseEvery } from './schedule.ts';
 
 /** What a schedule starts: a type registered with the scheduler ('assessment', 'discovery', …) and its parameters. */
 export interface ScheduleAction { type: string; [param: string]: unknown }
+
+export type TaskProgress = { done: number; total: number } & Record<string, number>;
 
 export interface ScheduleRecord {
   id: string;

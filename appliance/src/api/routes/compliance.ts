@@ -183,5 +183,6 @@ export function complianceRoutes(router: Router, s: AppServices) {
 
 function summary(t: import('../../tasks/task.ts').TaskRecord) {
   const { outcomes, ...rest } = t;
-  return { ...rest, done: Object.keys(outcomes).length, total: t.serials.length };
+  // Kinds with their own progress (discovery: addresses) count that; assessments count devices.
+  return { ...rest, done: t.progress?.done ?? Object.keys(outcomes).length, total: t.progress?.total ?? t.serials.length };
 }

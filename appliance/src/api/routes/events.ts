@@ -47,14 +47,18 @@ export class EventHub implements EventPublisher {
     if (this.attached) return;
     this.attached = true;
     // Before a restart only each device's last announcement is known cheaply; history fills in from here on.
-    for (const d of registry.list()) { this.lastCounted.set(d.serialNumber, d.lastSeen); this.count(Date.parse(d.lastSeen)); }
+    for (const d of registry.list()) {
+      const last = d.foundBy?.announcement?.last;
+      if (last) { this.lastCounted.set(d.serialNumber, last); this.count(Date.parse(last)); }
+    }
     registry.on('device', (e) => {
-      // `changed` also fires on update() by other rooms (compliance): only a new lastSeen is an announcement.
-      if (this.lastCounted.get(e.device.serialNumber) !== e.device.lastSeen) {
+      // `changed` also fires on update() by other rooms (compliance), and discovery moves lastSeen too: only
+      // an announcement's new lastSeen is an announcement.
+      if (e.via === 'announcement' && this.lastCounted.get(e.device.serialNumber) !== e.device.lastSeen) {
         this.lastCounted.set(e.device.serialNumber, e.device.lastSeen);
         this.count(Date.parse(e.device.lastSeen));
       }
-      this.publish('device', { type: e.type, reason: e.reason, device: e.device });
+      this.publish('device', { type: e.type, reason: e.reason, via: e.via, device: e.device });
     });
   }
 
@@ -64,7 +68,7 @@ export class EventHub implements EventPublisher {
     this.tasksAttached = true;
     engine.on('task', (t) => {
       const { outcomes, ...rest } = t ?? {};
-      this.publish('task', { ...rest, done: Object.keys(outcomes ?? {}).length, total: Array.isArray(t?.serials) ? t.serials.length : 0 });
+      this.publish('task', { ...rest, done: t?.progress?.done ?? Object.keys(outcomes ?? {}).length, total: t?.progress?.total ?? (Array.isArray(t?.serials) ? t.serials.length : 0) });
     });
   }
 
