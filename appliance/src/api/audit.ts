@@ -100,7 +100,7 @@ export function recordChange(ctx: Koa.Context, change: { before?: unknown; after
   ctx.state.audit = { ...(ctx.state.audit ?? {}), ...change };
 }
 
-/** Reads the state a request is about to change; registered per path for routes we cannot edit. */
+/** Reads the state a request is about to change, for routes whose handler cannot say it (settings). */
 export type Snapshot = (s: AppServices, ctx: Koa.Context) => unknown;
 
 const SNAPSHOTS: { method: string; path: RegExp; take: Snapshot }[] = [
@@ -109,10 +109,6 @@ const SNAPSHOTS: { method: string; path: RegExp; take: Snapshot }[] = [
     return Object.fromEntries(s.settings.describe().filter((d) => keys.has(d.key)).map((d) => [d.key, d.value]));
   } },
 ];
-
-export function registerAuditSnapshot(method: string, path: RegExp, take: Snapshot): void {
-  SNAPSHOTS.push({ method, path, take });
-}
 
 const NAMED: Record<string, string> = { 'POST /api/v1/password': 'password.change', 'DELETE /api/v1/session': 'logout', 'POST /api/v1/logout': 'logout' };
 
