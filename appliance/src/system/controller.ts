@@ -228,7 +228,7 @@ export class Appliance {
       mqtt?.start();
       const startedAt = new Date();
       const services: AppServices = {
-        version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
+        version: VERSION, startedAt, registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
         events: new EventHub(), audit: new AuditLog(store),
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
