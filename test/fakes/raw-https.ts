@@ -12,13 +12,13 @@ export class RawHttps {
   private closed = true;
   connections = 0;
 
-  constructor(private readonly port: number, private readonly host = '127.0.0.1') {}
+  constructor(private readonly port: number, private readonly host = '127.0.0.1', private readonly localAddress?: string) {}
 
   private async open() {
     this.buffer = Buffer.alloc(0);
     this.closed = false;
     this.connections++;
-    const socket = connect({ host: this.host, port: this.port, rejectUnauthorized: false });
+    const socket = connect({ host: this.host, port: this.port, rejectUnauthorized: false, localAddress: this.localAddress });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => { socket.once('secureConnect', () => resolve()); socket.once('error', reject); });
     socket.on('data', (d: Buffer) => { if (this.socket !== socket) return; this.buffer = Buffer.concat([this.buffer, d]); this.waiter?.(); });

@@ -24,6 +24,9 @@ export function accessCheck(cookies: CookieAuth) {
     }
     const auth = cookies.authenticate(ctx);
     if (!auth) throw unauthenticated(ctx);
+    if (auth.via === 'api-token' && auth.scope !== 'admin' && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      throw new ApiError(403, 'token-read-only', `this API token (${auth.username}) may only read; make an admin-scope token to change things`);
+    }
     ctx.state.auth = auth;
     return next();
   };
