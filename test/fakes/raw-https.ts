@@ -1,6 +1,7 @@
 // An HTTP/1.1 client over one kept-alive TLS connection that sends the request line exactly as given (bytes
 // Node's own client refuses to send: raw UTF-8, backslashes, absolute-form targets, odd method spellings),
 // for tests that try every spelling of a path. Reconnects when the server closes the connection.
+import { connect as netConnect } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 
 export interface RawResponse { status: number; headers: Record<string, string>; body: string }
@@ -18,7 +19,8 @@ export class RawHttps {
     this.buffer = Buffer.alloc(0);
     this.closed = false;
     this.connections++;
-    const socket = connect({ host: this.host, port: this.port, rejectUnauthorized: false, localAddress: this.localAddress });
+    const tcp = netConnect({ host: this.host, port: this.port, localAddress: this.localAddress });
+    const socket = connect({ socket: tcp, servername: undefined, rejectUnauthorized: false });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => { socket.once('secureConnect', () => resolve()); socket.once('error', reject); });
     socket.on('data', (d: Buffer) => { if (this.socket !== socket) return; this.buffer = Buffer.concat([this.buffer, d]); this.waiter?.(); });
