@@ -101,7 +101,7 @@ export function recordChange(ctx: Koa.Context, change: { before?: unknown; after
   ctx.state.audit = { ...(ctx.state.audit ?? {}), ...change };
 }
 
-/** Reads the state a request is about to change; registered per route for routes we cannot edit. */
+/** Reads the state a request is about to change, for routes whose handler cannot say it (settings). */
 export type Snapshot = (s: AppServices, ctx: Koa.Context) => unknown;
 
 /** Keyed by `METHOD /route/template`, as the router registered the route. */
@@ -111,10 +111,6 @@ const SNAPSHOTS = new Map<string, Snapshot>([
     return Object.fromEntries(s.settings.describe().filter((d) => keys.has(d.key)).map((d) => [d.key, d.value]));
   }],
 ]);
-
-export function registerAuditSnapshot(method: string, template: string, take: Snapshot): void {
-  SNAPSHOTS.set(`${method} ${template}`, take);
-}
 
 const NAMED: Record<string, string> = { 'POST /api/v1/password': 'password.change', 'DELETE /api/v1/session': 'logout', 'POST /api/v1/logout': 'logout' };
 
