@@ -37,6 +37,7 @@ function policyName(p: unknown): unknown {
   return o.name ?? o.id;
 }
 
+// Cells a spreadsheet would run as a formula are neutralised (util/csv.ts, shared with the report CSVs).
 export { csvCell };
 
 export function devicesCsv(devices: unknown[]): string {
