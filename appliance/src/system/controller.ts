@@ -10,6 +10,7 @@ import { Store } from '../store/store.ts';
 import { loadOrCreateIdentity, installSignedIdentity, splitPem, type Identity } from '../pki/identity.ts';
 import { DeviceRegistry } from '../devices/registry.ts';
 import { AnnouncementListener } from '../announce/listener.ts';
+import { serverTlsOptions } from '../pki/tls-profile.ts';
 import { createIntake } from '../announce/intake.ts';
 import { createApiApp } from '../api/app.ts';
 import { Users } from '../api/users.ts';
@@ -244,7 +245,7 @@ export class Appliance {
             if (!r.ok) return { ok: false, code: r.code, detail: r.detail };
             current.identity = installSignedIdentity(dataDir, current.identity, certs[0], r.chainPem);
             listener.updateContext({ key: current.identity.keyPem, cert: tlsCert(), ca: trustRepo.caPems() });
-            web.setSecureContext({ key: current.identity.keyPem, cert: tlsCert(), minVersion: 'TLSv1.2' });
+            web.setSecureContext(serverTlsOptions({ key: current.identity.keyPem, cert: tlsCert() }));
             log.info({ fingerprint256: current.identity.fingerprint256 }, 'installed a CA-signed identity certificate');
             return { ok: true };
           },
@@ -258,7 +259,7 @@ export class Appliance {
           memory: process.memoryUsage() }),
       };
       const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes]);
-      const web = https.createServer({ key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''), minVersion: 'TLSv1.2' }, app.callback());
+      const web = https.createServer(serverTlsOptions({ key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join('') }), app.callback());
       // Trusted CAs changed: the 3329 listener names them in its CertificateRequest from the next handshake on.
       const tlsCert = () => [current.identity.certPem, ...current.identity.chainPem].join('');
       trustRepo.onChange(() => listener.updateContext({ key: current.identity.keyPem, cert: tlsCert(), ca: trustRepo.caPems() }));
