@@ -33,6 +33,9 @@ const text = () => z.string().superRefine((s, ctx) => {
   if (why) ctx.addIssue({ code: 'custom', message: why, abort: true });
 });
 
+/** An enumerated string: refused by name for unsafe characters first, like every other string. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => text().pipe(z.enum(values));
+
 const uuid = text().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 const isoTime = text().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time');
 // RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 253 characters at most.
@@ -57,7 +60,7 @@ export const deviceSchema = z.object({
   ipv6: z.array(ipv6).max(16).optional(),
   hostname: hostname.optional(),
   firmware: text().max(64).optional(),
-  authMode: z.enum(['none', 'mutual-preferred', 'mutual-required']).optional(),
+  authMode: oneOf(['none', 'mutual-preferred', 'mutual-required']).optional(),
   snmpPort: z.number().int().min(1).max(65535).default(161),
 });
 export type AnnouncedDevice = z.infer<typeof deviceSchema>;
@@ -65,7 +68,7 @@ export type AnnouncedDevice = z.infer<typeof deviceSchema>;
 export const announcementSchema = z.object({
   messageId: uuid,
   sentAt: isoTime,
-  reason: z.enum(ANNOUNCE_REASONS),
+  reason: oneOf(ANNOUNCE_REASONS),
   device: deviceSchema,
   // More than 8 hops is a loop or abuse; the listener turns that into loop-detected, so allow a little
   // more here and let the caller decide with a named reason rather than a generic malformed.
