@@ -5,7 +5,7 @@ import { startTestAppliance, api, ADMIN_PASSWORD } from '../fakes/appliance.ts';
 import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { haveChromium, openBrowser, signIn, settled, screenshot, shotPath } from './web-browser.ts';
 
-test('version in the header; a token made and revoked on the page', async (t) => {
+test('version in the header; the compliance trend; a token made and revoked on the page', async (t) => {
   if (!haveChromium()) { t.fail('chromium is not installed (scripts/setup.sh installs it)'); return; }
   await ensureWebBuilt();
   const h = await startTestAppliance();
@@ -18,6 +18,8 @@ test('version in the header; a token made and revoked on the page', async (t) =>
   const page = b.page;
   await signIn(page, base, ADMIN_PASSWORD);
   t.is(await page.getByTestId('version').textContent(), `v${h.appliance.services.version}`);
+  await page.getByTestId('compliance-trend').waitFor();
+  t.is(await page.getByTestId('compliance-trend').locator('g').count(), 30, 'one bar per day of the last 30');
 
   await page.goto(`${base}/#/tokens`);
   await settled(page);

@@ -22,6 +22,7 @@ import { loadOrCreateKey, secretBox } from '../snmp/secret-box.ts';
 import { createSnmpDeviceRunner } from '../snmp/device-runner.ts';
 import { TaskEngine } from '../tasks/engine.ts';
 import { Scheduler } from '../tasks/scheduler.ts';
+import { assessmentAction } from '../tasks/assessment-action.ts';
 import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
 import { Forwarder } from '../forward/forwarder.ts';
 import { MqttEvents } from '../forward/mqtt-events.ts';
@@ -39,7 +40,7 @@ import type { AppServices } from '../api/services.ts';
 import { startDemoFleet } from '../sim/demo.ts';
 import type { Fleet } from '../sim/fleet.ts';
 import { component, Components } from '../util/component.ts';
-import { componentLogger, type Logger } from '../util/log.ts';
+import { componentLogger, setLogLevel, type Logger } from '../util/log.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
@@ -94,6 +95,9 @@ export class Appliance {
     let graceMs = 5000; // how long stop() lets in-flight announcements finish
     try {
       const settings = new SettingsView({ stored: Object.fromEntries(await store.entries<unknown>('settings')), env, cli: opts.cli });
+      // The logger was made before the store could say the saved level; from here on it follows the setting.
+      setLogLevel(opts.log, settings.get('logLevel'));
+      settings.onChange((key, value) => { if (key === 'logLevel') setLogLevel(opts.log, String(value)); });
       await ensureListenerId(store, settings);
       const { identity: first, created } = loadOrCreateIdentity(dataDir);
       if (created) log.info({ fingerprint256: first.fingerprint256 }, 'created the appliance identity certificate');
@@ -118,7 +122,8 @@ export class Appliance {
           maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),
           compatibilityMode: settings.get('compatibilityMode') }),
       });
-      const scheduler = new Scheduler({ store, engine: tasks, log: logOf('scheduler'), allSerials: () => registry.list().map((d) => d.serialNumber) });
+      const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
+      scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
       const forwarder = new Forwarder({
         store, log: logOf('forward'), listenerId: s('listenerId'),
         caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
@@ -155,7 +160,7 @@ export class Appliance {
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
-      const ops = buildOperations({ store, log: logOf });
+      const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
       const services: AppServices = {
         ...ops.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
@@ -231,7 +236,7 @@ async function ensureListenerId(store: Store, settings: SettingsView) {
   if (settings.get('listenerId')) return;
   const id = (await store.get<string>('meta', 'listenerId')) ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
   await store.commit([{ type: 'put', sublevel: store.sub('meta'), key: 'listenerId', value: id }]);
-  settings.apply('listenerId', id);
+  settings.apply('listenerId', id, { starting: true });
 }
 
 async function ensureAdmin(users: Users, env: NodeJS.ProcessEnv, dataDir: string, log: Logger, say?: (text: string) => void) {

@@ -4,6 +4,7 @@ import { useBox } from '../store.ts';
 import { devices, deviceTick, tasks, tasksAvailable, type Device } from '../live.ts';
 import { complianceOf, isCompliant, tooOften } from '../device.ts';
 import { Card, Page, Progress, timeAgo, useApi } from '../ui.tsx';
+import { ComplianceTrend } from './trend.tsx';
 
 function Chart(p: { hours: { start: string; count: number }[] }) {
   const max = Math.max(1, ...p.hours.map((h) => h.count));
@@ -73,6 +74,7 @@ export function Dashboard() {
           {chart.data ? <Chart hours={chart.data.hours} /> : <p class="muted">…</p>}
           <p class="muted">{chart.data ? chart.data.hours.reduce((a, h) => a + h.count, 0) : 0} in 24 h · {lastHour} this hour</p>
         </Card>
+        <ComplianceTrend />
         <Card title="Active tasks">
           {haveTasks === false ? <p class="muted">Task engine not available yet.</p> : active.length === 0 ? <p class="muted">None running.</p> : (
             <ul class="plain">{active.slice(0, 6).map((t) => (

@@ -93,7 +93,7 @@ function frame(type: string, data: unknown): string {
 }
 
 export function eventRoutes(hub: EventHub) {
-  return (router: Router, _s: AppServices) => {
+  return (router: Router, s: AppServices) => {
     router.get('/api/v1/events', (ctx) => {
       const socket = ctx.req.socket;
       socket.setTimeout(0);
@@ -125,7 +125,13 @@ export function eventRoutes(hub: EventHub) {
       res.on('error', close);
     });
 
-    router.get('/api/v1/stats/announcements', (ctx) => {
+    router.get('/api/v1/stats/announcements', async (ctx) => {
+      // From the stored hourly records when they run (they survive restarts), else from memory since start.
+      if (s.history) {
+        const points = await s.history.series(Date.now() - 23 * HOUR, Date.now(), 'hour');
+        ctx.body = { hours: points.map((p) => ({ start: p.start, count: p.accepted, rejected: p.rejected })) };
+        return;
+      }
       ctx.body = { hours: hub.announcementsPerHour(24) };
     });
   };
