@@ -58,7 +58,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
     await next();
   });
   app.use(compressApi());
-  app.use(bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '256kb', textLimit: '2mb',
+  app.use(bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '256kb', textLimit: '2mb', extendTypes: { text: ['text/csv'] },
     onError: (err: any) => { throw Object.assign(new Error(`request body could not be read: ${err.message}`), { status: 400, code: 'bad-body', expose: true }); } }));
   app.use(staticFiles({ log, ...web.static }));
   app.use(requireAuth(services, cookieAuth));
