@@ -57,7 +57,7 @@ export interface ComplianceRecord {
 export const TRACKED_ATTRIBUTES = ['macAddress', 'model', 'ipv4', 'ipv6', 'hostname', 'firmware', 'authMode', 'snmpPort'] as const;
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
-export type HistoryKind = 'discovered' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment';
+export type HistoryKind = 'discovered' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'group-joined' | 'group-left';
 
 export interface HistoryEntry {
   seq: number;
@@ -70,6 +70,8 @@ export interface HistoryEntry {
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
     changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };
+  /** For kinds 'group-joined' and 'group-left': the group, and what caused the change. */
+  group?: { id: string; name: string; cause: string };
 }
 
 export interface PeerInfo {

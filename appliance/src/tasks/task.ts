@@ -2,7 +2,11 @@
 export type TaskType = 'instant-on' | 'assessment' | 'assessment-child';
 export type TaskState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-export interface DeviceOutcome { status: string; at: string; detail?: string }
+export interface DeviceOutcome {
+  status: string; at: string; detail?: string;
+  /** With several policies (Instant-On: initial, then group): each one's result, in the order applied. */
+  steps?: { policyId: string; status: string }[];
+}
 
 export interface TaskRecord {
   id: string;
@@ -24,7 +28,19 @@ export interface TaskRecord {
   runAgain?: boolean;
   runs: number;
   error?: string;
+  /** Policies applied one after the other (Instant-On with a group policy: initial, then group); absent = [policyId]. */
+  policyIds?: string[];
+  /** serial → how many of policyIds are already applied in this run (a restart resumes after them). */
+  applied?: Record<string, number>;
+  /** Instant-On coalescing: the policies the extra run applies, when the later announcement asked for others. */
+  nextPolicyIds?: string[];
+  /** The group a group assessment or an autogroup remediation (triggers B–D) was made for. */
+  groupId?: string;
+  groupName?: string;
 }
+
+/** The policies a task applies, in order. */
+export const policiesOf = (t: Pick<TaskRecord, 'policyId' | 'policyIds'>): string[] => t.policyIds ?? [t.policyId];
 
 export type ScheduleKind = 'once' | 'daily' | 'weekly' | 'monthly' | 'every';
 
