@@ -51,6 +51,7 @@ export class RemediationTriggers implements DiscoveryHook {
   private startedAt = 0;
   private lastRunAt = 0;
   private running = false;
+  private queue: Promise<unknown> = Promise.resolve();
   readonly stats = { refreshRuns: 0, lastRefreshAt: null as string | null, tasks: { discovery: 0, interval: 0, edit: 0 } };
   private readonly onGroup = (e: GroupEvent) => void this.groupEdited(e).catch((err) => this.deps.log.error({ err: (err as Error).message }, 'trigger D failed'));
 
@@ -102,13 +103,14 @@ export class RemediationTriggers implements DiscoveryHook {
     this.running = true;
     try {
       const since = this.lastRunAt;
-      const at = this.now();
       await this.deps.groups.recompute('refresh');
+      // Runs partition time into (last run, this run]: a join is counted by exactly one run.
+      const at = this.now();
       if (this.deps.settings().interval) {
         const fresh = new Set<string>();
         for (const g of this.deps.groups.index.allGroups()) {
           if (g.kind !== 'auto' || !g.policyId) continue;
-          for (const [serial, joinedAt] of this.deps.groups.index.members(g.id)) if (joinedAt > since) fresh.add(serial);
+          for (const [serial, joinedAt] of this.deps.groups.index.members(g.id)) if (joinedAt > since && joinedAt <= at) fresh.add(serial);
         }
         await this.remediate([...fresh], 'autogroup:interval');
       }
@@ -141,8 +143,17 @@ export class RemediationTriggers implements DiscoveryHook {
     return this.deps.groups.index.groupsOf(serial).some((g) => g.kind === 'auto' && g.policyId && (this.deps.groups.index.joinedAt(g.id, serial) ?? 0) >= since);
   }
 
-  /** One remediation task per group policy in play, without devices that already have it pending. */
-  private async remediate(serials: string[], trigger: AutogroupTrigger): Promise<void> {
+  /**
+   * One remediation task per group policy in play, without devices that already have it pending. One call
+   * at a time: a task becomes visible to the pending check only once it is stored.
+   */
+  private remediate(serials: string[], trigger: AutogroupTrigger): Promise<void> {
+    const run = this.queue.then(() => this.queueTasks(serials, trigger));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async queueTasks(serials: string[], trigger: AutogroupTrigger): Promise<void> {
     const byGroup = new Map<string, { policy: GroupPolicy; serials: string[] }>();
     for (const s of serials) {
       const p = this.deps.groups.policyGroupOf(s);
