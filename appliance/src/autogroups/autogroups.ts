@@ -138,7 +138,7 @@ export class Autogroups extends EventEmitter<AutogroupsEvents> {
   /** A page of a group's members, by serial, with when each joined. */
   members(id: string, offset = 0, limit = 100): { total: number; members: { device: Device; joinedAt: string }[] } {
     if (!this.records.has(id)) throw new GroupError(404, 'group-not-found', `no group ${id}`);
-    const all = [...this.index.members(id)].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const all = this.index.memberList(id).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const page = all.slice(offset, offset + limit).flatMap(([serial, at]) => {
       const device = this.deps.registry.get(serial);
       return device ? [{ device, joinedAt: new Date(at).toISOString() }] : [];

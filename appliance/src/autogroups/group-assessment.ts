@@ -10,6 +10,6 @@ export async function assessGroup(groups: Autogroups, tasks: Pick<TaskPort, 'cre
   const policyId = opts.policyId ?? g.policyId;
   if (!policyId) throw new GroupError(400, 'no-policy', `group "${g.name}" has no policy: name one`, [{ field: 'policyId', message: 'the group has no policy; name one' }]);
   if (!opts.policyExists(policyId)) throw new GroupError(400, 'policy-not-found', `no policy ${policyId}`, [{ field: 'policyId', message: `no policy ${policyId}` }]);
-  const serials = [...groups.index.members(groupId).keys()].sort();
+  const serials = groups.index.memberList(groupId).map(([s]) => s).sort();
   return tasks.createAssessment(policyId, serials, opts.remediate, opts.trigger ?? 'group', { groupId: g.id, groupName: g.name });
 }

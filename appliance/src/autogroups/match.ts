@@ -20,6 +20,30 @@ export function globMatch(pattern: string, text: string): boolean {
   return p === pattern.length;
 }
 
+/**
+ * A glob compiled for repeated use. Without `?` it is split at the stars: the first piece must start the
+ * text, the last end it, the middle ones follow in order (native indexOf, leftmost match is always safe),
+ * which is several times faster than stepping through the text; with `?` it falls back to globMatch.
+ */
+export function compileGlob(pattern: string): (text: string) => boolean {
+  if (pattern.includes('?')) return (text) => globMatch(pattern, text);
+  const parts = pattern.split('*');
+  if (parts.length === 1) return (text) => text === pattern;
+  const head = parts[0], tail = parts[parts.length - 1], middle = parts.slice(1, -1).filter(Boolean);
+  const min = head.length + tail.length;
+  return (text) => {
+    if (text.length < min || !text.startsWith(head) || !text.endsWith(tail)) return false;
+    let at = head.length;
+    const end = text.length - tail.length;
+    for (const m of middle) {
+      const i = text.indexOf(m, at);
+      if (i < 0 || i + m.length > end) return false;
+      at = i + m.length;
+    }
+    return true;
+  };
+}
+
 const OCTETS = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** Dotted quad → unsigned 32-bit number; -1 when it is not one. */

@@ -110,7 +110,7 @@ export class RemediationTriggers implements DiscoveryHook {
         const fresh = new Set<string>();
         for (const g of this.deps.groups.index.allGroups()) {
           if (g.kind !== 'auto' || !g.policyId) continue;
-          for (const [serial, joinedAt] of this.deps.groups.index.members(g.id)) if (joinedAt > since && joinedAt <= at) fresh.add(serial);
+          for (const [serial, joinedAt] of this.deps.groups.index.memberList(g.id)) if (joinedAt > since && joinedAt <= at) fresh.add(serial);
         }
         await this.remediate([...fresh], 'autogroup:interval');
       }
@@ -127,7 +127,7 @@ export class RemediationTriggers implements DiscoveryHook {
   async policyEdited(policyId: string): Promise<void> {
     if (!this.deps.settings().edit) return;
     const serials = new Set<string>();
-    for (const g of this.deps.groups.list()) if (g.kind === 'auto' && g.policyId === policyId) for (const s of this.deps.groups.index.members(g.id).keys()) serials.add(s);
+    for (const g of this.deps.groups.list()) if (g.kind === 'auto' && g.policyId === policyId) for (const [s] of this.deps.groups.index.memberList(g.id)) serials.add(s);
     await this.remediate([...serials], 'autogroup:edit');
   }
 
@@ -136,7 +136,7 @@ export class RemediationTriggers implements DiscoveryHook {
     if (e.type === 'deleted' || g.kind !== 'auto' || !g.policyId || !this.deps.settings().edit) return;
     const changed = !e.before || e.before.kind !== 'auto' || e.before.policyId !== g.policyId || JSON.stringify(e.before.filter) !== JSON.stringify(g.filter);
     if (!changed) return; // a new name or priority alone is not an edit of what the group enforces
-    await this.remediate([...this.deps.groups.index.members(g.id).keys()], 'autogroup:edit');
+    await this.remediate(this.deps.groups.index.memberList(g.id).map(([s]) => s), 'autogroup:edit');
   }
 
   private newInPolicyAutogroup(serial: string, since: number): boolean {

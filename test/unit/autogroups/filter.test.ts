@@ -2,7 +2,7 @@
 import test from 'ava';
 import { parseFilter, type FilterNode } from '../../../appliance/src/autogroups/filter.ts';
 import { deviceFacts } from '../../../appliance/src/autogroups/facts.ts';
-import { globMatch, parseIpv4Range } from '../../../appliance/src/autogroups/match.ts';
+import { compileGlob, globMatch, parseIpv4Range } from '../../../appliance/src/autogroups/match.ts';
 import type { Device } from '../../../appliance/src/devices/device.ts';
 
 const device = (patch: Partial<Device> = {}): Device => ({
@@ -88,4 +88,10 @@ test('glob has no catastrophic backtracking: a pattern of stars against a long n
   t.true(globMatch('a?c*', 'abcdef'));
   t.false(globMatch('a?c', 'abcd'));
   t.true(globMatch('*', ''));
+});
+
+test('the compiled glob agrees with the reference matcher', (t) => {
+  const texts = ['', 'a', 'ab', 'aab', 'npi123.finance.lan', 'npi.lan', 'abcabc', 'xyz'];
+  const patterns = ['*', 'a*', '*b', 'a*b', '*a*', 'npi*.*.lan', 'npi*.lan', 'abc*abc', 'a**b', '*c*c', 'xyz', 'x?z', 'a*a*a', 'aab*ab'];
+  for (const p of patterns) for (const s of texts) t.is(compileGlob(p)(s), globMatch(p, s), `${p} vs ${s}`);
 });
