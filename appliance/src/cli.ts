@@ -76,8 +76,12 @@ async function serve(args: string[]) {
   try {
     appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n') });
   } catch (err: any) {
-    log.fatal({ err: { message: err.message, code: err.code } }, 'could not start');
-    if (err.code === 'EADDRINUSE' || err.code === 'EACCES') process.stderr.write(`instant-on-edge: ${err.message} (choose another port with the flags above)\n`);
+    // The controller already stopped what had started (listeners before the store); only exiting is left.
+    log.fatal({ err: { message: err.message, code: err.code, component: err.component } }, 'could not start');
+    const flag = ({ announce: '--announce-port', dns: '--dns-port', web: '--web-port' } as Record<string, string>)[err.component];
+    const hint = flag && (err.code === 'EADDRINUSE' || err.code === 'EACCES') ? ` (choose another port with ${flag})` : '';
+    process.stderr.write(`instant-on-edge: ${err.message}${hint}\n`);
+    root.flush?.();
     setTimeout(() => process.exit(1), 100);
     return;
   }

@@ -34,7 +34,7 @@ for (let i = 0; i < N; i++) {
   devices.push({
     serialNumber: `CNB${String(i).padStart(7, '0')}`, macAddress: `a0:d3:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}:01`,
     model: MODELS[i % MODELS.length], ipv4: `10.${(i >> 12) & 255}.${(i >> 4) & 255}.${10 + (i & 15)}`, hostname: `npi${String(i).padStart(6, '0')}.${site}.branch.lan`,
-    firmware: `25${String(i % 12).padStart(2, '0')}252_000112`, snmpPort: 161, discoveredBy: i % 5 === 0 ? 'auto-discovered' : 'instant-on',
+    firmware: `25${String(i % 12).padStart(2, '0')}252_000112`, snmpPort: 161, discoveredBy: i % 5 === 0 ? 'auto-discovered' : 'instant-on', foundBy: i % 5 === 0 ? { discovery: { first: '', last: '' } } : { announcement: { first: '', last: '' } },
     firstSeen: '2025-01-01T00:00:00Z', lastSeen: '2025-01-01T00:00:00Z', lastReason: 'initial-boot', lastMessageId: 'm', peerAddress: '10.0.0.1',
     announceCount: 1, authMethod: i % 3 ? 'anonymous' : 'mutual', historySeq: 0,
     compliance: i % 7 ? { status: STATUS[i % 4], policyId: 'p', policyName: 'p', at: '', taskId: '', run: 1, remediate: true, settings: [] } : undefined,

@@ -1,9 +1,9 @@
 // What a filter can see of a device, flattened and lower-cased once per device change, so that evaluating
 // a hundred filters is a hundred cheap comparisons rather than a hundred walks over the device record.
-import type { Device } from '../devices/device.ts';
+import type { Device, FoundWay } from '../devices/device.ts';
 import { ipv4ToNumber } from './match.ts';
 
-export type HowFound = 'announcement' | 'discovery' | 'manual';
+export type HowFound = FoundWay;
 
 export interface DeviceFacts {
   serial: string;
@@ -23,20 +23,11 @@ export interface DeviceFacts {
   authMethod: string;
 }
 
-/** How a device was found. Discovery (issue 14) records its own ways; until then `discoveredBy` tells. */
+/** Every way the device was found (discovery records its own ways in foundBy; older records only discoveredBy). */
 export function howFound(d: Device): HowFound[] {
-  const ways = (d as Device & { foundBy?: unknown }).foundBy;
-  const out = new Set<HowFound>();
-  if (ways && typeof ways === 'object') {
-    for (const k of Array.isArray(ways) ? ways : Object.keys(ways)) {
-      const w = String(k);
-      if (w === 'announcement' || w === 'instant-on') out.add('announcement');
-      else if (w === 'discovery' || w === 'auto-discovered' || w === 'sweep') out.add('discovery');
-      else if (w === 'manual') out.add('manual');
-    }
-  }
-  if (out.size === 0) out.add(d.discoveredBy === 'auto-discovered' ? 'discovery' : 'announcement');
-  return [...out];
+  const ways = Object.keys(d.foundBy ?? {}) as FoundWay[];
+  if (ways.length) return ways;
+  return [d.discoveredBy === 'auto-discovered' ? 'discovery' : d.discoveredBy === 'manual' ? 'manual' : 'announcement'];
 }
 
 const low = (s: string | undefined) => (s ?? '').toLowerCase();

@@ -89,6 +89,8 @@ export const settingsSchema = {
     help: 'Time to wait for one SNMP answer.' }),
   snmpRetries: def({ schema: count(0, 5), default: 1, env: 'INSTANT_ON_SNMP_RETRIES', restart: false,
     help: 'Retries of an unanswered SNMP request.' }),
+  scheduleMinIntervalSeconds: def({ schema: count(1, 86_400), default: 300, env: 'INSTANT_ON_SCHEDULE_MIN_INTERVAL', restart: false,
+    help: 'Shortest time allowed between two runs of a schedule (guards against "every 5 seconds" by mistake).' }),
   announceTooOftenPerHour: def({ schema: count(1, 100_000), default: 12, env: 'INSTANT_ON_TOO_OFTEN_PER_HOUR', restart: false,
     help: 'A device announcing more often than this per hour is flagged "announcing too often".' }),
   hubMode: def({ schema: bool, default: false, env: 'INSTANT_ON_HUB', flag: 'hub', restart: true,

@@ -7,7 +7,7 @@ import type { Device } from '../../../appliance/src/devices/device.ts';
 
 const device = (patch: Partial<Device> = {}): Device => ({
   serialNumber: 'CNB1K23456', macAddress: 'a0:d3:c1:12:34:56', model: 'HP LaserJet Enterprise MFP M555dn', ipv4: '10.1.2.40',
-  hostname: 'npi123456.finance.branch.lan', firmware: '2505252_000112', snmpPort: 161, discoveredBy: 'instant-on', firstSeen: '', lastSeen: '',
+  hostname: 'npi123456.finance.branch.lan', firmware: '2505252_000112', snmpPort: 161, discoveredBy: 'instant-on', foundBy: { announcement: { first: '', last: '' } }, firstSeen: '', lastSeen: '',
   lastReason: 'initial-boot', lastMessageId: 'm', peerAddress: '10.1.2.40', announceCount: 1, authMethod: 'anonymous', historySeq: 0, ...patch,
 });
 
@@ -44,7 +44,7 @@ test('MAC prefix in any notation, IPv4 CIDR and ranges', (t) => {
 
 test('how found, compliance, last authentication', (t) => {
   t.true(matches({ field: 'foundBy', op: 'equals', value: 'announcement' }));
-  t.true(matches({ field: 'foundBy', op: 'in', value: ['discovery'] }, device({ discoveredBy: 'auto-discovered' })));
+  t.true(matches({ field: 'foundBy', op: 'in', value: ['discovery'] }, device({ discoveredBy: 'auto-discovered', foundBy: { discovery: { first: '', last: '' }, announcement: { first: '', last: '' } } })));
   t.true(matches({ field: 'compliance', op: 'equals', value: 'not-assessed' }));
   t.true(matches({ field: 'compliance', op: 'in', value: ['non-compliant', 'auth-failed'] }, device({ compliance: { status: 'auth-failed' } as any })));
   t.true(matches({ field: 'lastAuth', op: 'equals', value: 'never' }));
