@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.ts';
 import type { Store, StoreOp } from '../store/store.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { DeviceEvent, DeviceRegistry } from '../devices/registry.ts';
 import type { Device, HistoryEntry } from '../devices/device.ts';
 import { deviceFacts } from './facts.ts';
 import { parseFilter } from './filter.ts';
@@ -19,7 +19,10 @@ export type MembershipCause = 'device' | 'group-created' | 'group-edited' | 'gro
 export interface MembershipEvent { at: string; cause: MembershipCause; groupId: string; groupName: string; joined: string[]; left: string[] }
 export interface GroupEvent { type: 'created' | 'updated' | 'deleted'; group: GroupRecord; before?: GroupRecord }
 
-export interface AutogroupsEvents { membership: [MembershipEvent]; group: [GroupEvent] }
+/** A device found by discovery (a sweep, or an address an admin gave) that joined groups in that change (trigger B). */
+export interface FoundJoin { serial: string; groupIds: string[] }
+
+export interface AutogroupsEvents { membership: [MembershipEvent]; group: [GroupEvent]; foundJoin: [FoundJoin] }
 
 /** A request the API answers with 400 (or 404): details name the field. */
 export class GroupError extends Error {
@@ -43,7 +46,7 @@ export class Autogroups extends EventEmitter<AutogroupsEvents> {
   readonly index: MembershipIndex;
   private records = new Map<string, GroupRecord>();
   private editing: Promise<unknown> = Promise.resolve();
-  private readonly onDevice = (e: { device: Device }) => this.deviceChanged(e.device);
+  private readonly onDevice = (e: DeviceEvent) => this.deviceChanged(e);
 
   constructor(private readonly deps: AutogroupsDeps) {
     super();
@@ -176,9 +179,11 @@ export class Autogroups extends EventEmitter<AutogroupsEvents> {
     return { policyId: best.policyId!, policyName: this.deps.policies.get(best.policyId!)!.name, groupId: best.id, groupName: best.name, priority: best.priority, reason };
   }
 
-  private deviceChanged(device: Device) {
+  private deviceChanged(e: DeviceEvent) {
+    const device = e.device;
     const diff = this.index.setDevice(device.serialNumber, deviceFacts(device));
     if (!diff.joined.length && !diff.left.length) return;
+    if (diff.joined.length && (e.via === 'discovery' || e.via === 'manual')) this.emit('foundJoin', { serial: device.serialNumber, groupIds: diff.joined });
     const writes = [...diff.joined.map((id) => [id, [device.serialNumber], []] as const), ...diff.left.map((id) => [id, [], [device.serialNumber]] as const)]
       .map(([id, joined, left]) => this.persist({ groupId: id, joined: [...joined], left: [...left] }, this.records.get(id)!, 'device'));
     // A membership that cannot be stored is a store failure: report it and let the process end (systemd restarts it).

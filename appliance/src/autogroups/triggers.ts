@@ -1,7 +1,8 @@
 // The four remediation triggers of the reference (white paper Part 3), each its own setting:
 //   A  Instant-On     the Initial Assessment Policy, then the device's group policy (or, with
 //                     skipInstantOnPolicy, only the group policy when there is one)
-//   B  Discovery      a device found by discovery that is new in an autogroup with a policy
+//   B  Discovery      a device found by discovery (sweep or manual address) that, in that change, joined
+//                     an autogroup with a policy (the registry's device events say which way found it)
 //   C  Interval       every autoGroupFilterExecutionFrequency after start: filters re-run, devices that
 //                     joined an autogroup with a policy since the last run
 //   D  Edit           an autogroup's filter or policy (or that policy itself) edited: every member
@@ -12,7 +13,7 @@ import type { Logger } from '../util/log.ts';
 import type { Store } from '../store/store.ts';
 import type { Device } from '../devices/device.ts';
 import type { TaskGroup } from '../tasks/engine.ts';
-import type { Autogroups, GroupEvent, GroupPolicy } from './autogroups.ts';
+import type { Autogroups, FoundJoin, GroupEvent, GroupPolicy } from './autogroups.ts';
 
 export interface TriggerSettings {
   /** A: the Instant-On switch and its policy. */
@@ -38,15 +39,9 @@ export interface TaskPort {
 /** What Instant-On applies to an announcing device, in order. */
 export interface InstantOnPlan { policyIds: string[]; group?: GroupPolicy }
 
-/** The hook discovery calls after it recorded what a job found (trigger B). */
-export interface DiscoveryHook {
-  /** `since`: when the job began; memberships that began since then are "new in the group". */
-  discovered(serials: string[], since: number): Promise<void>;
-}
-
 const REFRESH_KEY = 'refresh';
 
-export class RemediationTriggers implements DiscoveryHook {
+export class RemediationTriggers {
   private timer?: NodeJS.Timeout;
   private startedAt = 0;
   private lastRunAt = 0;
@@ -54,10 +49,14 @@ export class RemediationTriggers implements DiscoveryHook {
   private queue: Promise<unknown> = Promise.resolve();
   readonly stats = { refreshRuns: 0, lastRefreshAt: null as string | null, tasks: { discovery: 0, interval: 0, edit: 0 } };
   private readonly onGroup = (e: GroupEvent) => void this.groupEdited(e).catch((err) => this.deps.log.error({ err: (err as Error).message }, 'trigger D failed'));
+  private readonly onFoundJoin = (e: FoundJoin) => this.foundJoin(e);
+  /** B: devices found by one sweep arrive one by one; they are remediated together a moment later. */
+  private found = new Set<string>();
+  private foundTimer?: NodeJS.Timeout;
 
   constructor(private readonly deps: {
     groups: Autogroups; tasks: TaskPort; settings: () => TriggerSettings; store: Store; log: Logger;
-    policyExists: (id: string) => boolean; clock?: () => number; tickMs?: number;
+    policyExists: (id: string) => boolean; clock?: () => number; tickMs?: number; foundBatchMs?: number;
   }) {}
 
   async start(): Promise<void> {
@@ -65,13 +64,16 @@ export class RemediationTriggers implements DiscoveryHook {
     // "Joined since the last run" survives a restart: a device that joined just before it is not forgotten.
     this.lastRunAt = (await this.deps.store.get<{ lastRunAt: number }>('autogroups', REFRESH_KEY))?.lastRunAt ?? this.startedAt;
     this.deps.groups.on('group', this.onGroup);
+    this.deps.groups.on('foundJoin', this.onFoundJoin);
     this.timer = setInterval(() => void this.tick(), this.deps.tickMs ?? 1000);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.foundTimer);
     this.deps.groups.off('group', this.onGroup);
+    this.deps.groups.off('foundJoin', this.onFoundJoin);
   }
 
   /** When C runs next: the period after start, then after each run (a changed period applies at once). */
@@ -90,11 +92,21 @@ export class RemediationTriggers implements DiscoveryHook {
     return { policyIds: [s.initialPolicyId, group.policyId], group };
   }
 
-  /** B. */
-  async discovered(serials: string[], since: number): Promise<void> {
+  /** B: the device was found by discovery and, in that same change, joined an autogroup with a policy. */
+  private foundJoin(e: FoundJoin) {
     if (!this.deps.settings().discovery) return;
-    const fresh = serials.filter((s) => this.newInPolicyAutogroup(s, since));
-    await this.remediate(fresh, 'autogroup:discovery');
+    if (!e.groupIds.some((id) => { const g = this.deps.groups.index.group(id); return g?.kind === 'auto' && g.policyId; })) return;
+    this.found.add(e.serial);
+    this.foundTimer ??= setTimeout(() => void this.flushFound(), this.deps.foundBatchMs ?? 200);
+  }
+
+  /** B's batch now (also what a discovery task may call when it ends, so its devices need not wait). */
+  async flushFound(): Promise<void> {
+    clearTimeout(this.foundTimer);
+    this.foundTimer = undefined;
+    const serials = [...this.found];
+    this.found.clear();
+    if (serials.length) await this.remediate(serials, 'autogroup:discovery').catch((err) => this.deps.log.error({ err: (err as Error).message }, 'trigger B failed'));
   }
 
   /** C: re-run every filter; with C on, remediate the devices that joined an autogroup with a policy since the last run. */
@@ -137,10 +149,6 @@ export class RemediationTriggers implements DiscoveryHook {
     const changed = !e.before || e.before.kind !== 'auto' || e.before.policyId !== g.policyId || JSON.stringify(e.before.filter) !== JSON.stringify(g.filter);
     if (!changed) return; // a new name or priority alone is not an edit of what the group enforces
     await this.remediate(this.deps.groups.index.memberList(g.id).map(([s]) => s), 'autogroup:edit');
-  }
-
-  private newInPolicyAutogroup(serial: string, since: number): boolean {
-    return this.deps.groups.index.groupsOf(serial).some((g) => g.kind === 'auto' && g.policyId && (this.deps.groups.index.joinedAt(g.id, serial) ?? 0) >= since);
   }
 
   /**

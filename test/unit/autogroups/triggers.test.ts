@@ -53,24 +53,33 @@ test('the engine applies an Instant-On task\'s policies in order and records eac
   t.is(r.registry.get('ORDER')!.lastPolicy!.name, 'Group');
 });
 
-test('B: only devices new in an autogroup with a policy since the discovery began; off → nothing', async (t) => {
+test('B: only devices that a discovery (sweep or manual address) brought into an autogroup with a policy; off → nothing', async (t) => {
   const r = await withPolicies();
   t.teardown(r.stop);
   await r.groups.create(auto('M555', 1, byModel('M555'), r.group.id));
-  await r.announce('OLD', { model: 'HP M555dn' });
-  await new Promise((res) => setTimeout(res, 5));
-  const since = Date.now();
-  await r.announce('NEW', { model: 'HP M555dn' });
-  await r.announce('OTHER', { model: 'HP M611dn' });
-  await r.triggers.discovered(['OLD', 'NEW', 'OTHER'], since);
+  const found = (serial: string, model: string, way: 'discovery' | 'manual' = 'discovery') => r.registry.recordFound({ serialNumber: serial, model, snmpPort: 161, vendor: 'hp', address: '10.0.0.9', ipv4: '10.0.0.9' }, way, 'task-1');
+  await found('OFF1', 'HP M555dn');
+  await r.triggers.flushFound();
   await r.settle();
   t.deepEqual(r.runs, [], 'B off');
   r.settings.discovery = true;
-  await r.triggers.discovered(['OLD', 'NEW', 'OTHER'], since);
+  await r.announce('OLD', { model: 'HP M555dn' }); // already a member (joined by announcement)
+  await found('OLD', 'HP M555dn');                  // found again by a sweep: not new in the group
+  await found('OFF1', 'HP M555dn');                 // found again, still a member: not new
+  await found('NEW', 'HP M555dn');                  // new device, joins
+  await found('MAN', 'HP M555dn', 'manual');        // an address an admin gave, joins
+  await found('OTHER', 'HP M611dn');                // new device, joins nothing
+  await r.triggers.flushFound();
   await r.settle();
-  t.deepEqual(r.runs, [{ serial: 'NEW', policy: 'Group' }]);
-  const task = r.tasks.list().find((x) => x.trigger === 'autogroup:discovery')!;
+  t.deepEqual(r.runs.map((x) => [x.serial, x.policy]).sort(), [['MAN', 'Group'], ['NEW', 'Group']]);
+  const task = r.tasks.list({ type: 'assessment' }).find((x) => x.trigger === 'autogroup:discovery')!;
   t.like(task, { groupName: 'M555', policyId: r.group.id, remediate: true });
+  // An attribute change found by a sweep that brings a known device into the group is "new in the group" too.
+  r.runs.length = 0;
+  await found('OTHER', 'HP M555dn');
+  await r.triggers.flushFound();
+  await r.settle();
+  t.deepEqual(r.runs.map((x) => x.serial), ['OTHER']);
 });
 
 test('C: filters re-run and only devices that joined since the last run are remediated; off → nothing but the refresh', async (t) => {
