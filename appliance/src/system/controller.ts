@@ -45,6 +45,7 @@ import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { buildOperations } from './operations.ts';
+import { buildGroups } from './groups.ts';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -120,6 +121,7 @@ export class Appliance {
           compatibilityMode: settings.get('compatibilityMode') }),
       });
       const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
+      const grouping = buildGroups({ store, settings, registry, policies, tasks, scheduler, log: logOf });
       scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
       const forwarder = new Forwarder({
         store, log: logOf('forward'), listenerId: s('listenerId'),
@@ -144,7 +146,7 @@ export class Appliance {
         backlog: () => store.commitStats().queued, isDuplicate: (ann) => forwarder.isDuplicate(ann),
         ...instantOnHooks({
           tasks, forwarding: forwarder, remediates: !hub,
-          initialPolicy: () => settings.get('allowAutomaticRemediation') && policies.get(settings.get('initialPolicyId')) ? settings.get('initialPolicyId') : undefined,
+          policies: (device) => grouping.instantOnPolicies(device), // Initial Assessment Policy, then the group policy
           seen: (serial) => { announceRate.record(serial); serials.markDiscovered(serial); },
         }),
       });
@@ -161,7 +163,7 @@ export class Appliance {
       const services: AppServices = {
         ...ops.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
-        events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder,
+        events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder, groups: grouping,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
@@ -174,7 +176,8 @@ export class Appliance {
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
           forwarding: forwarder.stats(), mqtt: mqtt?.stats(), components: components.names(), memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes]);
+      grouping.publishTo({ events: services.events, audit: services.audit, mqtt });
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...grouping.routes]);
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });
@@ -190,6 +193,7 @@ export class Appliance {
         component('trust', () => trust.load()),
         component('serial-list', () => serials.load()),
         component('tasks', async () => { await tasks.load(); }, () => tasks.stop()),
+        grouping.component, // before schedules run group assessments and before 3329 opens (Instant-On asks it for group policies)
         component('scheduler', () => scheduler.start(), () => scheduler.stop()),
         component('forwarding', () => forwarder.start(), () => forwarder.stop()),
         component('announce', async () => {
