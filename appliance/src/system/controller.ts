@@ -40,7 +40,7 @@ import type { AppServices } from '../api/services.ts';
 import { startDemoFleet } from '../sim/demo.ts';
 import type { Fleet } from '../sim/fleet.ts';
 import { component, Components } from '../util/component.ts';
-import { componentLogger, type Logger } from '../util/log.ts';
+import { componentLogger, setLogLevel, type Logger } from '../util/log.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
@@ -96,6 +96,9 @@ export class Appliance {
     let graceMs = 5000; // how long stop() lets in-flight announcements finish
     try {
       const settings = new SettingsView({ stored: Object.fromEntries(await store.entries<unknown>('settings')), env, cli: opts.cli });
+      // The logger was made before the store could say the saved level; from here on it follows the setting.
+      setLogLevel(opts.log, settings.get('logLevel'));
+      settings.onChange((key, value) => { if (key === 'logLevel') setLogLevel(opts.log, String(value)); });
       await ensureListenerId(store, settings);
       const { identity: first, created } = loadOrCreateIdentity(dataDir);
       if (created) log.info({ fingerprint256: first.fingerprint256 }, 'created the appliance identity certificate');
@@ -162,7 +165,7 @@ export class Appliance {
       const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
       const services: AppServices = {
         ...ops.services,
-        version: VERSION, startedAt: new Date(), registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
+        version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
         events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder, groups: grouping,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
@@ -237,7 +240,7 @@ async function ensureListenerId(store: Store, settings: SettingsView) {
   if (settings.get('listenerId')) return;
   const id = (await store.get<string>('meta', 'listenerId')) ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
   await store.commit([{ type: 'put', sublevel: store.sub('meta'), key: 'listenerId', value: id }]);
-  settings.apply('listenerId', id);
+  settings.apply('listenerId', id, { starting: true });
 }
 
 async function ensureAdmin(users: Users, env: NodeJS.ProcessEnv, dataDir: string, log: Logger, say?: (text: string) => void) {
