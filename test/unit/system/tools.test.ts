@@ -65,7 +65,7 @@ function listed(script: string): Set<string> {
   return new Set(readFileSync(join(root, script), 'utf8').split(/[\s()"']+/).filter((w) => /^[a-z0-9][a-z0-9.+-]+$/.test(w)));
 }
 
-function check(t: any, commands: Map<string, string[]>, installer: string, extra: Set<string> = new Set()) {
+function check(commands: Map<string, string[]>, installer: string, extra: Set<string> = new Set()) {
   const known = new Set([...listed(installer), ...extra]);
   const missing: string[] = [];
   const absent: string[] = [];
@@ -103,7 +103,7 @@ test('every program the tests, benchmarks and CI run comes from a package script
   // tool missing there fails the script itself on the first run.
   for (const [c, w] of collect(sh, shellCommands)) if (which(c)) commands.set(c, [...(commands.get(c) ?? []), ...w]);
   t.true(commands.has('openssl') && commands.has('dig'), 'the scan finds the tools we know the tests use');
-  const { missing, absent } = check(t, commands, 'scripts/setup.sh');
+  const { missing, absent } = check(commands, 'scripts/setup.sh');
   t.deepEqual(missing, [], 'packages to add to scripts/setup.sh');
   t.deepEqual(absent, [], 'programs not installed on this machine after setup');
 });
@@ -116,7 +116,7 @@ test('every program the image build and boot test run comes from image/install-b
   // The boot test's virtio-net-pci NIC needs efi-virtio.rom, which only a recommended package brings.
   t.true(listed('image/install-build-deps.sh').has('ipxe-qemu'), 'ipxe-qemu (efi-virtio.rom) is installed');
   // setup.sh runs first on every machine, so what it installs counts too.
-  const { missing, absent } = check(t, commands, 'image/install-build-deps.sh', listed('scripts/setup.sh'));
+  const { missing, absent } = check(commands, 'image/install-build-deps.sh', listed('scripts/setup.sh'));
   t.deepEqual(missing, [], 'packages to add to image/install-build-deps.sh');
   // The image tools are installed only when someone builds the image (opt-in): say which were not checked.
   if (absent.length) t.log(`${absent.length} words of the image scripts are not programs installed here (the image tools are installed only to build it); their packages were not checked`);
