@@ -67,4 +67,14 @@ test('delete, retire, reinstate and bulk actions', async (t) => {
   const grp = await api(port, 'POST', '/api/v1/devices/bulk', { token, body: { action: 'add-to-group', groupId: 'g', serials: [c] } });
   t.is(grp.status, 400);
   t.is(grp.body.error.details[0].field, 'groupId');
+  // Add to a manual group; an autogroup's members come from its filter and are refused.
+  const manual = await api(port, 'POST', '/api/v1/groups', { token, body: { name: 'Floor 2', kind: 'manual', members: [b], priority: 10 } });
+  t.is(manual.status, 201, JSON.stringify(manual.body));
+  const added = await api(port, 'POST', '/api/v1/devices/bulk', { token, body: { action: 'add-to-group', groupId: manual.body.id, serials: [c, 'NOPE2'] } });
+  t.deepEqual(added.body, { action: 'add-to-group', done: [c], skipped: { NOPE2: 'not found' } });
+  t.deepEqual(h.appliance.services.groups!.groups.get(manual.body.id)!.members!.sort(), [b, c].sort());
+  const auto = await api(port, 'POST', '/api/v1/groups', { token, body: { name: 'HP', kind: 'auto', filter: { all: [{ field: 'model', op: 'contains', value: 'HP' }] }, priority: 20 } });
+  t.is(auto.status, 201, JSON.stringify(auto.body));
+  const refused = await api(port, 'POST', '/api/v1/devices/bulk', { token, body: { action: 'add-to-group', groupId: auto.body.id, serials: [c] } });
+  t.is(refused.body.error.code, 'group-not-manual');
 });

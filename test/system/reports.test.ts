@@ -105,6 +105,12 @@ test('report: remediated, compliant, non-compliant, unreachable; JSON = CSV; the
   t.is(futFrom.body.error.details[0].field, 'from');
   t.is((await api(port, 'GET', '/api/v1/reports/compliance?from=yesterday', { token })).body.error.details[0].field, 'from');
   t.is((await api(port, 'GET', '/api/v1/reports/compliance?policyId=nope', { token })).body.error.details[0].field, 'policyId');
+  // A group's report lists its members only.
+  const floor = (await api(port, 'POST', '/api/v1/groups', { token, body: { name: 'Floor 2', kind: 'manual', members: [fixed.serialNumber, readOnly.serialNumber], priority: 5 } })).body;
+  const scoped = (await api(port, 'GET', `/api/v1/reports/compliance?${q}&groupId=${floor.id}`, { token })).body;
+  t.deepEqual(scoped.scope, { policyId, groupId: floor.id, groupName: 'Floor 2' });
+  t.deepEqual(scoped.policies[0].devices.map((d: any) => d.serial).sort(), [fixed.serialNumber, readOnly.serialNumber].sort());
+  t.true(pdfText((await download(port, `/api/v1/reports/compliance.pdf?${q}&groupId=${floor.id}`, token)).body).includes('group Floor 2'));
   const group = await api(port, 'GET', '/api/v1/reports/compliance?groupId=g1', { token });
   t.is(group.status, 400);
   t.is(group.body.error.details[0].field, 'groupId');

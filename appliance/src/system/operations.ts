@@ -18,6 +18,9 @@ import { ComplianceJournal, ComplianceReports } from '../reports/index.ts';
 import { reportRoutes } from '../api/routes/reports.ts';
 import { DeviceActions } from '../api/device-actions.ts';
 import { deviceActionRoutes } from '../api/routes/device-actions.ts';
+import type { Autogroups } from '../autogroups/index.ts';
+import type { GroupsPort } from '../reports/index.ts';
+import type { GroupMembersPort } from '../api/device-actions.ts';
 import { component, type Component } from '../util/component.ts';
 import type { Logger } from '../util/log.ts';
 
@@ -29,6 +32,8 @@ export interface OperationsDeps {
   credentials: CredentialRepo;
   settings: SettingsView;
   version: string;
+  /** Groups (issue 15): a report's group scope and "add to a group" use them. */
+  groups?: Autogroups;
   /** The announcement listener's counters since start. */
   announcements: () => AnnounceTotals;
   log: (name: string) => Logger;
@@ -49,10 +54,11 @@ export function buildOperations(d: OperationsDeps): Operations {
   // Every compliance result worth keeping goes into the journal in the device's own batch.
   const journal = new ComplianceJournal(d.store, { onError: (err) => log.error({ err: err.message }, 'could not prune the compliance journal') });
   d.registry.addApplyHook(journal.hook);
-  const reports = new ComplianceReports({ journal, registry: d.registry, policies: d.policies,
+  const groups = d.groups ? groupPorts(d.groups) : undefined;
+  const reports = new ComplianceReports({ journal, registry: d.registry, policies: d.policies, groups: () => groups,
     meta: () => ({ appliance: d.settings.get('listenerId'), version: d.version, settingTitle: (id) => settingById(id)?.title }) });
   const deviceActions = new DeviceActions({ registry: d.registry, tasks: d.tasks, policies: d.policies, credentials: d.credentials,
-    deleteOps: (serials) => journal.deleteOps(serials), afterDelete: (serials) => journal.forget(serials) });
+    deleteOps: (serials) => journal.deleteOps(serials), afterDelete: (serials) => journal.forget(serials), groups: () => groups });
   return {
     services: { apiTokens, history, reports, deviceActions },
     routes: [tokenRoutes, historyRoutes, reportRoutes, deviceActionRoutes],
@@ -61,5 +67,19 @@ export function buildOperations(d: OperationsDeps): Operations {
       component('history', () => history.start(), () => history.stop()),
       component('journal', async () => { await journal.load(); await journal.prune(); }),
     ],
+  };
+}
+
+/** The groups room as reports and device actions see it: names, members, and adding to a manual group. */
+function groupPorts(g: Autogroups): GroupsPort & GroupMembersPort {
+  return {
+    get: (id) => { const r = g.get(id); return r ? { id: r.id, name: r.name, kind: r.kind } : undefined; },
+    memberSerials: (id) => g.members(id, 0, Number.MAX_SAFE_INTEGER).members.map((m) => m.device.serialNumber),
+    addMembers: async (id, serials) => {
+      const r = g.get(id);
+      if (!r) return;
+      const { id: _id, createdAt: _c, updatedAt: _u, filter: _f, ...input } = r;
+      await g.update(id, { ...input, members: [...new Set([...(r.members ?? []), ...serials])] } as Parameters<Autogroups['update']>[1]);
+    },
   };
 }
