@@ -66,7 +66,7 @@ export class SettingsView {
       const { value, source } = this.values.get(key)!;
       const def = settingsSchema[key];
       // A URL setting may carry a password (mqtt://user:secret@host): show that it is set, never what it is.
-      const shown = typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/, '$1***@') : value;
+      const shown = def.secret ? (value ? '***' : '') : typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/, '$1***@') : value;
       return { key, value: shown, source, restart: def.restart, locked: source === 'env' || source === 'cli' || !def.storable,
         help: def.help, env: def.env };
     });

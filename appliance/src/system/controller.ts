@@ -44,6 +44,8 @@ import { Forwarder } from '../forward/forwarder.ts';
 import { MqttEvents } from '../forward/mqtt-events.ts';
 import { noDnsResponder } from '../forward/hub-mode.ts';
 import { forwardingRoutes } from '../api/routes/forwarding.ts';
+import { Operations } from './operations.ts';
+import { operationsRoutes } from '../api/routes/operations.ts';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -61,6 +63,7 @@ export class Appliance {
   demoFleet?: Fleet;
   forwarder?: Forwarder;
   mqtt?: MqttEvents;
+  operations?: Operations;
 
   private constructor(
     readonly settings: SettingsView,
@@ -114,6 +117,10 @@ export class Appliance {
       const count = await registry.load();
       log.info({ devices: count, dataDir }, 'store open');
 
+      // Alerts, syslog and metrics (issue 16): loaded early, the SNMP runner below is metered.
+      const operations = new Operations({ store, settings, log: opts.log, dataDir, version: VERSION });
+      await operations.load();
+
       const policies = new PolicyRepo(store);
       await policies.load();
       const box = secretBox(await loadOrCreateKey(dataDir));
@@ -125,8 +132,8 @@ export class Appliance {
       const announceRate = new AnnounceRate(() => settings.get('announceTooOftenPerHour'));
       const tasks = new TaskEngine({
         store, registry, policies, log: componentLogger(opts.log, 'tasks'),
-        runDevice: createSnmpDeviceRunner({ credentials, log: componentLogger(opts.log, 'snmp'),
-          timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) }),
+        runDevice: operations.metrics.meterSnmp(createSnmpDeviceRunner({ credentials, log: componentLogger(opts.log, 'snmp'),
+          timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) })),
         limits: () => ({ maxNumberTasks: settings.get('compatibilityMode') ? 10 : settings.get('maxNumberTasks'),
           maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),
           compatibilityMode: settings.get('compatibilityMode') }),
@@ -255,19 +262,22 @@ export class Appliance {
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(), forwarding: forwarder.stats(), mqtt: mqtt?.stats(),
-          memory: process.memoryUsage() }),
+          operations: operations.status(), memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes]);
+      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes, operationsRoutes(operations)]);
       const web = https.createServer({ key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''), minVersion: 'TLSv1.2' }, app.callback());
       // Trusted CAs changed: the 3329 listener names them in its CertificateRequest from the next handshake on.
       const tlsCert = () => [current.identity.certPem, ...current.identity.chainPem].join('');
       trustRepo.onChange(() => listener.updateContext({ key: current.identity.keyPem, cert: tlsCert(), ca: trustRepo.caPems() }));
       await new Promise<void>((res, rej) => { web.once('error', rej); web.listen({ host: settings.get('host'), port: settings.get('webPort') }, () => { web.off('error', rej); res(); }); });
       log.info({ port: (web.address() as AddressInfo).port }, 'admin page and API ready (HTTPS)');
+      operations.attach({ registry, announce: () => listener.stats(), tasks, dns: () => { const d = dns.stats() as any; return d ? { counters: numbers(d), dropped: d.dropped ?? {} } : undefined; },
+        forwarder, announceRate, serials, trust: trustRepo, identity: () => current.identity, events: services.events!, apiToken: (t) => !!services.sessions.get(t) });
 
       const appliance = new Appliance(settings, store, identity, registry, listener, web, services, tasks, dns, log);
       appliance.forwarder = forwarder;
       appliance.mqtt = mqtt;
+      appliance.operations = operations;
       if (opts.demo && opts.demo > 0) appliance.startDemo(opts.demo, componentLogger(opts.log, 'demo'));
       return appliance;
     } catch (err) {
@@ -292,10 +302,16 @@ export class Appliance {
     await this.tasks.stop();
     await this.forwarder?.stop();
     await this.mqtt?.stop();
+    await this.operations?.stop();
     this.web.closeAllConnections?.();
     await new Promise<void>((r) => this.web.close(() => r()));
     await this.dns.stop();
     await this.store.close();
     this.log.info('stopped');
   }
+}
+
+/** The plain numeric counters of a stats() object (DNS answers by result). */
+function numbers(o: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => typeof v === 'number' && k !== 'droppedTotal')) as Record<string, number>;
 }
