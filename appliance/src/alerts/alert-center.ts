@@ -165,6 +165,8 @@ export class AlertCenter implements Alerts {
   /** Stored records (open and resolved), newest first; `before` is an id to page back from. */
   async history(opts: { kind?: AlertKind; state?: 'open' | 'resolved'; limit?: number; before?: string } = {}): Promise<AlertRecord[]> {
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
+    // Open alerts are authoritative in memory (a repeat is not written; a new one may still be on its way to disk).
+    if (opts.state === 'open') return this.openAlerts(opts.kind).filter((a) => !opts.before || a.id < opts.before).slice(0, limit);
     const out: AlertRecord[] = [];
     for await (const a of this.opts.store.sub<AlertRecord>('alerts').values({ reverse: true, ...(opts.before ? { lt: opts.before } : {}) })) {
       const live = this.open.get(slot(a.kind, a.key));

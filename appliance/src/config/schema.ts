@@ -147,6 +147,8 @@ export const settingsSchema = {
     help: 'Syslog facility of the messages (audit events always use "log audit", facility 13).' }),
   syslogQueueMax: def({ schema: count(10, 100_000), default: 2000, env: 'INSTANT_ON_SYSLOG_QUEUE', restart: false,
     help: 'Messages kept per syslog target while it is unreachable; beyond this the oldest are dropped and counted.' }),
+  syslogTimeoutMs: def({ schema: count(200, 120_000), default: 10_000, env: 'INSTANT_ON_SYSLOG_TIMEOUT_MS', restart: false,
+    help: 'Time a TCP/TLS syslog collector has to accept the connection (and the TLS handshake) before it counts as not answering.' }),
   smtpHost: def({ schema: z.string().max(253).regex(/^[A-Za-z0-9.:[\]-]*$/, 'a host name or address'), default: '', env: 'INSTANT_ON_SMTP_HOST', restart: false,
     help: 'Mail server for alert e-mail; empty = no e-mail.' }),
   smtpPort: def({ schema: port, default: 587, env: 'INSTANT_ON_SMTP_PORT', restart: false,

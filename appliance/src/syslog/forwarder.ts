@@ -16,7 +16,7 @@ export interface SyslogOptions {
   tls?: SenderOptions['tls'];
   /** The HOSTNAME field; defaults to the machine's name. */
   hostname?: () => string;
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: () => number;
   retry?: SenderOptions['retry'];
 }
 

@@ -20,7 +20,7 @@ export interface SenderOptions {
   maxQueued: () => number;
   /** For TLS: CAs that may sign the collector's certificate; our identity as client certificate. */
   tls?: () => { ca: string[]; key?: string; cert?: string };
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: () => number;
   retry?: { baseMs: number; maxMs: number };
   onError?: (target: string, error: string) => void;
 }
@@ -107,7 +107,7 @@ export class SyslogSender {
     if (this.stopped) return;
     this.status.state = 'connecting';
     const { host, port, transport } = this.target;
-    const timeout = this.opts.connectTimeoutMs ?? 10_000;
+    const timeout = this.opts.connectTimeoutMs?.() ?? 10_000;
     let socket: net.Socket;
     if (transport === 'tls') {
       const t = this.opts.tls?.() ?? { ca: [] };

@@ -65,7 +65,7 @@ export class Operations implements OperationsApi {
     });
     this.syslog = new SyslogForwarder({
       targets: () => settings.get('syslogTargets'), facility: () => settings.get('syslogFacility'), queueMax: () => settings.get('syslogQueueMax'),
-      version: base.version, log: componentLogger(base.log, 'syslog'), connectTimeoutMs: 10_000,
+      version: base.version, log: componentLogger(base.log, 'syslog'), connectTimeoutMs: () => settings.get('syslogTimeoutMs'),
       tls: () => { const id = this.parts?.identity(); return { ca: trusted(), key: id?.keyPem, cert: id ? [id.certPem, ...id.chainPem].join('') : undefined }; },
     });
     this.metricsAccess = { token: () => settings.get('metricsToken'), allowFrom: () => settings.get('metricsAllowFrom'), apiToken: (t) => this.parts?.apiToken(t) ?? false };
