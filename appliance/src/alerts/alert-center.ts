@@ -172,7 +172,6 @@ export class AlertCenter implements Alerts {
       const live = this.open.get(slot(a.kind, a.key));
       const rec = live?.id === a.id ? live : a;
       if (opts.kind && rec.kind !== opts.kind) continue;
-      if (opts.state === 'open' && rec.resolvedAt) continue;
       if (opts.state === 'resolved' && !rec.resolvedAt) continue;
       out.push(rec);
       if (out.length >= limit) break;
