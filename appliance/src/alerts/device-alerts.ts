@@ -12,18 +12,18 @@ export class DeviceAlerts {
   private mac = new Map<string, string>();
 
   constructor(private readonly alerts: Alerts, known: Iterable<Device> = []) {
-    for (const d of known) this.mac.set(d.serialNumber, d.macAddress);
+    for (const d of known) if (d.macAddress) this.mac.set(d.serialNumber, d.macAddress);
   }
 
-  /** Call with each registry 'device' event. */
-  onDevice(device: Device): void {
+  /** Call with each registry 'device' event; `announced` is false for devices found by discovery (no MAC claim). */
+  onDevice(device: Device, announced = true): void {
     const serial = device.serialNumber;
     const prevMac = this.mac.get(serial);
-    if (prevMac !== undefined && prevMac !== device.macAddress) {
+    if (announced && prevMac && device.macAddress && prevMac.toLowerCase() !== device.macAddress.toLowerCase()) {
       this.alerts.raise('device-identity-changed', serial, { message: `${serial} now announces with MAC ${device.macAddress} (was ${prevMac}): formatter replaced, or another device uses this serial`,
         from: prevMac, to: device.macAddress, peer: device.peerAddress, model: device.model });
     }
-    this.mac.set(serial, device.macAddress);
+    if (announced && device.macAddress) this.mac.set(serial, device.macAddress);
 
     const c = device.compliance;
     if (!c || this.lastAssessment.get(serial) === c.at) return;

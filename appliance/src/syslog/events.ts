@@ -38,7 +38,8 @@ export function alertEvent(c: AlertChangeLike): SyslogEvent {
 }
 
 interface DeviceEventLike {
-  type: 'discovered' | 'changed' | 'announced';
+  /** discovered, found (by discovery), changed, announced, … */
+  type: string;
   reason?: string;
   device: { serialNumber: string; macAddress: string; model: string; ipv4?: string; hostname?: string; firmware?: string; peerAddress: string;
     authMethod?: string; discoveredBy?: string; compliance?: { status: string; policyName: string; at: string } };

@@ -1,4 +1,4 @@
-// Operations (issue 16 items 2–4): alerts and their e-mail subscriptions, syslog status, and GET /metrics.
+// Observability (issue 16 items 2–4): alerts and their e-mail subscriptions, syslog status, and GET /metrics.
 // /metrics sits outside /api/ (where scrapers expect it) and does its own access check: a bearer token or an
 // allowed source address (metrics/access.ts).
 import type Router from '@koa/router';
@@ -11,12 +11,14 @@ import type { SyslogForwarder } from '../../syslog/forwarder.ts';
 import type { ApplianceMetrics } from '../../metrics/metrics.ts';
 import { checkMetricsAccess, type MetricsAccess } from '../../metrics/access.ts';
 
-export interface OperationsApi {
+export interface ObservabilityApi {
   alerts: AlertCenter;
   mailer: AlertMailer;
   syslog: SyslogForwarder;
   metrics: ApplianceMetrics;
   metricsAccess: MetricsAccess;
+  /** Looks at every polled alert condition now (disk, certificates, forwarding, syslog, …). */
+  checkNow(): Promise<void>;
   /** Sends a test message to every syslog target. */
   syslogTest(by: string): void;
 }
@@ -34,7 +36,7 @@ function query<T>(schema: z.ZodType<T>, q: unknown): T {
   return r.data;
 }
 
-export function operationsRoutes(ops: OperationsApi) {
+export function observabilityRoutes(ops: ObservabilityApi) {
   return (router: Router, _s: AppServices) => {
     router.get('/api/v1/alerts', async (ctx) => {
       const q = query(listQuery, ctx.query);
@@ -47,6 +49,10 @@ export function operationsRoutes(ops: OperationsApi) {
     });
     router.get('/api/v1/alerts/kinds', (ctx) => {
       ctx.body = { kinds: alertKinds.map((k) => ({ kind: k, ...ALERT_KINDS[k] })) };
+    });
+    router.post('/api/v1/alerts/check', async (ctx) => {
+      await ops.checkNow();
+      ctx.body = { open: ops.alerts.summary().reduce((a, k) => a + k.open, 0), kinds: ops.alerts.summary() };
     });
     router.post('/api/v1/alerts/:id/resolve', (ctx) => {
       const id = String(ctx.params.id).slice(0, 100);
