@@ -110,7 +110,7 @@ export class Observability implements ObservabilityApi {
     const devices = new DeviceAlerts(this.alerts, parts.registry.list());
     this.alerts.addSink({ changed: (c: AlertChange) => { parts.events.publish('alert', c); this.syslog.send(alertEvent(c)); } });
     const onDevice = (e: Parameters<typeof deviceEvent>[0]) => {
-      devices.onDevice(e.device as never, !(e as { via?: string }).via);
+      devices.onDevice(e.device as never, !['discovery', 'manual'].includes(String((e as { via?: string }).via)));
       this.syslog.send(deviceEvent(e));
     };
     parts.registry.on('device', onDevice);
