@@ -48,6 +48,8 @@ const POLICIES: Record<string, Partial<RoutePolicy>> = {
   'PUT /api/v1/pki/identity': { body: pem(256 * KiB) },
   'POST /api/v1/pki/device-certificates': { body: pem(64 * KiB) },
   'POST /api/v1/serial-list': { body: { kind: 'stream', limit: SERIAL_LIST_LIMIT } },
+  // Prometheus scrapers: the route checks its own bearer token or allow list (metrics/access.ts).
+  'GET /metrics': { access: 'public' },
 };
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
