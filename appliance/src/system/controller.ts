@@ -46,6 +46,7 @@ import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { buildOperations } from './operations.ts';
 import { Observability } from './observability.ts';
+import { buildGroups } from './groups.ts';
 import { buildDiscovery } from './discovery.ts';
 
 export interface StartOptions {
@@ -127,8 +128,11 @@ export class Appliance {
           compatibilityMode: settings.get('compatibilityMode') }),
       });
       const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
+      const grouping = buildGroups({ store, settings, registry, policies, tasks, scheduler, log: logOf });
       scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
       const discovery = buildDiscovery({ settings, registry, policies, credentials, tasks, scheduler, log: logOf('discovery') });
+      // Trigger B: devices a job brought into an autogroup with a policy are remediated when the job has stored them all.
+      discovery.discovery.onFound(() => grouping.triggers.flushFound());
       const forwarder = new Forwarder({
         store, log: logOf('forward'), listenerId: s('listenerId'),
         caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
@@ -152,7 +156,7 @@ export class Appliance {
         backlog: () => store.commitStats().queued, isDuplicate: (ann) => forwarder.isDuplicate(ann),
         ...instantOnHooks({
           tasks, forwarding: forwarder, remediates: !hub,
-          initialPolicy: () => settings.get('allowAutomaticRemediation') && policies.get(settings.get('initialPolicyId')) ? settings.get('initialPolicyId') : undefined,
+          policies: (device) => grouping.instantOnPolicies(device), // Initial Assessment Policy, then the group policy
           seen: (serial) => { announceRate.record(serial); serials.markDiscovered(serial); },
         }),
       });
@@ -169,7 +173,7 @@ export class Appliance {
       const services: AppServices = {
         ...ops.services, ...discovery.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
-        events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder,
+        events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder, groups: grouping,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
@@ -182,7 +186,8 @@ export class Appliance {
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
           forwarding: forwarder.stats(), mqtt: mqtt?.stats(), observability: observe.status(), components: components.names(), memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, observe.routes]);
+      grouping.publishTo({ events: services.events, audit: services.audit, mqtt });
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes, observe.routes]);
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });
@@ -198,6 +203,7 @@ export class Appliance {
         component('trust', () => trust.load()),
         component('serial-list', () => serials.load()),
         component('tasks', async () => { await tasks.load(); }, () => tasks.stop()),
+        grouping.component, // before schedules run group assessments and before 3329 opens (Instant-On asks it for group policies)
         component('scheduler', () => scheduler.start(), () => scheduler.stop()),
         component('forwarding', () => forwarder.start(), () => forwarder.stop()),
         component('announce', async () => {
