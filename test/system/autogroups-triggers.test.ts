@@ -42,7 +42,7 @@ test('C: every autoGroupFilterExecutionFrequency, only the devices that joined s
   const [early, late, offJoiner] = [await r.printer(), await r.printer(), await r.printer()];
   await r.group({ name: 'Interval group', kind: 'auto', priority: 1, policyId: policy, filter: { field: 'serial', op: 'prefix', value: 'AGT' } });
   const runs = async () => (await r.ok('GET', '/api/v1/groups')).refresh.refreshRuns as number;
-  const nextRun = async (after: number) => waitFor(async () => (await runs()) > after && (await runs()), 15_000);
+  const nextRun = async (after: number): Promise<number> => waitFor(async () => { const x = await runs(); return x > after ? x : 0; }, 15_000);
   await r.settings({ autoGroupFilterExecutionFrequency: '0:0:0:1', autoGroupDailyRefreshAutoRemediationEnable: true });
   t.is(await early.boot(), 'Success'); // A is off: it only joins
   let n = await nextRun(await runs());
