@@ -7,7 +7,7 @@ import { FrameError, type Frame } from '../protocol/frame.ts';
 import { hdapCodec, type Codec } from '../protocol/codec.ts';
 import type { Acknowledge, Announcement } from '../protocol/messages.ts';
 import { HandshakeGate } from './handshake-gate.ts';
-import { chainFromPeerCertificate } from '../pki/verify-client.ts';
+import { peerCertificateChain } from '../pki/verify-client.ts';
 import type { CaptureSink } from './capture.ts';
 import { Connection } from './connection.ts';
 
@@ -187,7 +187,7 @@ export class AnnouncementListener {
       address: (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, ''),
       port: socket.remotePort ?? 0,
       tlsVersion: socket.getProtocol(),
-      certChain: has ? chainFromPeerCertificate(socket.getPeerCertificate(true) as any) : [],
+      certChain: has ? peerCertificateChain(socket) : [],
       clientCert: has ? { subject: dn(cert.subject as any), issuer: dn(cert.issuer as any), fingerprint256: cert.fingerprint256, validTo: cert.valid_to } : undefined,
     };
   }

@@ -128,10 +128,15 @@ test('an intermediate CRL needs the intermediate in the upload, and that must ch
 });
 
 test('garbage and non-CRL blocks are rejected, empty input throws', (t) => {
-  const result = new CrlList().import(pki.root.keyPem + freshCrl, trust, new Date());
-  t.is(result.rejected.length, 1);
-  t.is(result.rejected[0].code, 'malformed');
-  t.is(result.imported.length, 1);
+  // All or nothing: a private key pasted along spoils the upload, the CRL next to it is not loaded either.
+  const crls = new CrlList();
+  const result = crls.import(pki.root.keyPem + freshCrl, trust, new Date());
+  t.deepEqual(result.rejected.map((r) => [r.index, r.code]), [[1, 'wrong-kind']]);
+  t.regex(result.rejected[0].reason, /^a private key \(PEM PRIVATE KEY\) is not a CRL/);
+  t.is(result.imported.length, 0);
+  t.is(crls.size, 0);
+  const certOnly = new CrlList().import(pki.root.der, trust, new Date());
+  t.deepEqual(certOnly.rejected.map((r) => r.code), ['wrong-kind']);
   t.throws(() => new CrlList().import('nothing here', trust, new Date()), { message: /neither PEM nor DER/ });
   t.throws(() => new CrlList().import('', trust, new Date()), { message: /no PEM or DER block/ });
   const junk = new CrlList().import('-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n', trust, new Date());
