@@ -88,3 +88,19 @@ test('toJSON/fromJSON round-trips, and a damaged record throws instead of trusti
   t.throws(() => TrustStore.fromJSON({ version: 1, certificates: ['garbage'] }));
   t.throws(() => TrustStore.fromJSON({ certificates: [] }));
 });
+
+test('a CA upload is held to the path rules: an unknown critical extension or a DSA key is refused by name', async (t) => {
+  const odd = await pki.subCa('odd', 'root');
+  const store = new TrustStore();
+  const result = store.import(odd.certPem + pki.root.certPem);
+  t.deepEqual(result.rejected.map((r) => [r.index, r.code]), [[1, 'unknown-critical-extension']]);
+  t.regex(result.rejected[0].reason, /critical extension 1\.3\.6\.1\.4\.1\.55738\.666\.1/);
+  t.is(result.added.length, 1);
+  // A CRL or a certificate request sent where CA certificates belong is named as what it is.
+  const crl = await pki.crl('root');
+  const wrong = new TrustStore().import(crl);
+  t.deepEqual(wrong.rejected.map((r) => r.code), ['wrong-kind']);
+  t.regex(wrong.rejected[0].reason, /^a CRL \(PEM X509 CRL\) is not a CA certificate/);
+  const derCrl = decodeBlocks(crl)[0].der;
+  t.regex(new TrustStore().import(derCrl).rejected[0].reason, /^a CRL is not a CA certificate/);
+});

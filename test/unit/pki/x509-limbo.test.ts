@@ -11,7 +11,11 @@
  * judged at use, against the path), the leaf and intermediates as the presented chain.
  */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { parseCertificate } from '../../../appliance/src/pki/certificate.ts';
 import { CrlList } from '../../../appliance/src/pki/crl-list.ts';
@@ -42,7 +46,7 @@ const suite = JSON.parse(readFileSync(file, 'utf8')) as { cases: LimboCase[] };
 const DEVIATIONS: Record<string, { ours: 'reject'; why: string }> = {
   'rfc5280::ca-as-leaf': {
     ours: 'reject',
-    why: 'the leaf is a CA certificate whose keyUsage lacks digitalSignature; a TLS client signs the handshake with its key, so HDAP.md §2 (and openssl -purpose sslclient) refuse it as wrong-key-usage',
+    why: 'the leaf is a CA certificate whose keyUsage lacks digitalSignature; a TLS client signs the handshake with its key, so HDAP.md §2 refuses it as wrong-key-usage (openssl verify -purpose sslclient refuses it too)',
   },
   'pathlen::validation-ignores-pathlen-in-leaf': {
     ours: 'reject',
@@ -126,6 +130,48 @@ test('x509-limbo crl::issuer-missing-crlsign: the admin upload of that CRL is re
   t.is(crls.size, 0);
   t.deepEqual(result.rejected.map((r) => r.code), ['not-crl-signer']);
   t.regex(result.rejected[0].reason, /lacks cRLSign/);
+});
+
+const exec = promisify(execFile);
+const pem = (b64: string, label = 'CERTIFICATE'): string => `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+
+/** openssl verify's verdict on a case, as a client-certificate check (-purpose sslclient). */
+async function opensslVerdict(c: LimboCase, dir: string): Promise<'accept' | 'reject'> {
+  writeFileSync(join(dir, 'trusted.pem'), c.trusted.map((b) => pem(b)).join(''));
+  writeFileSync(join(dir, 'leaf.pem'), pem(c.leaf));
+  const args = ['verify', '-purpose', 'sslclient', '-auth_level', '2', '-CAfile', join(dir, 'trusted.pem')];
+  if (c.inter.length > 0) {
+    writeFileSync(join(dir, 'inter.pem'), c.inter.map((b) => pem(b)).join(''));
+    args.push('-untrusted', join(dir, 'inter.pem'));
+  }
+  if (c.crls.length > 0) {
+    writeFileSync(join(dir, 'crls.pem'), c.crls.map((b) => pem(b, 'X509 CRL')).join(''));
+    args.push('-crl_check', '-CRLfile', join(dir, 'crls.pem'));
+  }
+  if (c.time) args.push('-attime', String(Math.floor(new Date(c.time).getTime() / 1000)));
+  args.push(join(dir, 'leaf.pem'));
+  try {
+    await exec('openssl', args);
+    return 'accept';
+  } catch {
+    return 'reject';
+  }
+}
+
+test('x509-limbo: openssl verify agrees with us on the path-validation rules of issue 12 and on our deviations', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ioe-limbo-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const must = suite.cases.filter((c) => c.tier === 'must');
+  let agreeWithUs = 0;
+  for (const c of must) {
+    const theirs = await opensslVerdict(c, dir);
+    const ours = verdict(run(c));
+    if (theirs === ours) agreeWithUs++;
+    if (REASONS[c.id] || DEVIATIONS[c.id]) t.is(theirs, ours, `${c.id}: openssl ${theirs}, we ${ours}`);
+  }
+  const line = `x509-limbo: openssl verify and this appliance agree on ${agreeWithUs}/${must.length} must cases`;
+  console.log(line);
+  t.log(line);
 });
 
 test('x509-limbo: the deviation list names only must cases that exist', (t) => {
