@@ -179,3 +179,25 @@ export function blocksWithLabel(input: Buffer | string, labels: string[]): Buffe
     .filter((b) => b.label === 'DER' || labels.includes(b.label))
     .map((b) => b.der);
 }
+
+/**
+ * Decodes an admin upload, refusing it whole when it holds a private key: a key has no business leaving
+ * the machine it belongs to, and quietly dropping it would hide from the admin that it was sent.
+ */
+export function decodeUpload(input: Buffer | string): DerBlock[] {
+  const blocks = decodeBlocks(input);
+  const key = blocks.findIndex((b) => blockKind(b) === 'private-key');
+  if (key >= 0) {
+    throw new PkiError('wrong-kind', `block ${key + 1} is ${describeBlock(blocks[key])}; private keys are never uploaded (it was not stored), send only certificates and CRLs`);
+  }
+  return blocks;
+}
+
+/** The certificates of an upload as one PEM text, refusing anything else by name (for the identity upload). */
+export function certificatesAsPem(input: Buffer | string): string {
+  return decodeUpload(input).map((block, i) => {
+    const kind = blockKind(block);
+    if (kind !== 'certificate') throw new PkiError('wrong-kind', `block ${i + 1} is ${describeBlock(block)}, not a certificate`);
+    return toPem('CERTIFICATE', block.der);
+  }).join('');
+}
