@@ -22,6 +22,9 @@ export function requireAuth(services: AppServices, cookies: CookieAuth = new Coo
       ctx.set('WWW-Authenticate', 'Bearer realm="instant-on-edge"');
       throw new ApiError(401, 'unauthenticated', 'sign in first: POST /api/v1/login, then send Authorization: Bearer <token> (or sign in on the page)');
     }
+    if (auth.via === 'api-token' && auth.scope !== 'admin' && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      throw new ApiError(403, 'token-read-only', `this API token (${auth.username}) may only read; make an admin-scope token to change things`);
+    }
     ctx.state.auth = auth;
     return next();
   };

@@ -20,7 +20,13 @@ export const SESSION_COOKIE = '__Host-ioe_session';
 export const CSRF_COOKIE = '__Host-ioe_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
-export interface AuthState { username: string; token: string; via: 'bearer' | 'cookie' }
+export interface AuthState {
+  username: string;
+  token: string;
+  via: 'bearer' | 'cookie' | 'api-token';
+  /** Named API tokens only (api-tokens.ts): `read` may use safe methods only. */
+  scope?: 'read' | 'admin';
+}
 
 export interface CookieAuthOptions {
   /** A page session unused this long is signed out (scripts' bearer tokens only have the absolute expiry). */
@@ -79,7 +85,10 @@ export class CookieAuth {
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       const session = this.s.sessions.get(m?.[1]);
-      return session ? { username: session.username, token: session.token, via: 'bearer' } : undefined;
+      if (session) return { username: session.username, token: session.token, via: 'bearer' };
+      // A named API token: the audit log names it as `token:<name>`.
+      const named = this.s.apiTokens?.verify(m?.[1]);
+      return named ? { username: `token:${named.name}`, token: named.id, via: 'api-token', scope: named.scope } : undefined;
     }
     const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
     const session = this.s.sessions.get(token);
@@ -152,6 +161,7 @@ export class CookieAuth {
 
       router.get('/api/v1/session', (ctx) => {
         const auth = ctx.state.auth as AuthState;
+        if (auth.via === 'api-token') { ctx.body = { username: auth.username, via: auth.via, scope: auth.scope }; return; }
         const session = s.sessions.get(auth.token)!;
         ctx.body = { username: auth.username, via: auth.via, expiresAt: new Date(session.expiresAt).toISOString(),
           // The generated first-start password is still on disk: the page nudges the admin to change it.
@@ -169,6 +179,7 @@ export class CookieAuth {
 
       router.post('/api/v1/password', async (ctx) => {
         const auth = ctx.state.auth as AuthState;
+        if (auth.via === 'api-token') throw new ApiError(403, 'token-not-allowed', 'an API token cannot change a password; sign in as the user');
         const { currentPassword, newPassword } = parse(passwordChangeSchema, ctx.request.body);
         const user = await s.users.get(auth.username);
         if (!user || !(await verifyPassword(user, currentPassword))) throw new ApiError(403, 'bad-credentials', 'the current password is wrong');

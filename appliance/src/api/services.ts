@@ -16,6 +16,8 @@ import type { TrustRepo } from '../pki/trust-repo.ts';
 import type { Identity } from '../pki/identity.ts';
 import type { Forwarder } from '../forward/forwarder.ts';
 import type { SerialFilter } from '../devices/serial-filter.ts';
+import type { ApiTokens } from './api-tokens.ts';
+import type { HourlyHistory } from '../history/index.ts';
 
 export interface AppServices {
   version: string;
@@ -50,4 +52,8 @@ export interface AppServices {
   stats(): Record<string, unknown>;
   /** Secondary listeners and the forwarding outbox (issue 8). */
   forwarding?: Forwarder;
+  /** Named API tokens for scripts and monitoring (issue 16 §8): `verify(secret)` for any bearer check. */
+  apiTokens?: ApiTokens;
+  /** Stored hourly counters: announcements and compliance over a year (issue 16 §6). */
+  history?: HourlyHistory;
 }

@@ -89,6 +89,8 @@ export const settingsSchema = {
     help: 'Time to wait for one SNMP answer.' }),
   snmpRetries: def({ schema: count(0, 5), default: 1, env: 'INSTANT_ON_SNMP_RETRIES', restart: false,
     help: 'Retries of an unanswered SNMP request.' }),
+  scheduleMinIntervalSeconds: def({ schema: count(1, 86_400), default: 300, env: 'INSTANT_ON_SCHEDULE_MIN_INTERVAL', restart: false,
+    help: 'Shortest time allowed between two runs of a schedule (guards against "every 5 seconds" by mistake).' }),
   announceTooOftenPerHour: def({ schema: count(1, 100_000), default: 12, env: 'INSTANT_ON_TOO_OFTEN_PER_HOUR', restart: false,
     help: 'A device announcing more often than this per hour is flagged "announcing too often".' }),
   hubMode: def({ schema: bool, default: false, env: 'INSTANT_ON_HUB', flag: 'hub', restart: true,
@@ -117,11 +119,16 @@ export const settingsSchema = {
     help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off.' }),
   mqttTopicPrefix: def({ schema: z.string().min(1).max(128).regex(/^[^#+]+$/, 'no MQTT wildcards'), default: 'instant-on', env: 'INSTANT_ON_MQTT_PREFIX', restart: true,
     help: 'Topic prefix: <prefix>/devices/<serial>/events and <prefix>/devices/<serial>/state (retained).' }),
-  logLevel: def({ schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: 'info', env: 'INSTANT_ON_LOG_LEVEL',
-    restart: true, help: 'Log verbosity.' }),
+  logLevel: def({ schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: 'info', env: 'INSTANT_ON_LOG_LEVEL', flag: 'log-level',
+    restart: false, help: 'Log verbosity: trace, debug, info, warn or error (changes at once).' }),
 } satisfies Record<string, SettingDef<any>>;
 
 export type SettingsSchema = typeof settingsSchema;
 export type SettingKey = keyof SettingsSchema;
 export type Settings = { [K in SettingKey]: SettingsSchema[K]['default'] };
 export const settingKeys = Object.keys(settingsSchema) as SettingKey[];
+
+/** Every setting is a CLI flag: the one named in its row, else its key in kebab case (maxNumberTasks → --max-number-tasks). */
+export function settingFlag(key: SettingKey): string {
+  return settingsSchema[key].flag ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

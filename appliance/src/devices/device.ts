@@ -1,11 +1,26 @@
 // What the appliance knows about one printer. A device *is* its serial number (DESIGN.md "Identity");
-// everything else is an attribute reconciled on each announcement.
+// everything else is an attribute reconciled on each announcement or discovery.
 import type { AnnounceReason, AnnouncedDevice, ForwardHop } from '../protocol/messages.ts';
+
+/** The ways a device can come to be known: its own announcement, a discovery sweep, an address an admin gave. */
+export const FOUND_WAYS = ['announcement', 'discovery', 'manual'] as const;
+export type FoundWay = (typeof FOUND_WAYS)[number];
+
+/** When a device was found one way: first and last time, and (discovery, manual) the task that last found it. */
+export interface FoundRecord { first: string; last: string; taskId?: string }
+
+/** Every way the device was found, and when (a device found by a sweep and later announcing has both). */
+export type FoundBy = Partial<Record<FoundWay, FoundRecord>>;
+
+/** The first way a device was found, in the words of the vendor's device list. */
+export type DiscoveredBy = 'instant-on' | 'auto-discovered' | 'manual';
+export const DISCOVERED_BY: Record<FoundWay, DiscoveredBy> = { announcement: 'instant-on', discovery: 'auto-discovered', manual: 'manual' };
 
 export interface ClientCertInfo { subject: string; fingerprint256: string; issuer?: string; validTo?: string }
 
 export interface Device {
   serialNumber: string;
+  /** Empty when the device was found by discovery and did not tell its MAC address. */
   macAddress: string;
   model: string;
   ipv4?: string;
@@ -14,14 +29,23 @@ export interface Device {
   firmware?: string;
   authMode?: AnnouncedDevice['authMode'];
   snmpPort: number;
-  discoveredBy: 'instant-on' | 'auto-discovered';
+  /** How the device was first found (see foundBy for every way). */
+  discoveredBy: DiscoveredBy;
+  /** Every way the device was found and when: announcement, discovery, manual. */
+  foundBy: FoundBy;
+  /** 'other': a printer of another maker found by discovery; no catalog setting applies to it. Absent = HP. */
+  vendor?: 'hp' | 'other';
   firstSeen: string;
+  /** The last time the device was seen, whichever way. */
   lastSeen: string;
-  lastReason: AnnounceReason;
-  lastMessageId: string;
+  /** Absent until the device announced. */
+  lastReason?: AnnounceReason;
+  lastMessageId?: string;
+  /** Where it was last heard from: the announcement's source address, or the address discovery reached. */
   peerAddress: string;
   announceCount: number;
-  authMethod: 'anonymous' | 'mutual';
+  /** How its last announcement authenticated; absent until the device announced. */
+  authMethod?: 'anonymous' | 'mutual';
   clientCert?: ClientCertInfo;
   lastAuth?: LastAuth;
   forwardedBy?: ForwardHop[];
@@ -57,15 +81,21 @@ export interface ComplianceRecord {
 export const TRACKED_ATTRIBUTES = ['macAddress', 'model', 'ipv4', 'ipv6', 'hostname', 'firmware', 'authMode', 'snmpPort'] as const;
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
-export type HistoryKind = 'discovered' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment';
+/** 'discovered': the device became known; 'found': known already, found a new way for the first time. */
+export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment';
 
 export interface HistoryEntry {
   seq: number;
   at: string;
   kind: HistoryKind;
-  reason: AnnounceReason;
-  messageId: string;
-  peerAddress: string;
+  /** Which way brought this entry (absent on entries written before discovery existed: announcement). */
+  via?: FoundWay;
+  /** The discovery task, for entries brought by discovery or manual discovery. */
+  taskId?: string;
+  /** Announcement entries: its reason and messageId. */
+  reason?: AnnounceReason;
+  messageId?: string;
+  peerAddress?: string;
   changes?: Partial<Record<TrackedAttribute, { from: unknown; to: unknown }>>;
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;

@@ -23,12 +23,13 @@ export function reconcile(previous: Device | undefined, ann: Announcement, peer:
     macAddress: normMac(d.macAddress), model: d.model, ipv4: d.ipv4, ipv6: d.ipv6, hostname: d.hostname,
     firmware: d.firmware, authMode: d.authMode, snmpPort: d.snmpPort,
   };
-  const base = { at, reason: ann.reason, messageId: ann.messageId, peerAddress: peer.address };
+  const base = { at, via: 'announcement' as const, reason: ann.reason, messageId: ann.messageId, peerAddress: peer.address };
   const device: Device = {
     ...previous,
     serialNumber: d.serialNumber,
     ...attrs,
     discoveredBy: previous?.discoveredBy ?? 'instant-on',
+    foundBy: { ...previous?.foundBy, announcement: { first: previous?.foundBy?.announcement?.first ?? at, last: at } },
     firstSeen: previous?.firstSeen ?? at,
     lastSeen: at,
     lastReason: ann.reason,
@@ -51,8 +52,10 @@ export function reconcile(previous: Device | undefined, ann: Announcement, peer:
     if (!sameValue(previous[key], attrs[key])) changes[key] = { from: previous[key], to: attrs[key] };
   }
   const entries: Omit<HistoryEntry, 'seq'>[] = [{ ...base, kind: 'announcement' }];
+  // A MAC learnt for the first time (a printer found by a sweep that did not tell it) is no new formatter.
+  const formatter = changes.macAddress && previous.macAddress !== '';
   if (Object.keys(changes).length > 0) {
-    entries.push({ ...base, kind: changes.macAddress ? 'formatter-replaced' : 'attributes-changed', changes });
+    entries.push({ ...base, kind: formatter ? 'formatter-replaced' : 'attributes-changed', changes });
   }
   return { device, entries, outcome: Object.keys(changes).length > 0 ? 'changed' : 'unchanged' };
 }

@@ -8,6 +8,8 @@ import type { CredentialRepo } from './credential-repo.ts';
 
 export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; timeouts: () => { timeoutMs: number; retries: number }; log: Logger }): RunDevice {
   return async (device: Device, policy, remediate, compatibility) => {
+    // The catalog is HP's objects: on another maker's printer a SET could mean anything, so nothing is sent.
+    if (device.vendor === 'other') return { record: { status: 'unsupported', settings: [], detail: 'not an HP printer: no catalog setting applies' } };
     const host = device.ipv4 ?? device.ipv6?.[0] ?? device.peerAddress;
     const credentials = await deps.credentials.forDevice(device.serialNumber, device.credentialRef);
     const { timeoutMs, retries } = deps.timeouts();

@@ -15,7 +15,7 @@ import type { DeviceRegistry } from '../devices/registry.ts';
 import type { ComplianceRecord, Device, HistoryEntry } from '../devices/device.ts';
 import type { PolicyRepo, StoredPolicy } from '../policy/policy-repo.ts';
 import { Semaphore } from './semaphore.ts';
-import { isActive, type TaskRecord, type TaskType } from './task.ts';
+import { isActive, type TaskProgress, type TaskRecord, type TaskType } from './task.ts';
 
 export interface DeviceRun {
   record: Omit<ComplianceRecord, 'taskId' | 'run' | 'policyId' | 'policyName' | 'at' | 'remediate'>;
@@ -27,6 +27,24 @@ export interface EngineLimits { maxNumberTasks: number; maxConcurrentDevices: nu
 
 export interface EngineEvents { task: [TaskRecord] }
 
+/**
+ * What a registered runner gets for one run of its task. `progress` may be called as often as the work
+ * likes: events go out a few times a second and the record is stored every few seconds (and at the end).
+ * The signal aborts on cancel and on shutdown; a task interrupted by shutdown (or kill -9) runs again from the
+ * start after the restart, so a runner's work must be safe to repeat.
+ */
+export interface TaskRun {
+  task: TaskRecord;
+  signal: AbortSignal;
+  progress(p: TaskProgress): void;
+  /** Stores the record now (e.g. after recording a result the task names). */
+  save(): Promise<void>;
+}
+export type TaskRunner = (run: TaskRun) => Promise<void>;
+
+const PROGRESS_EVENT_MS = 250;
+const PROGRESS_SAVE_MS = 3000;
+
 const FINISHED_KEPT = 2000;
 
 export class TaskEngine extends EventEmitter<EngineEvents> {
@@ -37,6 +55,8 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   private readonly devices: Semaphore;
   private stopped = false;
   private inFlight = new Set<Promise<unknown>>();
+  private runners = new Map<TaskType, TaskRunner>();
+  private aborts = new Map<string, AbortController>();
 
   constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger }) {
     super();
@@ -126,12 +146,27 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     return parent;
   }
 
+  /** Lets another room run tasks of its own kind (progress, cancel, resume) through this engine. */
+  registerRunner(type: TaskType, runner: TaskRunner) { this.runners.set(type, runner); }
+
+  /** A task of a registered kind; it takes a task slot like an assessment part while it runs. */
+  async createTask(type: TaskType, opts: { trigger: string; params?: unknown; policyId?: string; remediate?: boolean; progress?: TaskProgress }): Promise<TaskRecord> {
+    if (!this.runners.has(type)) throw new Error(`no runner for tasks of type ${type}`);
+    const t = { ...this.newTask(type, opts.policyId ?? '', opts.remediate ?? false, [], opts.trigger), params: opts.params, progress: opts.progress };
+    await this.deps.store.commit([this.putOp(t)]);
+    this.tasks.set(t.id, t);
+    this.queue.push(t.id);
+    this.emit('task', t);
+    this.pump();
+    return t;
+  }
+
   async cancel(id: string): Promise<TaskRecord | undefined> {
     const t = this.tasks.get(id);
     if (!t) return undefined;
     const targets = [t, ...(t.childIds ?? []).map((c) => this.tasks.get(c)!).filter(Boolean)].filter(isActive);
     const now = new Date().toISOString();
-    for (const x of targets) { x.state = 'cancelled'; x.finishedAt = now; if (x.type === 'instant-on') this.release(x); }
+    for (const x of targets) { x.state = 'cancelled'; x.finishedAt = now; if (x.type === 'instant-on') this.release(x); this.aborts.get(x.id)?.abort(); }
     await this.deps.store.commit(targets.map((x) => this.putOp(x)));
     this.emit('task', t);
     return t;
@@ -139,6 +174,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const a of this.aborts.values()) a.abort();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -152,7 +188,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   }
 
   private needsSlot(t: TaskRecord) {
-    return this.deps.limits().compatibilityMode || t.type === 'assessment-child';
+    return this.deps.limits().compatibilityMode || t.type === 'assessment-child' || this.runners.has(t.type);
   }
 
   /** Starts every queued task that has room, in arrival order (a blocked task does not block other kinds). */
@@ -178,6 +214,8 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   }
 
   private async run(t: TaskRecord) {
+    const runner = this.runners.get(t.type);
+    if (runner) return this.runKind(t, runner);
     const slot = this.needsSlot(t);
     t.state = 'running';
     t.startedAt ??= new Date().toISOString();
@@ -201,6 +239,41 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
       if (t.parentId) await this.updateParent(t.parentId);
     } finally {
       if (slot) this.runningSlots--;
+      this.pump();
+    }
+  }
+
+  /** A task of a registered kind: the runner does the work; progress is throttled; cancel aborts it. */
+  private async runKind(t: TaskRecord, runner: TaskRunner) {
+    const abort = new AbortController();
+    this.aborts.set(t.id, abort);
+    t.state = 'running';
+    t.startedAt = new Date().toISOString();
+    let emitTimer: NodeJS.Timeout | undefined;
+    let savedAt = Date.now();
+    const save = () => this.deps.store.commit([this.putOp({ ...t })]);
+    const progress = (p: TaskProgress) => {
+      t.progress = p;
+      emitTimer ??= setTimeout(() => { emitTimer = undefined; this.emit('task', t); }, PROGRESS_EVENT_MS);
+      if (Date.now() - savedAt > PROGRESS_SAVE_MS && isActive(t)) { savedAt = Date.now(); void save().catch((err) => this.deps.log.warn({ task: t.id, err: err.message }, 'could not store task progress')); }
+    };
+    this.emit('task', t);
+    try {
+      await save();
+      await runner({ task: t, signal: abort.signal, progress, save });
+      if (t.state === 'running' && !this.stopped) { t.state = 'done'; t.finishedAt = new Date().toISOString(); }
+    } catch (err) {
+      if (t.state === 'running' && !this.stopped) {
+        this.deps.log.error({ task: t.id, type: t.type, err: (err as Error).message }, 'task failed');
+        Object.assign(t, { state: 'failed', error: (err as Error).message, finishedAt: new Date().toISOString() });
+      }
+    } finally {
+      clearTimeout(emitTimer);
+      this.aborts.delete(t.id);
+      // Cancelled or finished: the final record; stopping: left 'running', so the next start runs it again.
+      if (!this.stopped) await save().catch((err) => this.deps.log.error({ task: t.id, err: err.message }, 'could not store a finished task'));
+      this.emit('task', t);
+      this.runningSlots--;
       this.pump();
     }
   }

@@ -39,6 +39,11 @@ const taskSchema = z.object({
   }).refine((x) => x.kind !== 'every' || x.every, { message: 'kind every needs every: "d:h:m:s"', path: ['every'] }).optional(),
 });
 
+const schedulePatchSchema = z.object({
+  name: z.string().min(1).max(100), kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']), every: z.string().max(20),
+  startAt: z.string().max(40), action: z.object({ type: z.string().min(1).max(40) }).passthrough(),
+}).partial().strict();
+
 function deviceSerial(s: AppServices, raw: string) {
   const serial = parseBody(serialNumberSchema, raw);
   if (!s.registry.get(serial)) throw new ApiError(404, 'device-not-found', `no device with serial ${serial}`);
@@ -146,7 +151,7 @@ export function complianceRoutes(router: Router, s: AppServices) {
     if (unknown.length) throw new ApiError(400, 'device-not-found', `unknown serials: ${unknown.slice(0, 10).join(', ')}`);
     if (body.schedule) {
       const sch = await s.scheduler.create({ name: body.name ?? 'Scheduled assessment', kind: body.schedule.kind, every: body.schedule.every,
-        startAt: body.schedule.startAt ?? new Date().toISOString(), policyId: body.policyId, remediate: body.remediate, serials: body.serials ?? [] });
+        startAt: body.schedule.startAt, action: { type: 'assessment', policyId: body.policyId, remediate: body.remediate, serials: body.serials ?? [] } });
       ctx.status = 201;
       ctx.body = { scheduleId: sch.id, nextRunAt: sch.nextRunAt };
       return;
@@ -156,14 +161,20 @@ export function complianceRoutes(router: Router, s: AppServices) {
     ctx.body = { id: t.id };
   });
   router.get('/api/v1/schedules', (ctx) => { ctx.body = { schedules: s.scheduler.list() }; });
+  router.put('/api/v1/schedules/:id', async (ctx) => {
+    const patch = parseBody(schedulePatchSchema, ctx.request.body);
+    const sch = await s.scheduler.update(ctx.params.id, patch);
+    if (!sch) throw new ApiError(404, 'schedule-not-found', `no schedule ${ctx.params.id}`);
+    ctx.body = sch;
+  });
   router.delete('/api/v1/schedules/:id', async (ctx) => {
-    const sch = await s.scheduler.cancel(ctx.params.id);
+    const sch = await s.scheduler.cancel(ctx.params.id, (id) => s.tasks.cancel(id));
     if (!sch) throw new ApiError(404, 'schedule-not-found', `no schedule ${ctx.params.id}`);
     ctx.body = sch;
   });
   router.delete('/api/v1/tasks/:id', async (ctx) => {
     // A schedule id is accepted here too: cancelling a scheduled task stops the schedule.
-    if (s.scheduler.get(ctx.params.id)) { ctx.body = await s.scheduler.cancel(ctx.params.id); return; }
+    if (s.scheduler.get(ctx.params.id)) { ctx.body = await s.scheduler.cancel(ctx.params.id, (id) => s.tasks.cancel(id)); return; }
     const t = await s.tasks.cancel(ctx.params.id);
     if (!t) throw new ApiError(404, 'task-not-found', `no task ${ctx.params.id}`);
     ctx.body = summary(t);
@@ -172,5 +183,6 @@ export function complianceRoutes(router: Router, s: AppServices) {
 
 function summary(t: import('../../tasks/task.ts').TaskRecord) {
   const { outcomes, ...rest } = t;
-  return { ...rest, done: Object.keys(outcomes).length, total: t.serials.length };
+  // Kinds with their own progress (discovery: addresses) count that; assessments count devices.
+  return { ...rest, done: t.progress?.done ?? Object.keys(outcomes).length, total: t.progress?.total ?? t.serials.length };
 }

@@ -54,15 +54,11 @@ export function coreRoutes(router: Router, s: AppServices) {
 
   router.put('/api/v1/settings', async (ctx) => {
     const body = parseBody(z.record(z.string(), z.unknown()), ctx.request.body);
-    // Validate all first, so a bad value in the request changes nothing.
-    let changes;
-    try {
-      changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
-    } catch (err: any) {
-      throw new ApiError(err.message.includes('locked') ? 409 : 400, err.code ?? 'invalid-setting', err.message);
-    }
+    // Validate all first, so a bad value in the request changes nothing (a SettingsError maps to 400/409).
+    const changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
     for (const c of changes) await s.saveSetting(c.key, c.value);
-    ctx.body = { settings: s.settings.describe(), restartNeeded: changes.filter((c) => s.settings.describe().find((d) => d.key === c.key)?.restart).map((c) => c.key) };
+    const pending = new Set(s.settings.pendingRestart());
+    ctx.body = { settings: s.settings.describe(), restartNeeded: changes.map((c) => c.key).filter((k) => pending.has(k)) };
   });
 
   router.get('/api/v1/captures', async (ctx) => {

@@ -6,6 +6,8 @@ import type { AppServices } from '../services.ts';
 const COLUMNS: [string, (d: any) => unknown][] = [
   ['serialNumber', (d) => d.serialNumber],
   ['discoveredBy', (d) => d.discoveredBy],
+  ['foundBy', (d) => Object.keys(d.foundBy ?? {}).join(' ')],
+  ['vendor', (d) => d.vendor ?? 'hp'],
   ['model', (d) => d.model],
   ['macAddress', (d) => d.macAddress],
   ['ipv4', (d) => d.ipv4],
