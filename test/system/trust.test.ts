@@ -78,7 +78,8 @@ test('a certificate revoked through the appliance CA is refused as revoked; the 
   t.is((await api(web, 'DELETE', `/api/v1/pki/device-certificates/${serialHex}`, { token })).status, 204);
   t.is(await p.powerCycle(), 'Failed');
   t.like(p.lastAck, { status: 'rejected', reason: 'auth-failed' });
-  await new Promise((r) => setTimeout(r, 100));
+  // The refusal is written to the device record after the Acknowledge: wait for it, bounded.
+  await waitFor(() => h.appliance.registry.get(p.serialNumber)?.lastAuth?.result === 'revoked', 10_000);
   t.like(h.appliance.registry.get(p.serialNumber)?.lastAuth, { result: 'revoked', mode: 'mutual' });
   const crls = (await api(web, 'GET', '/api/v1/pki/crls', { token })).body.crls;
   t.is(crls.length, 1);
@@ -204,7 +205,7 @@ test('the 3329 listener sees the whole chain a device sends: leaf → intermedia
   const crl = await upload(web, token, 'POST', '/api/v1/pki/crls', (await pki.crl('inter')) + pki.inter.certPem, 'text/plain');
   t.is(crl.status, 201, JSON.stringify(crl.body));
   t.like(await send(doomed, 'CHAIN00002'), { status: 'rejected', reason: 'auth-failed' });
-  await waitFor(() => h.appliance.registry.get('CHAIN00002')?.lastAuth?.result === 'revoked', 5000);
+  await waitFor(() => h.appliance.registry.get('CHAIN00002')?.lastAuth?.result === 'revoked', 10_000);
   t.like(h.appliance.registry.get('CHAIN00002')?.lastAuth, { result: 'revoked' });
   t.like(await send(good, 'CHAIN00001'), { status: 'accepted', authMethod: 'mutual' });
 });
