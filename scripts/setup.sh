@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 # libraries (the arm64 binary runs under emulation), binutils-aarch64-linux-gnu (strip), xz-utils.
 DEBS=(snmpd snmp bind9-dnsutils openssl chromium mosquitto mosquitto-clients socat python3 systemd qemu-user-static
   binutils-aarch64-linux-gnu xz-utils curl libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)
+# git: the binary build stamps the commit it was built from (scripts/build-binary.ts).
+DEBS+=(git)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

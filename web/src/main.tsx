@@ -61,7 +61,9 @@ function App() {
   const live = useBox(connection);
   const route = useHash();
   const [version, setVersion] = useState('');
-  useEffect(() => { api<{ version: string }>('GET', '/api/v1/health', undefined, { quiet401: true }).then((h) => setVersion(h.version), () => undefined); }, []);
+  // Health names the version to a signed-in caller only: asked once the session is known.
+  const signedInAs = s ? s.username : '';
+  useEffect(() => { if (signedInAs) api<{ version?: string }>('GET', '/api/v1/health', undefined, { quiet401: true }).then((h) => setVersion(h.version ?? ''), () => undefined); }, [signedInAs]);
   useEffect(() => {
     api<Session>('GET', '/api/v1/session', undefined, { quiet401: true }).then(signedIn, () => session.set(null));
   }, []);

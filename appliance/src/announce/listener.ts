@@ -3,7 +3,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../util/log.ts';
-import { FrameError, type Frame } from '../protocol/frame.ts';
+import type { Frame } from '../protocol/frame.ts';
 import { hdapCodec, type Codec } from '../protocol/codec.ts';
 import type { Acknowledge, Announcement } from '../protocol/messages.ts';
 import { HandshakeGate } from './handshake-gate.ts';

@@ -17,7 +17,7 @@ export function errorMiddleware(log: Logger): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new ApiError(404, 'not-found', `no route for ${ctx.method} ${ctx.path}`);
+      if (ctx.status === 404 && ctx.body === undefined) throw new ApiError(404, 'not-found', `no route for ${ctx.method.slice(0, 16)} ${ctx.path.slice(0, 200)}`);
     } catch (err: any) {
       const status = typeof err?.status === 'number' ? err.status : STATUS_OF_CODE[err?.code] ?? 500;
       const exposed = err?.expose === true || (status < 500 && status >= 400);

@@ -48,8 +48,13 @@ export interface AppServices {
   events?: EventHub;
   /** Durable audit log of changes made through the API. */
   audit?: AuditLog;
-  /** Counters of the running components, for /health and the dashboard. */
+  /** Counters of the running components, for /status and the dashboard. */
   stats(): Record<string, unknown>;
+  /**
+   * What is wrong right now (a damaged store, a full disk…), one sentence each; empty when all is well.
+   * Any of these makes `GET /api/v1/health` say `degraded` (details only to a signed-in caller).
+   */
+  healthProblems?(): string[];
   /** Secondary listeners and the forwarding outbox (issue 8). */
   forwarding?: Forwarder;
   /** Named API tokens for scripts and monitoring (issue 16 §8): `verify(secret)` for any bearer check. */

@@ -163,7 +163,7 @@ export class Appliance {
       const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
       const services: AppServices = {
         ...ops.services,
-        version: VERSION, startedAt: new Date(), registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
+        version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
         events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);

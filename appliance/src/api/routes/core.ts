@@ -17,21 +17,33 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return r.data;
 }
 
+/** `degraded` when any component reports a problem (services.healthProblems); the problems themselves. */
+export function healthOf(s: AppServices): { status: 'ok' | 'degraded'; problems: string[] } {
+  let problems: string[];
+  try { problems = s.healthProblems?.() ?? []; } catch (err: any) { problems = [`health check failed: ${String(err?.message ?? err)}`]; }
+  return { status: problems.length ? 'degraded' : 'ok', problems };
+}
+
 export function coreRoutes(router: Router, s: AppServices) {
+  // Anyone may ask whether the appliance is well (monitoring, the image's boot test); only a signed-in
+  // caller learns more (version, uptime, device count, what is wrong), so the LAN is not told what runs here.
   router.get('/api/v1/health', (ctx) => {
-    ctx.body = { status: 'ok', version: s.version, uptimeSeconds: Math.round((Date.now() - s.startedAt.getTime()) / 1000), devices: s.registry.size };
+    const health = healthOf(s);
+    ctx.body = ctx.state.auth
+      ? { ...health, version: s.version, uptimeSeconds: Math.round((Date.now() - s.startedAt.getTime()) / 1000), devices: s.registry.size }
+      : { status: health.status };
   });
 
   router.post('/api/v1/login', async (ctx) => {
     const { username, password } = parseBody(loginSchema, ctx.request.body);
     const user = await s.users.get(username);
     if (!user || !(await verifyPassword(user, password))) throw new ApiError(401, 'bad-credentials', 'wrong user name or password');
-    const session = s.sessions.create(username);
+    const session = await s.sessions.create(username);
     ctx.body = { token: session.token, expiresAt: new Date(session.expiresAt).toISOString() };
   });
 
-  router.post('/api/v1/logout', (ctx) => {
-    s.sessions.revoke(ctx.state.auth.token);
+  router.post('/api/v1/logout', async (ctx) => {
+    await s.sessions.revoke(ctx.state.auth.token);
     ctx.status = 204;
   });
 
@@ -70,6 +82,6 @@ export function coreRoutes(router: Router, s: AppServices) {
   });
 
   router.get('/api/v1/status', (ctx) => {
-    ctx.body = s.stats();
+    ctx.body = { ...s.stats(), health: healthOf(s) };
   });
 }
