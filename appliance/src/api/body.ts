@@ -22,7 +22,7 @@ declare module 'koa' {
 export type BodyKind = 'none' | 'json' | 'text' | 'pem' | 'stream';
 export interface BodyRule { kind: BodyKind; limit: number }
 
-const TEXT_TYPES = ['text/plain', 'application/x-pem-file', 'application/pem-certificate-chain'];
+const TEXT_TYPES = ['text/plain', 'text/csv', 'application/x-pem-file', 'application/pem-certificate-chain'];
 const BINARY_TYPES = ['application/pkix-cert', 'application/pkix-crl', 'application/pkcs10', 'application/octet-stream'];
 
 /** "64 KiB", "16 MiB": how limits are named in answers and docs. */

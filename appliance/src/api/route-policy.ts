@@ -48,6 +48,10 @@ const POLICIES: Record<string, Partial<RoutePolicy>> = {
   'PUT /api/v1/pki/identity': { body: pem(256 * KiB) },
   'POST /api/v1/pki/device-certificates': { body: pem(64 * KiB) },
   'POST /api/v1/serial-list': { body: { kind: 'stream', limit: SERIAL_LIST_LIMIT } },
+  // Discovery: up to 10,000 targets of up to 255 characters; an uploaded list of up to 10,000 lines.
+  'POST /api/v1/discovery': { body: json(1 * MiB) },
+  'POST /api/v1/discovery/schedules': { body: json(1 * MiB) },
+  'POST /api/v1/discovery/upload': { body: { kind: 'text', limit: 2 * MiB } },
 };
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);

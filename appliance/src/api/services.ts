@@ -17,6 +17,7 @@ import type { Identity } from '../pki/identity.ts';
 import type { Forwarder } from '../forward/forwarder.ts';
 import type { SerialFilter } from '../devices/serial-filter.ts';
 import type { ApiTokens } from './api-tokens.ts';
+import type { Discovery } from '../discovery/index.ts';
 import type { HourlyHistory } from '../history/index.ts';
 
 export interface AppServices {
@@ -57,6 +58,8 @@ export interface AppServices {
   healthProblems?(): string[];
   /** Secondary listeners and the forwarding outbox (issue 8). */
   forwarding?: Forwarder;
+  /** Manual and automatic discovery (issue 14); its onFound hook is autogroup trigger B. */
+  discovery?: Discovery;
   /** Named API tokens for scripts and monitoring (issue 16 §8): `verify(secret)` for any bearer check. */
   apiTokens?: ApiTokens;
   /** Stored hourly counters: announcements and compliance over a year (issue 16 §6). */

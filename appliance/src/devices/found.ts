@@ -19,6 +19,8 @@ export interface FoundPrinter {
   vendor: 'hp' | 'other';
   /** The address that answered. */
   address: string;
+  /** Which SNMP credential answered (a label, never a secret); later assessments try it first. */
+  credentialRef?: Device['credentialRef'];
 }
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -36,13 +38,15 @@ export function reconcileFound(previous: Device | undefined, found: FoundPrinter
       serialNumber: found.serialNumber, macAddress: attrs.macAddress ?? '', model: found.model, ipv4: found.ipv4, ipv6: found.ipv6,
       hostname: found.hostname, firmware: found.firmware, snmpPort: found.snmpPort, discoveredBy: DISCOVERED_BY[way], foundBy,
       vendor: found.vendor, firstSeen: at, lastSeen: at, peerAddress: found.address, announceCount: 0, historySeq: 0,
+      ...(found.credentialRef ? { credentialRef: found.credentialRef } : {}),
     };
     return { device, entries: [{ ...base, kind: 'discovered' }], outcome: 'new' };
   }
   const changes: NonNullable<HistoryEntry['changes']> = {};
   const device: Device = { ...previous, foundBy, lastSeen: at, peerAddress: found.address,
     // An HP device never becomes 'other' because one sweep read less (announcing makes it HP: the agent is HP's).
-    vendor: previous.vendor === 'hp' || previous.announceCount > 0 || found.vendor === 'hp' ? 'hp' : 'other' };
+    vendor: previous.vendor === 'hp' || previous.announceCount > 0 || found.vendor === 'hp' ? 'hp' : 'other',
+    credentialRef: found.credentialRef ?? previous.credentialRef };
   for (const key of TRACKED_ATTRIBUTES) {
     const value = attrs[key];
     // What discovery did not learn (no MAC, no host name) is kept as last known, never erased.

@@ -45,6 +45,7 @@ import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { buildOperations } from './operations.ts';
+import { buildDiscovery } from './discovery.ts';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -124,6 +125,7 @@ export class Appliance {
       });
       const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
       scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
+      const discovery = buildDiscovery({ settings, registry, policies, credentials, tasks, scheduler, log: logOf('discovery') });
       const forwarder = new Forwarder({
         store, log: logOf('forward'), listenerId: s('listenerId'),
         caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
@@ -162,7 +164,7 @@ export class Appliance {
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
       const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
       const services: AppServices = {
-        ...ops.services,
+        ...ops.services, ...discovery.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
         events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder,
         saveSetting: async (key, value) => {
@@ -177,7 +179,7 @@ export class Appliance {
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
           forwarding: forwarder.stats(), mqtt: mqtt?.stats(), components: components.names(), memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes]);
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes]);
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });
