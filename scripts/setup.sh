@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Operations tests (issue 16): promtool (in Debian's prometheus package), rsyslogd with the OpenSSL stream driver.
 # The binary tests also need: systemd (systemd-analyze, systemd-notify), qemu-user-static and the arm64 cross
 # libraries (the arm64 binary runs under emulation), binutils-aarch64-linux-gnu (strip), xz-utils.
 DEBS=(snmpd snmp bind9-dnsutils openssl testssl.sh chromium mosquitto mosquitto-clients socat python3 systemd qemu-user-static
-  binutils-aarch64-linux-gnu xz-utils curl libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)
+  binutils-aarch64-linux-gnu xz-utils curl libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross
+  prometheus rsyslog rsyslog-openssl)
 # git: the binary build stamps the commit it was built from (scripts/build-binary.ts).
 DEBS+=(git)
 missing=()
