@@ -176,7 +176,12 @@ test('the sign-in back-off holds for every spelling of the sign-in paths', async
   const port = h.appliance.webPort;
   for (let i = 0; i < 6; i++) t.is((await loginFrom(port, '127.0.0.41', 'admin', `wrong-${i}`)).status, 401);
   t.is((await loginFrom(port, '127.0.0.41', 'admin', ADMIN_PASSWORD)).status, 429, 'locked');
-  // The lock is short at first (1 s, then doubling): before each try, a wrong password renews it if it lapsed.
+  // The lock is short at first (1 s, then doubling): let it grow to 8 s so a stall of the loaded machine
+  // cannot let it lapse mid-try, and before each try a wrong password renews it if it lapsed all the same.
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 1000 * 2 ** i + 100));
+    t.is((await loginFrom(port, '127.0.0.41', 'admin', `wrong-again-${i}`)).status, 401);
+  }
   const relock = async () => { for (let i = 0; i < 20 && (await loginFrom(port, '127.0.0.41', 'admin', 'still-wrong')).status !== 429; i++); };
   const client = new RawHttps(port, '127.0.0.1', '127.0.0.41');
   t.teardown(() => client.close());
