@@ -187,7 +187,8 @@ export class Appliance {
           forwarding: forwarder.stats(), mqtt: mqtt?.stats(), observability: observe.status(), components: components.names(), memory: process.memoryUsage() }),
       };
       grouping.publishTo({ events: services.events, audit: services.audit, mqtt });
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes, observe.routes]);
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes, observe.routes],
+        { contractCheck: env.INSTANT_ON_CONTRACT_CHECK === '1' });
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });

@@ -164,7 +164,7 @@ export function complianceRoutes(router: Router, s: AppServices) {
     }
     const t = await s.tasks.createAssessment(body.policyId, serials, body.remediate, 'manual');
     ctx.status = 202;
-    ctx.body = { id: t.id };
+    ctx.body = { taskId: t.id };
   });
   router.get('/api/v1/schedules', (ctx) => { ctx.body = { schedules: s.scheduler.list() }; });
   router.put('/api/v1/schedules/:id', async (ctx) => {
