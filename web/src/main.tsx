@@ -15,6 +15,7 @@ import { Policies, PolicyEditor } from './screens/policies.tsx';
 import { InstantOn } from './screens/instant-on.tsx';
 import { Credentials } from './screens/credentials.tsx';
 import { Tasks } from './screens/tasks.tsx';
+import { Discovery } from './screens/discovery.tsx';
 import { Dns } from './screens/dns.tsx';
 import { Audit } from './screens/audit.tsx';
 import { Settings } from './screens/settings.tsx';
@@ -23,7 +24,7 @@ import { Trust } from './screens/trust.tsx';
 import { Forwarding } from './screens/forwarding.tsx';
 import { Tokens } from './screens/tokens.tsx';
 
-const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['instant-on', 'Instant-On'],
+const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['discovery', 'Discovery'], ['policies', 'Policies'], ['instant-on', 'Instant-On'],
   ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
 
 function useHash(): string[] {
@@ -45,6 +46,7 @@ function Screen(p: { route: string[] }) {
     case 'instant-on': return <InstantOn />;
     case 'credentials': return <Credentials />;
     case 'tasks': return <Tasks />;
+    case 'discovery': return <Discovery />;
     case 'dns': return <Dns />;
     case 'certificates': return <Trust />;
     case 'forwarding': return <Forwarding />;
