@@ -24,9 +24,10 @@ import { Password } from './screens/password.tsx';
 import { Trust } from './screens/trust.tsx';
 import { Forwarding } from './screens/forwarding.tsx';
 import { Tokens } from './screens/tokens.tsx';
+import { Reports } from './screens/reports.tsx';
 
 const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['discovery', 'Discovery'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -55,6 +56,7 @@ function Screen(p: { route: string[] }) {
     case 'audit': return <Audit />;
     case 'settings': return <Settings />;
     case 'tokens': return <Tokens />;
+    case 'reports': return <Reports />;
     case 'password': return <Password />;
     default: return <p>Nothing here. <a href="#/">Back to the dashboard</a>.</p>;
   }
