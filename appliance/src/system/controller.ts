@@ -56,6 +56,8 @@ export interface StartOptions {
   /** Start this many simulated printers that announce to this appliance. */
   demo?: number;
   log: Logger;
+  /** A restored backup asks for the components to start again (the CLI restarts them in-process). */
+  onRestartRequest?: (reason: string) => void;
   /** Tell the console (not the log) things a person must see once, such as a generated password. */
   say?: (text: string) => void;
 }
@@ -169,7 +171,8 @@ export class Appliance {
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
-      const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups, announcements: () => listener.counters, log: logOf });
+      const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups,
+        dataDir, box, identity: () => identity.current(), requestRestart: opts.onRestartRequest, announcements: () => listener.counters, log: logOf });
       const services: AppServices = {
         ...ops.services, ...discovery.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
