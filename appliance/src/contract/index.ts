@@ -13,9 +13,10 @@ import * as settings from './settings.ts';
 import * as system from './system.ts';
 import * as trust from './trust.ts';
 import * as observability from './observability.ts';
+import * as operations from './operations.ts';
 
 export * from './common.ts';
-export { auth, compliance, devices, forwarding, settings, system, trust, observability };
+export { auth, compliance, devices, forwarding, operations, settings, system, trust, observability };
 
 export interface RouteContract {
   body?: z.ZodType;
@@ -45,6 +46,13 @@ export const contract = {
   'POST /api/v1/devices/:serial/assess': route({ body: compliance.assessPost, response: compliance.assessStarted }),
   'PUT /api/v1/devices/:serial/credentials': route({ response: compliance.credentials }),
   'DELETE /api/v1/devices/:serial/credentials': route({ response: NO_CONTENT }),
+  'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
+  'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
+  'POST /api/v1/devices/bulk': route({ body: operations.bulkRequest, response: operations.bulkResult }),
+  // ——— reports ———
+  'GET /api/v1/reports/compliance': route({ query: operations.reportQuery, response: operations.complianceReport }),
+  'GET /api/v1/reports/compliance.csv': route({ query: operations.reportQuery, response: NOT_JSON }),
+  'GET /api/v1/reports/compliance.pdf': route({ query: operations.reportQuery, response: NOT_JSON }),
   // ——— settings and Instant-On ———
   'GET /api/v1/settings': route({ response: settings.settingsList }),
   'PUT /api/v1/settings': route({ body: settings.settingsPut, response: settings.settingsPutAnswer }),
@@ -119,7 +127,7 @@ export const contract = {
   'POST /api/v1/alerts/mail/test': route({ body: observability.mailTest, response: observability.mailTested }),
   'GET /api/v1/syslog': route({ response: observability.syslogStatus }),
   'POST /api/v1/syslog/test': route({ response: observability.syslogTested }),
-  'GET /api/v1/stats/history': route({ response: open({ step: z.string(), points: z.array(z.unknown()) }) }),
+  'GET /api/v1/stats/history': route({ query: operations.historyQuery, response: operations.historyAnswer }),
   // ——— described loosely for now (any JSON object): their rooms' own schemas are to move here ———
   'GET /api/v1/groups': route({ response: LOOSE }),
   'POST /api/v1/groups': route({ response: LOOSE }),
