@@ -1,6 +1,7 @@
 // Every setting of the appliance, one row each: its type, default, where it may come from and whether a
 // change needs a restart. The API, the CLI help and the admin page are all driven from this table
 // (the Pi-hole FTL / zigbee2mqtt way), so a setting is documented exactly once.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -22,6 +23,14 @@ export interface SettingDef<T = unknown> {
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
 const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().min(1)));
+// An address or a CIDR block (10.1.0.0/16, 2001:db8::/48); a list of them names who may use a service.
+const isCidr = (s: string) => {
+  const [addr, bits, extra] = s.split('/');
+  const v = isIP(addr);
+  return v !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128)));
+};
+const cidrList = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
+  z.array(z.string().refine(isCidr, 'must be an IP address or CIDR block, e.g. 10.1.0.0/16')));
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 function def<T>(d: Omit<SettingDef<T>, 'storable'> & { storable?: boolean }): SettingDef<T> {
@@ -63,6 +72,8 @@ export const settingsSchema = {
     help: 'DNS search suffixes of the branch: hp-print-mgmt.<suffix> is answered too (comma-separated).' }),
   dnsUpstreams: def({ schema: list, default: [] as string[], env: 'INSTANT_ON_DNS_UPSTREAMS', restart: true,
     help: 'Resolvers other names are forwarded to (ip or ip:port, comma-separated); none = REFUSED.' }),
+  dnsAllowFrom: def({ schema: cidrList, default: [] as string[], env: 'INSTANT_ON_DNS_ALLOW_FROM', restart: true,
+    help: 'Clients (IP or CIDR, comma-separated) whose queries for other names are forwarded to dnsUpstreams; others get REFUSED. Empty = this appliance\'s own subnets and loopback. hp-print-mgmt is answered to every client.' }),
   dnsAddresses: def({ schema: list, default: [] as string[], env: 'INSTANT_ON_DNS_ADDRESSES', restart: true,
     help: 'Addresses hp-print-mgmt answers with; empty = this appliance\'s own interface addresses.' }),
   dnsTtl: def({ schema: count(0, 86_400), default: 300, env: 'INSTANT_ON_DNS_TTL', restart: true,
