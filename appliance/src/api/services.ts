@@ -15,6 +15,7 @@ import type { AnnounceRate } from '../devices/announce-rate.ts';
 import type { TrustRepo } from '../pki/trust-repo.ts';
 import type { Identity } from '../pki/identity.ts';
 import type { Forwarder } from '../forward/forwarder.ts';
+import type { Autogroups, RemediationTriggers } from '../autogroups/index.ts';
 import type { SerialFilter } from '../devices/serial-filter.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import type { Discovery } from '../discovery/index.ts';
@@ -64,4 +65,6 @@ export interface AppServices {
   apiTokens?: ApiTokens;
   /** Stored hourly counters: announcements and compliance over a year (issue 16 §6). */
   history?: HourlyHistory;
+  /** Groups and autogroups with their remediation triggers (issue 15). */
+  groups?: { groups: Autogroups; triggers: RemediationTriggers };
 }

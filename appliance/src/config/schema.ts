@@ -33,6 +33,11 @@ const cidrList = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((
   z.array(z.string().refine(isCidr, 'must be an IP address or CIDR block, e.g. 10.1.0.0/16')));
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** d:h:m:s as the vendor writes autoGroupFilterExecutionFrequency; at least one second, at most 9999 days. */
+const dhms = z.string().trim().regex(/^\d{1,4}:\d{1,2}:\d{1,2}:\d{1,2}$/, 'must be d:h:m:s, e.g. 1:0:0:0')
+  .refine((v) => { const [, h, m, s] = v.split(':').map(Number); return h < 24 && m < 60 && s < 60; }, 'hours below 24, minutes and seconds below 60')
+  .refine((v) => v.split(':').some((x) => Number(x) > 0), 'must not be zero');
+
 function def<T>(d: Omit<SettingDef<T>, 'storable'> & { storable?: boolean }): SettingDef<T> {
   return { storable: true, ...d };
 }
@@ -88,6 +93,16 @@ export const settingsSchema = {
     help: 'Assess and remediate every accepted announcement with the Initial Assessment Policy (off: discovery only, as the vendor default).' }),
   initialPolicyId: def({ schema: z.string().max(64), default: '', env: 'INSTANT_ON_INITIAL_POLICY', restart: false,
     help: 'Id of the Initial Assessment Policy applied to announcing devices.' }),
+  skipInstantOnPolicy: def({ schema: bool, default: false, env: 'INSTANT_ON_SKIP_INSTANT_ON_POLICY', restart: false,
+    help: 'Trigger A: a device that has a group policy gets only that policy after an announcement, not the Initial Assessment Policy first (a device without one still gets the initial policy).' }),
+  autoGroupDiscoveryAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_DISCOVERY_REMEDIATION', restart: false,
+    help: 'Trigger B: a device found by discovery that is new in an autogroup with a policy is remediated with its group policy at once.' }),
+  autoGroupDailyRefreshAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_REFRESH_REMEDIATION', restart: false,
+    help: 'Trigger C: every autoGroupFilterExecutionFrequency the filters are re-run and devices that joined an autogroup with a policy since the last run get their group policy.' }),
+  autoGroupFilterExecutionFrequency: def({ schema: dhms, default: '1:0:0:0', env: 'INSTANT_ON_AUTOGROUP_FREQUENCY', restart: false,
+    help: 'How often (d:h:m:s, counted from start) autogroup filters are re-run for trigger C; 1:0:0:0 = once a day.' }),
+  autoGroupEditAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_EDIT_REMEDIATION', restart: false,
+    help: 'Trigger D: editing an autogroup\'s filter or policy, or that policy itself, remediates every member of the group with its group policy.' }),
   maxNumberTasks: def({ schema: count(1, 100), default: 10, env: 'INSTANT_ON_MAX_TASKS', restart: false,
     help: 'Assessment tasks running at once (the vendor product\'s maxNumberTasks).' }),
   maxConcurrentDevices: def({ schema: count(1, 4096), default: 64, env: 'INSTANT_ON_MAX_DEVICES', restart: false,

@@ -82,7 +82,7 @@ export const TRACKED_ATTRIBUTES = ['macAddress', 'model', 'ipv4', 'ipv6', 'hostn
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
 /** 'discovered': the device became known; 'found': known already, found a new way for the first time. */
-export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment';
+export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'group-joined' | 'group-left';
 
 export interface HistoryEntry {
   seq: number;
@@ -100,6 +100,8 @@ export interface HistoryEntry {
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
     changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };
+  /** For kinds 'group-joined' and 'group-left': the group, and what caused the change. */
+  group?: { id: string; name: string; cause: string };
 }
 
 export interface PeerInfo {

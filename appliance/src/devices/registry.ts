@@ -104,9 +104,10 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   /**
    * Changes a device on behalf of another room (a compliance result, a remembered credential), with history
    * entries and the caller's own operations in the same durable batch, so a result and the task state
-   * that records it can never disagree after a crash.
+   * that records it can never disagree after a crash. `quiet` writes without a device event: for notes
+   * about the device (group membership) that change nothing a listener of device changes cares about.
    */
-  async apply(serial: string, change: (cur: Device) => { patch: Partial<Device>; entries?: Omit<HistoryEntry, 'seq'>[]; ops?: StoreOp[] }): Promise<Device | undefined> {
+  async apply(serial: string, change: (cur: Device) => { patch: Partial<Device>; entries?: Omit<HistoryEntry, 'seq'>[]; ops?: StoreOp[] }, opts: { quiet?: boolean } = {}): Promise<Device | undefined> {
     return this.withLock(serial, async () => {
       const cur = this.devices.get(serial);
       if (!cur) return undefined;
@@ -123,7 +124,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       batch.push({ type: 'put', sublevel: this.store.sub<Device>('devices'), key: serial, value: next }, ...ops);
       await this.store.commit(batch);
       this.devices.set(serial, next);
-      this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
+      if (!opts.quiet) this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
       return next;
     });
   }

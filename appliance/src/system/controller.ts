@@ -45,6 +45,7 @@ import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { buildOperations } from './operations.ts';
+import { buildGroups } from './groups.ts';
 import { buildDiscovery } from './discovery.ts';
 
 export interface StartOptions {
@@ -124,8 +125,11 @@ export class Appliance {
           compatibilityMode: settings.get('compatibilityMode') }),
       });
       const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
+      const grouping = buildGroups({ store, settings, registry, policies, tasks, scheduler, log: logOf });
       scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
       const discovery = buildDiscovery({ settings, registry, policies, credentials, tasks, scheduler, log: logOf('discovery') });
+      // Trigger B: devices a job brought into an autogroup with a policy are remediated when the job has stored them all.
+      discovery.discovery.onFound(() => grouping.triggers.flushFound());
       const forwarder = new Forwarder({
         store, log: logOf('forward'), listenerId: s('listenerId'),
         caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
@@ -149,7 +153,7 @@ export class Appliance {
         backlog: () => store.commitStats().queued, isDuplicate: (ann) => forwarder.isDuplicate(ann),
         ...instantOnHooks({
           tasks, forwarding: forwarder, remediates: !hub,
-          initialPolicy: () => settings.get('allowAutomaticRemediation') && policies.get(settings.get('initialPolicyId')) ? settings.get('initialPolicyId') : undefined,
+          policies: (device) => grouping.instantOnPolicies(device), // Initial Assessment Policy, then the group policy
           seen: (serial) => { announceRate.record(serial); serials.markDiscovered(serial); },
         }),
       });
@@ -166,7 +170,7 @@ export class Appliance {
       const services: AppServices = {
         ...ops.services, ...discovery.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
-        events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder,
+        events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder, groups: grouping,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
@@ -179,7 +183,8 @@ export class Appliance {
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
           forwarding: forwarder.stats(), mqtt: mqtt?.stats(), components: components.names(), memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes]);
+      grouping.publishTo({ events: services.events, audit: services.audit, mqtt });
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes]);
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });
@@ -195,6 +200,7 @@ export class Appliance {
         component('trust', () => trust.load()),
         component('serial-list', () => serials.load()),
         component('tasks', async () => { await tasks.load(); }, () => tasks.stop()),
+        grouping.component, // before schedules run group assessments and before 3329 opens (Instant-On asks it for group policies)
         component('scheduler', () => scheduler.start(), () => scheduler.stop()),
         component('forwarding', () => forwarder.start(), () => forwarder.stop()),
         component('announce', async () => {

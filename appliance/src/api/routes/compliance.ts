@@ -73,9 +73,15 @@ export function complianceRoutes(router: Router, s: AppServices) {
   router.put('/api/v1/policies/:id', async (ctx) => {
     const p = await s.policies.update(ctx.params.id, policyBody(ctx.request.body));
     if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
+    await s.groups?.triggers.policyEdited(p.id); // trigger D: the autogroups that use it remediate their members
     ctx.body = p;
   });
   router.delete('/api/v1/policies/:id', async (ctx) => {
+    const users = s.groups?.groups.usingPolicy(ctx.params.id) ?? [];
+    if (users.length) {
+      throw new ApiError(409, 'policy-in-use', `the policy of group${users.length > 1 ? 's' : ''} ${users.map((g) => `"${g.name}"`).join(', ')}; give ${users.length > 1 ? 'them' : 'it'} another policy first`,
+        users.map((g) => ({ field: 'groupId', message: `used by group "${g.name}" (${g.id})` })));
+    }
     if (s.settings.get('initialPolicyId') === ctx.params.id && s.settings.get('allowAutomaticRemediation')) {
       throw new ApiError(409, 'policy-in-use', 'this is the Initial Assessment Policy while automatic remediation is on; choose another first');
     }

@@ -49,7 +49,7 @@ export function coreRoutes(router: Router, s: AppServices) {
 
   router.get('/api/v1/devices', (ctx) => {
     const devices = s.registry.list().sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
-      .map((d) => ({ ...d, announcing: s.announceRate.view(d.serialNumber) }));
+      .map((d) => ({ ...d, announcing: s.announceRate.view(d.serialNumber), groups: s.groups?.groups.index.groupsOf(d.serialNumber).map((g) => ({ id: g.id, name: g.name })) ?? [] }));
     ctx.body = { total: devices.length, devices };
   });
 
@@ -57,7 +57,7 @@ export function coreRoutes(router: Router, s: AppServices) {
     const serial = parseBody(serialNumberSchema, ctx.params.serial);
     const device = s.registry.get(serial);
     if (!device) throw new ApiError(404, 'device-not-found', `no device with serial ${serial}`);
-    ctx.body = { ...device, announcing: s.announceRate.view(serial), history: await s.registry.history(serial) };
+    ctx.body = { ...device, announcing: s.announceRate.view(serial), ...(s.groups?.groups.deviceView(serial) ?? { groups: [], groupPolicy: null }), history: await s.registry.history(serial) };
   });
 
   router.get('/api/v1/settings', (ctx) => {
