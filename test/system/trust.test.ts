@@ -177,6 +177,15 @@ test('uploads: CA, CRL and identity take PEM and DER; every mistake is a 4xx nam
   t.is((await api(web, 'GET', '/api/v1/pki/crls', { token })).body.crls.length, 1);
   t.is((await api(web, 'GET', '/api/v1/health')).status, 200);
 
+  // A device CSR as DER (application/pkcs10) is signed like a PEM one; a private key sent there is refused.
+  const csrDer = derOf(csrPem);
+  const issued = await upload(web, token, 'POST', '/api/v1/pki/device-certificates', csrDer, 'application/pkcs10');
+  t.is(issued.status, 201, JSON.stringify(issued.body));
+  t.regex(issued.body.certificate, /BEGIN CERTIFICATE/);
+  const keyAsCsr = await upload(web, token, 'POST', '/api/v1/pki/device-certificates', leaf.keyPem, 'text/plain');
+  t.is(keyAsCsr.status, 400);
+  t.is(keyAsCsr.body.error.code, 'wrong-kind');
+
   // The identity as DER: the appliance's CSR signed by the test root, chain appended, one binary upload.
   const csr = (await api(web, 'GET', '/api/v1/pki/csr', { token })).body as string;
   const signed = await pki.signCsr(csr, { issuer: 'root', ext: 'client-server' });

@@ -18,7 +18,7 @@ export type StoreOp =
 /** The sublevels the rooms use; adding one here is the whole schema migration for a new kind of record. */
 export const SUBLEVELS = ['meta', 'settings', 'devices', 'history', 'users', 'captures', 'policies', 'credentials',
   'tasks', 'schedules', 'outbox', 'messages', 'audit', 'serials', 'pki', 'listeners', 'autogroups',
-  'tokens', 'counters', 'assessments', 'sessions'] as const;
+  'tokens', 'counters', 'assessments', 'sessions', 'alerts', 'alertmail'] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
 
 export interface StoreOptions {
@@ -29,6 +29,7 @@ export interface StoreOptions {
 export class Store {
   private readonly subs = new Map<SublevelName, Sub<any>>();
   private readonly committer: GroupCommitter<StoreOp>;
+  private readonly commitObservers = new Set<(seconds: number) => void>();
   readonly durable: boolean;
 
   private constructor(readonly db: Db) {
@@ -56,7 +57,18 @@ export class Store {
 
   /** Durable, group-committed batch. Resolves when the operations are on disk. */
   commit(ops: StoreOp[]): Promise<void> {
-    return this.committer.commit(ops);
+    if (!this.commitObservers.size || ops.length === 0) return this.committer.commit(ops);
+    const started = performance.now();
+    return this.committer.commit(ops).then(() => {
+      const seconds = (performance.now() - started) / 1000;
+      for (const fn of this.commitObservers) fn(seconds);
+    });
+  }
+
+  /** Time from commit() to durable, per call (the metrics room's store write latency). */
+  observeCommits(fn: (seconds: number) => void): () => void {
+    this.commitObservers.add(fn);
+    return () => this.commitObservers.delete(fn);
   }
 
   async get<V>(name: SublevelName, key: string): Promise<V | undefined> {

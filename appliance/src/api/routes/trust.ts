@@ -15,12 +15,6 @@ import { hasBody, readLimited } from '../body.ts';
 import { SERIAL_LIST_LIMIT } from '../route-policy.ts';
 import { MAX_LISTED_SERIALS } from '../../devices/serial-filter.ts';
 
-function textBody(ctx: any, what: string): string {
-  const body = ctx.request.body;
-  if (typeof body !== 'string' || body.trim() === '') throw new ApiError(400, 'empty-body', `send the ${what} as a text/plain body`);
-  return body;
-}
-
 const ACCEPTED = 'text/plain (PEM), application/pkix-cert, application/pkix-crl or application/octet-stream (DER or PEM)';
 
 /**
@@ -114,7 +108,9 @@ export function trustRoutes(router: Router, s: AppServices) {
   router.post('/api/v1/pki/device-certificates', async (ctx) => {
     const ca = await pki.repo.applianceCa();
     let out;
-    try { out = ca.signCsr(textBody(ctx, 'device CSR (PEM)')); } catch (err: any) { throw new ApiError(400, err.code ?? 'bad-csr', err.message); }
+    const body = uploadBody(ctx, 'device CSR (PEM, or DER as application/pkcs10)');
+    pkiStep(() => decodeUpload(body));
+    try { out = ca.signCsr(body); } catch (err: any) { throw new ApiError(400, err.code ?? 'bad-csr', err.message); }
     await pki.repo.save();
     ctx.status = 201;
     ctx.body = { certificate: out.certPem, caCertificate: ca.certificatePem, record: out.record };
