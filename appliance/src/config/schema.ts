@@ -25,14 +25,6 @@ export interface SettingDef<T = unknown> {
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
 const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().min(1)));
-// An address or a CIDR block (10.1.0.0/16, 2001:db8::/48); a list of them names who may use a service.
-const isCidr = (s: string) => {
-  const [addr, bits, extra] = s.split('/');
-  const v = isIP(addr);
-  return v !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128)));
-};
-const cidrList = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
-  z.array(z.string().refine(isCidr, 'must be an IP address or CIDR block, e.g. 10.1.0.0/16')));
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 // "udp://host:port", "tcp://…", "tls://…"; IPv6 addresses in brackets. The message names the entry at fault.
