@@ -74,10 +74,17 @@ async function serve(args: string[]) {
   const { Appliance } = await import('./system/controller.ts');
   let appliance: Awaited<ReturnType<typeof Appliance.start>>;
   try {
-    appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n') });
+    appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n'), onFatal: (err) => {
+      // Crash rather than limp: a store that cannot write must not keep answering devices. systemd restarts us.
+      log.fatal({ err: { message: err.message, cause: (err.cause as Error | undefined)?.message } }, 'the store is failing; exiting');
+      process.stderr.write(`instant-on-edge: the store is failing: ${err.message}\n`);
+      root.flush?.();
+      setTimeout(() => process.exit(75), 100).unref();
+    } });
   } catch (err: any) {
     log.fatal({ err: { message: err.message, code: err.code } }, 'could not start');
     if (err.code === 'EADDRINUSE' || err.code === 'EACCES') process.stderr.write(`instant-on-edge: ${err.message} (choose another port with the flags above)\n`);
+    else if (String(err.code).startsWith('store-open-failed')) process.stderr.write(`instant-on-edge: ${err.message}\n`);
     setTimeout(() => process.exit(1), 100);
     return;
   }

@@ -51,7 +51,7 @@ export class AuditLog {
   publisher?: EventPublisher;
 
   /** Without a store (not wired yet) entries are kept in memory only, newest `limit`. */
-  constructor(private readonly store?: Store, private readonly limit = 10_000) {}
+  constructor(private readonly store?: Store, private readonly limit = 10_000, private readonly log?: { error(o: object, m: string): void }) {}
 
   get durable(): boolean { return !!this.store; }
 
@@ -60,7 +60,7 @@ export class AuditLog {
     const entry: AuditEntry = { ...e, at, id: `${at}!${randomBytes(4).toString('hex')}` };
     if (this.store) {
       await this.store.commit([{ type: 'put', sublevel: this.store.sub('audit'), key: entry.id, value: entry }]);
-      if (++this.writes % 100 === 0) void this.prune().catch(() => undefined);
+      if (++this.writes % 100 === 0) void this.prune().catch((err) => this.log?.error({ err: (err as Error).message }, 'could not prune the audit log'));
     } else {
       this.memory.push(entry);
       if (this.memory.length > this.limit) this.memory.splice(0, this.memory.length - this.limit);
@@ -125,7 +125,7 @@ function actionOf(method: string, path: string): string {
 
 const LOGIN_PATHS = new Set(['/api/v1/login', '/api/v1/session']);
 
-export function auditMiddleware(s: AppServices, audit: AuditLog, log?: { warn(o: object, m: string): void }): Koa.Middleware {
+export function auditMiddleware(s: AppServices, audit: AuditLog, log?: { error(o: object, m: string): void }): Koa.Middleware {
   return async (ctx, next) => {
     if (!ctx.path.startsWith('/api/') || ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'OPTIONS') return next();
     const snap = SNAPSHOTS.find((x) => x.method === ctx.method && x.path.test(ctx.path));
@@ -151,8 +151,9 @@ export function auditMiddleware(s: AppServices, audit: AuditLog, log?: { warn(o:
         before: extra.before !== undefined ? redact(extra.before) : before,
         after: extra.after !== undefined ? redact(extra.after) : (status < 400 && ctx.body && typeof ctx.body === 'object' && !('pipe' in ctx.body) ? redact(ctx.body) : undefined),
       };
-      // A store failure must not turn a completed change into an error answer; it is logged.
-      try { await audit.record(entry); } catch (err) { log?.warn({ err, path: ctx.path }, 'audit record failed'); }
+      // The change is done; a failed audit write must not turn it into an error answer, but it is never quiet:
+      // logged here with what went unrecorded, counted by the store (which ends the process if it is failing).
+      try { await audit.record(entry); } catch (err) { log?.error({ err: (err as Error).message, action: entry.action, user: entry.user, path: ctx.path }, 'audit record failed: a change went unrecorded'); }
     }
     if (failure) throw failure;
   };

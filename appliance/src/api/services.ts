@@ -48,6 +48,10 @@ export interface AppServices {
   audit?: AuditLog;
   /** Counters of the running components, for /health and the dashboard. */
   stats(): Record<string, unknown>;
+  /** ok, or degraded with reasons (the store: damage found on open, a full disk). */
+  health?(): { status: 'ok' | 'degraded' | 'failed'; reasons: string[] };
+  /** The store's damage report: an admin acknowledges it once the devices it names were checked. */
+  store?: { acknowledgeDamage(by: string): Promise<boolean> };
   /** Secondary listeners and the forwarding outbox (issue 8). */
   forwarding?: Forwarder;
 }

@@ -2,6 +2,7 @@
 // without being listed are kept as "unlisted announcers" an admin can promote with one action. A listed
 // serial that has been discovered leaves the pending view but stays in the filter, so it keeps passing.
 import type { Store } from '../store/store.ts';
+import type { Logger } from '../util/log.ts';
 import { parseSerialList, type SerialImport } from './serial-list.ts';
 
 export interface ListedSerial { serial: string; addedAt: string; discoveredAt?: string }
@@ -10,7 +11,9 @@ export interface UnlistedAnnouncer { serial: string; firstSeen: string; lastSeen
 export class SerialFilter {
   private listed = new Map<string, ListedSerial>();
   private unlisted = new Map<string, UnlistedAnnouncer>();
-  constructor(private readonly store: Store) {}
+  // The two bookkeeping writes below run after the announcement was answered, so nobody awaits them: a
+  // failure is logged here with what was not kept (the store counts it, and ends the process if it is failing).
+  constructor(private readonly store: Store, private readonly log?: Logger) {}
 
   async load() {
     for (const [k, v] of await this.store.entries<any>('serials')) {
@@ -53,7 +56,8 @@ export class SerialFilter {
     const l = this.listed.get(serial);
     if (!l || l.discoveredAt) return;
     l.discoveredAt = new Date().toISOString();
-    void this.store.commit([{ type: 'put', sublevel: this.store.sub('serials'), key: `listed!${serial}`, value: l }]).catch(() => undefined);
+    void this.store.commit([{ type: 'put', sublevel: this.store.sub('serials'), key: `listed!${serial}`, value: l }])
+      .catch((err) => this.log?.error({ err: (err as Error).message, serial }, 'could not store that a listed serial was discovered (it shows as pending after a restart)'));
   }
 
   /** Remembers a refused announcer (bounded: the 1,000 most recent). */
@@ -68,6 +72,6 @@ export class SerialFilter {
       this.unlisted.delete(oldest.serial);
       ops.push({ type: 'del', sublevel: this.store.sub('serials'), key: `unlisted!${oldest.serial}` });
     }
-    void this.store.commit(ops).catch(() => undefined);
+    void this.store.commit(ops).catch((err) => this.log?.error({ err: (err as Error).message, serial }, 'could not store an unlisted announcer (it is shown until a restart)'));
   }
 }

@@ -54,6 +54,9 @@ export interface StartOptions {
   log: Logger;
   /** Tell the console (not the log) things a person must see once, such as a generated password. */
   say?: (text: string) => void;
+  /** The store itself is failing (not a full disk): the CLI exits non-zero so systemd restarts it.
+   *  Without it the appliance stops itself. */
+  onFatal?: (err: Error) => void;
 }
 
 export class Appliance {
@@ -85,10 +88,19 @@ export class Appliance {
     const boot = new SettingsView({ env, cli: opts.cli });
     const dataDir = resolve(boot.get('dataDir'));
     setAddonDataDir(dataDir); // inside the single binary, the LevelDB addon is unpacked under <dataDir>/.cache
-    const store = await Store.open({ dir: join(dataDir, 'db') });
+    // Until the stored settings are read, the free-space floor is the schema default.
+    let settingsRef: SettingsView = boot;
+    const store = await Store.open({ dir: join(dataDir, 'db'), log: componentLogger(opts.log, 'store'),
+      minFreeBytes: () => settingsRef.get('storeMinFreeMb') * 1024 * 1024 });
+    let started: Appliance | undefined;
+    store.on('failed', (err) => {
+      if (opts.onFatal) return opts.onFatal(err);
+      void (started?.stop(500) ?? store.close()).catch((e) => log.error({ err: e }, 'stopping after a store failure failed'));
+    });
     try {
       const stored = Object.fromEntries(await store.entries<unknown>('settings'));
       const settings = new SettingsView({ stored, env, cli: opts.cli });
+      settingsRef = settings;
       if (!settings.get('listenerId')) {
         const id = (await store.get<string>('meta', 'listenerId')) ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
         await store.commit([{ type: 'put', sublevel: store.sub('meta'), key: 'listenerId', value: id }]);
@@ -120,7 +132,7 @@ export class Appliance {
       const credentials = new CredentialRepo(store, box);
       const trustRepo = new TrustRepo(store, box);
       await trustRepo.load();
-      const serials = new SerialFilter(store);
+      const serials = new SerialFilter(store, componentLogger(opts.log, 'devices'));
       await serials.load();
       const announceRate = new AnnounceRate(() => settings.get('announceTooOftenPerHour'));
       const tasks = new TaskEngine({
@@ -156,7 +168,8 @@ export class Appliance {
         mode: () => settings.get('authentication'), useSerialList: () => settings.get('useSerialList'),
         verify: (chain) => trustRepo.verify(chain), serials, log: announceLog,
         noteRefusal: (serial, lastAuth) => {
-          if (registry.get(serial)) void registry.apply(serial, () => ({ patch: { lastAuth } })).catch(() => undefined);
+          if (registry.get(serial)) void registry.apply(serial, () => ({ patch: { lastAuth } }))
+            .catch((err) => announceLog.error({ err: (err as Error).message, serial }, 'could not store the device\'s last refused authentication'));
         },
       });
       const intake = createIntake({
@@ -229,7 +242,7 @@ export class Appliance {
       const startedAt = new Date();
       const services: AppServices = {
         version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
-        events: new EventHub(), audit: new AuditLog(store),
+        events: new EventHub(), audit: new AuditLog(store, 10_000, componentLogger(opts.log, 'audit')),
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
@@ -254,7 +267,9 @@ export class Appliance {
         forwarding: forwarder,
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
-        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(), forwarding: forwarder.stats(), mqtt: mqtt?.stats(),
+        health: () => store.health(),
+        store: { acknowledgeDamage: (by) => store.acknowledgeDamage(by) },
+        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.status(), tasks: tasks.stats(), dns: dns.stats(), forwarding: forwarder.stats(), mqtt: mqtt?.stats(),
           memory: process.memoryUsage() }),
       };
       const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes]);
@@ -266,12 +281,13 @@ export class Appliance {
       log.info({ port: (web.address() as AddressInfo).port }, 'admin page and API ready (HTTPS)');
 
       const appliance = new Appliance(settings, store, identity, registry, listener, web, services, tasks, dns, log);
+      started = appliance;
       appliance.forwarder = forwarder;
       appliance.mqtt = mqtt;
       if (opts.demo && opts.demo > 0) appliance.startDemo(opts.demo, componentLogger(opts.log, 'demo'));
       return appliance;
     } catch (err) {
-      await store.close().catch(() => undefined);
+      await store.close().catch((e) => log.error({ err: e }, 'closing the store after a failed start failed'));
       throw err;
     }
   }

@@ -196,7 +196,8 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
       t.error = (err as Error).message;
       t.finishedAt = new Date().toISOString();
       if (t.type === 'instant-on') this.release(t);
-      await this.deps.store.commit([this.putOp(t)]).catch(() => undefined);
+      // The failure may itself be the store's; the task stays failed in memory and is resumed after a restart.
+      await this.deps.store.commit([this.putOp(t)]).catch((e) => this.deps.log.error({ task: t.id, err: (e as Error).message }, 'could not store that the task failed'));
       this.emit('task', t);
       if (t.parentId) await this.updateParent(t.parentId);
     } finally {
@@ -280,7 +281,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     const drop = finished.sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '')).slice(0, finished.length - FINISHED_KEPT);
     const ops: StoreOp[] = [];
     for (const t of drop) for (const id of [t.id, ...(t.childIds ?? [])]) { this.tasks.delete(id); ops.push({ type: 'del', sublevel: this.deps.store.sub('tasks'), key: id }); }
-    void this.deps.store.commit(ops).catch((err) => this.deps.log.warn({ err: err.message }, 'could not prune old tasks'));
+    void this.deps.store.commit(ops).catch((err) => this.deps.log.error({ err: err.message, tasks: ops.length }, 'could not prune old tasks (they come back after a restart)'));
   }
 }
 

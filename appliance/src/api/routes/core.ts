@@ -19,7 +19,8 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 
 export function coreRoutes(router: Router, s: AppServices) {
   router.get('/api/v1/health', (ctx) => {
-    ctx.body = { status: 'ok', version: s.version, uptimeSeconds: Math.round((Date.now() - s.startedAt.getTime()) / 1000), devices: s.registry.size };
+    const health = s.health?.() ?? { status: 'ok' };
+    ctx.body = { status: health.status === 'ok' ? 'ok' : 'degraded', version: s.version, uptimeSeconds: Math.round((Date.now() - s.startedAt.getTime()) / 1000), devices: s.registry.size };
   });
 
   router.post('/api/v1/login', async (ctx) => {
@@ -74,6 +75,13 @@ export function coreRoutes(router: Router, s: AppServices) {
   });
 
   router.get('/api/v1/status', (ctx) => {
-    ctx.body = s.stats();
+    ctx.body = { health: s.health?.() ?? { status: 'ok', reasons: [] }, ...s.stats() };
+  });
+
+  // The store's damage report stays (and health stays degraded) until an admin has read it.
+  router.post('/api/v1/status/store/acknowledge-damage', async (ctx) => {
+    const done = await s.store?.acknowledgeDamage(ctx.state.auth?.username ?? 'admin');
+    if (!done) throw new ApiError(409, 'no-damage', 'there is no unacknowledged store damage report');
+    ctx.body = { acknowledged: true };
   });
 }
