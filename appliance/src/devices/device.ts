@@ -2,7 +2,21 @@
 // everything else is an attribute reconciled on each announcement.
 import type { AnnounceReason, AnnouncedDevice, ForwardHop } from '../protocol/messages.ts';
 
-export interface ClientCertInfo { subject: string; fingerprint256: string; issuer?: string; validTo?: string }
+/** The certificate a device presented on 3329: CA-signed when mutually authenticated, else (printers) a
+ *  self-signed one. Its fingerprint is the device's identity beyond the serial it claims. */
+export interface ClientCertInfo { subject: string; fingerprint256: string; issuer?: string; validFrom?: string; validTo?: string; selfSigned?: boolean }
+
+/** The announcement body named addresses other than the one it came from (SNMP never goes to those). */
+export interface AddressMismatch { claimed: string[]; actual: string; at: string }
+
+/** The latest change of the certificate this serial presents (it changed, appeared or disappeared). */
+export interface IdentityChange {
+  at: string;
+  from: ClientCertInfo | null;
+  to: ClientCertInfo | null;
+  fromAddress: string;
+  toAddress: string;
+}
 
 export interface Device {
   serialNumber: string;
@@ -19,7 +33,15 @@ export interface Device {
   lastSeen: string;
   lastReason: AnnounceReason;
   lastMessageId: string;
+  /** Where the announcement came from (the TCP peer; for a relay, the original peer the relay reports): the
+   *  only address SNMP is sent to. */
   peerAddress: string;
+  addressMismatch?: AddressMismatch;
+  /** The identity on record: the certificate (or none) first seen for this serial, or the one an admin
+   *  approved. While the device presents another one and strictDeviceIdentity is on, it gets no SNMP. */
+  trustedCert?: ClientCertInfo | null;
+  identityApproved?: { at: string; by: string };
+  identityChange?: IdentityChange;
   announceCount: number;
   authMethod: 'anonymous' | 'mutual';
   clientCert?: ClientCertInfo;
@@ -57,7 +79,7 @@ export interface ComplianceRecord {
 export const TRACKED_ATTRIBUTES = ['macAddress', 'model', 'ipv4', 'ipv6', 'hostname', 'firmware', 'authMode', 'snmpPort'] as const;
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
-export type HistoryKind = 'discovered' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment';
+export type HistoryKind = 'discovered' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'identity-changed' | 'identity-approved';
 
 export interface HistoryEntry {
   seq: number;
@@ -67,6 +89,10 @@ export interface HistoryEntry {
   messageId: string;
   peerAddress: string;
   changes?: Partial<Record<TrackedAttribute, { from: unknown; to: unknown }>>;
+  /** The addresses the body claimed, when they were not the one it came from. */
+  claimedAddresses?: string[];
+  /** For identity-changed and identity-approved: the certificates before and after. */
+  identity?: { from: ClientCertInfo | null; to: ClientCertInfo | null; approvedBy?: string };
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
     changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };
@@ -75,7 +101,9 @@ export interface HistoryEntry {
 export interface PeerInfo {
   address: string;
   authMethod: 'anonymous' | 'mutual';
+  /** The certificate presented on this connection; `undefined` for a relay (the relay's own is not the device's). */
   clientCert?: ClientCertInfo;
+  relayed?: boolean;
   lastAuth?: LastAuth;
 }
 

@@ -5,13 +5,15 @@
 import { EventEmitter } from 'node:events';
 import type { Store, StoreOp } from '../store/store.ts';
 import type { Announcement } from '../protocol/messages.ts';
-import type { Device, HistoryEntry, PeerInfo } from './device.ts';
+import type { Device, HistoryEntry, IdentityChange, PeerInfo } from './device.ts';
 import { reconcile, type Reconciled } from './reconcile.ts';
 
 export interface RecordResult extends Reconciled { duplicate: boolean }
 
 export interface RegistryEvents {
   device: [{ type: 'discovered' | 'changed' | 'announced'; device: Device; reason: Announcement['reason'] }];
+  /** The certificate a known serial presents changed (devices/identity.ts). */
+  identity: [{ device: Device; change: IdentityChange }];
 }
 
 const historyKey = (serial: string, seq: number) => `${serial}!${String(seq).padStart(10, '0')}`;
@@ -46,7 +48,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       const previous = this.devices.get(ann.device.serialNumber);
       if (previous && previous.lastMessageId === ann.messageId) {
         // At-least-once senders (relays, retrying devices) repeat a message: acknowledge it again, record nothing.
-        return { device: previous, entries: [], outcome: 'unchanged', duplicate: true } satisfies RecordResult;
+        return { device: previous, entries: [], outcome: 'unchanged', identityChanged: false, duplicate: true } satisfies RecordResult;
       }
       const r = reconcile(previous, ann, peer, this.clock());
       const ops: StoreOp[] = [];
@@ -65,6 +67,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       await this.store.commit(ops);
       this.devices.set(r.device.serialNumber, r.device);
       this.emit('device', { type: r.outcome === 'new' ? 'discovered' : r.outcome === 'changed' ? 'changed' : 'announced', device: r.device, reason: ann.reason });
+      if (r.identityChanged) this.emit('identity', { device: r.device, change: r.device.identityChange! });
       return result;
     });
   }

@@ -8,7 +8,9 @@ import type { CredentialRepo } from './credential-repo.ts';
 
 export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; timeouts: () => { timeoutMs: number; retries: number }; log: Logger }): RunDevice {
   return async (device: Device, policy, remediate, compatibility) => {
-    const host = device.ipv4 ?? device.ipv6?.[0] ?? device.peerAddress;
+    // Where the announcement came from, never an address its body claims: otherwise anyone on the LAN could
+    // announce a known serial "at" their own machine and be sent its credentials (issue 12 §3).
+    const host = device.peerAddress;
     const credentials = await deps.credentials.forDevice(device.serialNumber, device.credentialRef);
     const { timeoutMs, retries } = deps.timeouts();
     const r = await assessAndRemediate({ host, port: device.snmpPort, credentials, policy, remediate, compatibility, timeoutMs, retries }, deps.log);

@@ -14,7 +14,7 @@ export class StoreOpenError extends Error {
 
 /** Writes are refused while the disk is full (the store reopens by itself once space is freed). */
 export class StoreUnavailableError extends Error {
-  readonly code = 'store-unavailable';
+  readonly code = 'store-refusing-writes';
   // Koa's convention: the API answers 503 with this message instead of a bare 500.
   readonly status = 503;
   readonly expose = true;

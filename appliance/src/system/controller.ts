@@ -37,6 +37,7 @@ import { trustRoutes } from '../api/routes/trust.ts';
 import { TrustRepo } from '../pki/trust-repo.ts';
 import { checkSignedIdentity } from '../pki/csr.ts';
 import { SerialFilter } from '../devices/serial-filter.ts';
+import { identityHold } from '../devices/identity.ts';
 import { createAuthorizer } from '../announce/authorize.ts';
 import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
 import { isIP } from 'node:net';
@@ -137,6 +138,7 @@ export class Appliance {
       const announceRate = new AnnounceRate(() => settings.get('announceTooOftenPerHour'));
       const tasks = new TaskEngine({
         store, registry, policies, log: componentLogger(opts.log, 'tasks'),
+        holdReason: (d) => identityHold(d, settings.get('strictDeviceIdentity')),
         runDevice: createSnmpDeviceRunner({ credentials, log: componentLogger(opts.log, 'snmp'),
           timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) }),
         limits: () => ({ maxNumberTasks: settings.get('compatibilityMode') ? 10 : settings.get('maxNumberTasks'),
@@ -240,9 +242,19 @@ export class Appliance {
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: registry.list(), log: componentLogger(opts.log, 'mqtt') }) : undefined;
       mqtt?.start();
       const startedAt = new Date();
+      const events = new EventHub();
+      const audit = new AuditLog(store, 10_000, componentLogger(opts.log, 'audit'));
+      // "Identity changed" (issue 12 §3): the device's history has it (registry), the page hears it live, the audit log keeps it.
+      registry.on('identity', ({ device, change }) => {
+        events.publish('identity-changed', { serialNumber: device.serialNumber, change, held: Boolean(identityHold(device, settings.get('strictDeviceIdentity'))) });
+        void audit.record({ user: '-', ip: change.toAddress, method: 'HDAP', path: '3329', status: 0, action: 'device.identity-changed',
+          before: { serialNumber: device.serialNumber, certificate: change.from, address: change.fromAddress },
+          after: { serialNumber: device.serialNumber, certificate: change.to, address: change.toAddress } })
+          .catch((err) => log.error({ err: (err as Error).message, serial: device.serialNumber }, 'audit record failed: an identity change went unrecorded'));
+      });
       const services: AppServices = {
         version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
-        events: new EventHub(), audit: new AuditLog(store, 10_000, componentLogger(opts.log, 'audit')),
+        events, audit,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);

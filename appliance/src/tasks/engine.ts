@@ -38,7 +38,9 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   private stopped = false;
   private inFlight = new Set<Promise<unknown>>();
 
-  constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger }) {
+  constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger;
+    /** Why SNMP to a device is held (devices/identity.ts: an unapproved identity change), or undefined. */
+    holdReason?: (device: Device) => string | undefined; }) {
     super();
     this.devices = new Semaphore(() => (deps.limits().compatibilityMode ? deps.limits().maxNumberTasks : deps.limits().maxConcurrentDevices));
   }
@@ -212,6 +214,8 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
       if (!isActive(t) || this.stopped) return;
       const device = this.deps.registry.get(serial);
       if (!device) { t.outcomes[serial] = { status: 'missing', at: new Date().toISOString() }; return; }
+      const hold = this.deps.holdReason?.(device);
+      if (hold) return await this.recordHeld(t, serial, hold);
       const run = await this.deps.runDevice(device, policy, t.remediate, this.deps.limits().compatibilityMode);
       if (this.stopped) return;
       const at = new Date().toISOString();
@@ -232,6 +236,15 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     } finally {
       release();
     }
+  }
+
+  /** No SNMP at all for this device: its outcome says why; its compliance record stays what it was. */
+  private async recordHeld(t: TaskRecord, serial: string, detail: string) {
+    this.deps.log.warn({ task: t.id, serial, detail }, 'SNMP held for this device');
+    t.outcomes[serial] = { status: 'held', at: new Date().toISOString(), detail };
+    if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
+    await this.deps.store.commit([this.putOp({ ...t, outcomes: { ...t.outcomes } })]);
+    this.emit('task', t);
   }
 
   /** Instant-On: finished, or back in the queue once more if the device announced while it ran. */

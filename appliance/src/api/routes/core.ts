@@ -5,6 +5,7 @@ import { ApiError } from '../errors.ts';
 import { verifyPassword } from '../users.ts';
 import type { AppServices } from '../services.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
+import { identityView } from '../../devices/identity.ts';
 
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
@@ -46,7 +47,7 @@ export function coreRoutes(router: Router, s: AppServices) {
     const serial = parseBody(serialNumberSchema, ctx.params.serial);
     const device = s.registry.get(serial);
     if (!device) throw new ApiError(404, 'device-not-found', `no device with serial ${serial}`);
-    ctx.body = { ...device, announcing: s.announceRate.view(serial), history: await s.registry.history(serial) };
+    ctx.body = { ...device, announcing: s.announceRate.view(serial), identity: identityView(device, s.settings.get('strictDeviceIdentity')), history: await s.registry.history(serial) };
   });
 
   router.get('/api/v1/settings', (ctx) => {
