@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine of this kind: the real peers the tests
-# talk to (snmpd, dig, openssl, chromium, mosquitto) and the npm dependencies pinned in package-lock.json.
+# talk to (snmpd, dig, openssl, testssl.sh, chromium, mosquitto) and the npm dependencies pinned in package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The binary tests also need: systemd (systemd-analyze, systemd-notify), qemu-user-static and the arm64 cross
 # libraries (the arm64 binary runs under emulation), binutils-aarch64-linux-gnu (strip), xz-utils.
-DEBS=(snmpd snmp bind9-dnsutils openssl chromium mosquitto mosquitto-clients socat python3 systemd qemu-user-static
+DEBS=(snmpd snmp bind9-dnsutils openssl testssl.sh chromium mosquitto mosquitto-clients socat python3 systemd qemu-user-static
   binutils-aarch64-linux-gnu xz-utils curl libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)
+# git: the binary build stamps the commit it was built from (scripts/build-binary.ts).
+DEBS+=(git)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -1,26 +1,31 @@
 // Command-line entry: `serve` (the appliance) and `simulate` (printers against any appliance).
 // The same entry is bundled into the single binary.
 import { parseArgs } from 'node:util';
-import { settingsSchema, type SettingKey } from './config/schema.ts';
+import { settingKeys, settingsSchema, settingFlag, type SettingKey } from './config/schema.ts';
 import { createRootLogger, componentLogger } from './util/log.ts';
 import { VERSION } from './system/version.ts';
 import { ANNOUNCE_REASONS, type AnnounceReason } from './protocol/messages.ts';
 
-const HELP = `instant-on-edge ${VERSION} — printer announcement appliance
+const isBoolean = (key: SettingKey) => typeof settingsSchema[key].default === 'boolean';
+const shownDefault = (v: unknown) => Array.isArray(v) ? (v.length ? v.join(',') : 'none') : v === '' ? 'empty' : String(v);
+
+function help(): string {
+  const rows = settingKeys.map((key) => {
+    const def = settingsSchema[key];
+    const d = def.default;
+    const flag = isBoolean(key) ? `--[no-]${settingFlag(key)}` : `--${settingFlag(key)} ${typeof d === 'number' ? 'N' : Array.isArray(d) ? 'A,B' : 'TEXT'}`;
+    return `  ${flag.padEnd(34)} ${def.help}\n  ${''.padEnd(34)} default ${shownDefault(def.default)}; env ${def.env}${def.restart ? '; restart to change' : ''}`;
+  });
+  return `instant-on-edge ${VERSION} — printer announcement appliance
 
 Usage:
   instant-on-edge [serve] [options]      run the appliance (npm start -- [options])
   instant-on-edge simulate [options]     run simulated printers (npm run simulate -- [options])
   instant-on-edge --version | --help
 
-serve options:
-  --data-dir DIR        store, identity and keys (default ./data; env INSTANT_ON_DATA_DIR)
-  --host ADDR           address to bind (default :: = all; env INSTANT_ON_HOST)
-  --dns-port N          DNS responder port (53 as root, else 5300)
-  --announce-port N     HDAP/1 TLS port (default 3329)
-  --web-port N          HTTPS admin page and API (443 as root, else 8443)
-  --demo N              also start N simulated printers that announce to this appliance
-  --hub                 hub mode: only receive relays from branch appliances (no DNS, no remediation)
+serve options (every setting; a flag or its environment variable locks the value against changes in the page):
+  --demo N                           also start N simulated printers that announce to this appliance
+${rows.join('\n')}
 
 simulate options:
   --count N             number of printers (default 10)
@@ -32,9 +37,10 @@ simulate options:
   --rate PER_S          new announcements per second (default: as fast as possible)
   --first-index N       index of the first printer (serials SIM000000…, addresses 127.0.x.y)
 
-Environment: every setting has an INSTANT_ON_* variable (see GET /api/v1/settings);
-INSTANT_ON_ADMIN_PASSWORD sets the first admin password.
+Environment: INSTANT_ON_ADMIN_PASSWORD sets the first admin password; GET /api/v1/settings shows every
+value with where it came from.
 `;
+}
 
 function fail(message: string): never {
   process.stderr.write(`instant-on-edge: ${message}\nTry --help.\n`);
@@ -43,21 +49,19 @@ function fail(message: string): never {
 
 function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | string[] | undefined>;
+    return parseArgs({ args, options, strict: true, allowPositionals: false, allowNegative: true }).values as Record<string, string | boolean | string[] | undefined>;
   } catch (err) {
     fail((err as Error).message);
   }
 }
 
 async function serve(args: string[]) {
-  const v = parse(args, {
-    'data-dir': { type: 'string' }, host: { type: 'string' }, 'dns-port': { type: 'string' },
-    'announce-port': { type: 'string' }, 'web-port': { type: 'string' }, demo: { type: 'string' }, hub: { type: 'boolean' },
-  });
+  const options: NonNullable<Parameters<typeof parseArgs>[0]>['options'] = { demo: { type: 'string' }, help: { type: 'boolean', short: 'h' } };
+  for (const key of settingKeys) options[settingFlag(key)] = { type: isBoolean(key) ? 'boolean' : 'string' };
+  const v = parse(args, options);
+  if (v.help) { process.stdout.write(help()); return; }
   const cli: Partial<Record<SettingKey, unknown>> = {};
-  for (const [key, def] of Object.entries(settingsSchema)) {
-    if ('flag' in def && def.flag && v[def.flag] !== undefined) cli[key as SettingKey] = v[def.flag];
-  }
+  for (const key of settingKeys) if (v[settingFlag(key)] !== undefined) cli[key] = v[settingFlag(key)];
   const demo = v.demo === undefined ? 0 : Number(v.demo);
   if (!Number.isInteger(demo) || demo < 0 || demo > 60_000) fail('--demo takes a whole number of printers (0–60000)');
 
@@ -82,9 +86,12 @@ async function serve(args: string[]) {
       setTimeout(() => process.exit(75), 100).unref();
     } });
   } catch (err: any) {
-    log.fatal({ err: { message: err.message, code: err.code } }, 'could not start');
-    if (err.code === 'EADDRINUSE' || err.code === 'EACCES') process.stderr.write(`instant-on-edge: ${err.message} (choose another port with the flags above)\n`);
-    else if (String(err.code).startsWith('store-open-failed')) process.stderr.write(`instant-on-edge: ${err.message}\n`);
+    // The controller already stopped what had started (listeners before the store); only exiting is left.
+    log.fatal({ err: { message: err.message, code: err.code, component: err.component } }, 'could not start');
+    const flag = ({ announce: '--announce-port', dns: '--dns-port', web: '--web-port' } as Record<string, string>)[err.component];
+    const hint = flag && (err.code === 'EADDRINUSE' || err.code === 'EACCES') ? ` (choose another port with ${flag})` : '';
+    process.stderr.write(`instant-on-edge: ${err.message}${hint}\n`);
+    root.flush?.();
     setTimeout(() => process.exit(1), 100);
     return;
   }
@@ -159,7 +166,7 @@ async function simulate(args: string[]) {
 }
 
 const [first, ...rest] = process.argv.slice(2);
-if (first === '--help' || first === '-h' || first === 'help') process.stdout.write(HELP);
+if (first === '--help' || first === '-h' || first === 'help') process.stdout.write(help());
 else if (first === '--version' || first === '-v') process.stdout.write(`${VERSION}\n`);
 else if (first === 'simulate') await simulate(rest);
 else if (first === 'serve') await serve(rest);

@@ -35,7 +35,14 @@ const branch = await startChild(serve(branchDir, branchAnnounce, branchWeb), /ad
   INSTANT_ON_FORWARD_RETRY_BASE_MS: '250', INSTANT_ON_FORWARD_RETRY_MAX_MS: '2000' });
 const bt = await login(branchWeb, password);
 await api(branchWeb, 'POST', '/api/v1/listeners', { token: bt, body: { host: '127.0.0.1', port: hubAnnounce, validateIdentityCertificate: false } });
-const hubDevices = async () => { try { return (await api(hubWeb, 'GET', '/api/v1/health')).body.devices as number; } catch { return -1; } };
+// Health has the device count for a signed-in caller only; sessions survive the hub's restart.
+let hubToken: string | undefined;
+const hubDevices = async () => {
+  try {
+    hubToken ??= await login(hubWeb, password);
+    return (await api(hubWeb, 'GET', '/api/v1/health', { token: hubToken })).body.devices as number;
+  } catch { hubToken = undefined; return -1; }
+};
 const backlog = async () => (await api(branchWeb, 'GET', '/api/v1/forwarding', { token: bt })).body;
 
 const fleet = new Fleet({ count: N, serialPrefix: 'FBENCH', resolveTarget: async () => ({ host: '127.0.0.1', port: branchAnnounce }) });

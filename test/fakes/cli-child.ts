@@ -27,7 +27,7 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): CliC
 }
 
 /** Starts the appliance on loopback and resolves once the web port is up (rejects with its output if it exits). */
-export async function startCliAppliance(dataDir: string, ports: { announce: number; web: number }, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliChild> {
+export async function startCliAppliance(dataDir: string, ports: { announce: number; web: number }, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliChild> {
   const c = spawnCli(['--data-dir', dataDir, '--host', '127.0.0.1', '--announce-port', String(ports.announce), '--web-port', String(ports.web), '--dns-port', '0'], env);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => { c.child.kill('SIGKILL'); reject(new Error(`not ready within ${timeoutMs} ms: ${c.output()}`)); }, timeoutMs);

@@ -2,14 +2,15 @@
 // The peer: v2c public/private; v3 admin (SHA/AES) and admin256 (SHA-256/AES-256), keys authpass123/privpass123.
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** In CI `shared/` sits next to the repository. */
-export const sharedDir = path.resolve(repoRoot, '../shared');
+/** In CI `shared/` sits next to the repository; a git worktree one level further down finds it one level up. */
+export const sharedDir = [path.resolve(repoRoot, '../shared'), path.resolve(repoRoot, '../../shared')].find((d) => existsSync(d)) ?? path.resolve(repoRoot, '../shared');
 const RUN_SNMPD = path.join(sharedDir, 'peers/snmpd/run-snmpd.sh');
 
 export interface Snmpd {
@@ -64,11 +65,42 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-export async function startSnmpd(): Promise<Snmpd> {
-  const host = '127.0.0.1';
+export interface SnmpdOptions {
+  /** A loopback address of its own (e.g. 127.0.40.3); default 127.0.0.1. */
+  host?: string;
+  /** Default: a free port. 161 needs root. */
+  port?: number;
+  /** snmpd.conf lines added to the shared peer's (sysobjectid, override …). */
+  extraConfig?: string[];
+}
+
+/**
+ * The shared peer's snmpd.conf with another listening address and extra lines. Requests still come from
+ * 127.0.0.1 (the kernel's source for every 127/8 destination), which the peer's communities allow.
+ */
+async function writeConfig(dir: string, host: string, port: number, extra: string[]) {
+  const shared = path.join(sharedDir, 'peers/snmpd');
+  await mkdir(path.join(dir, 'persist'), { recursive: true });
+  await mkdir(path.join(dir, 'npcfg'), { recursive: true });
+  await copyFile(path.join(shared, 'hp-npcfg-pass.sh'), path.join(dir, 'hp-npcfg-pass.sh'));
+  const conf = (await readFile(path.join(shared, 'snmpd.conf.in'), 'utf8'))
+    .replaceAll('@DIR@', dir).replaceAll('@PORT@', String(port)).replace('udp:127.0.0.1:', `udp:${host}:`);
+  await writeFile(path.join(dir, 'snmpd.conf'), `${conf}\n${extra.join('\n')}\n`);
+}
+
+export async function startSnmpd(opts: SnmpdOptions = {}): Promise<Snmpd> {
+  const host = opts.host ?? '127.0.0.1';
   const dir = await mkdtemp(path.join(tmpdir(), 'snmpd-'));
-  const port = await freeUdpPort(host);
-  const child = spawn('sh', [RUN_SNMPD, dir, String(port)], { stdio: 'ignore' });
+  const port = opts.port ?? await freeUdpPort(host);
+  let child: ChildProcess;
+  if (opts.host || opts.extraConfig) {
+    await writeConfig(dir, host, port, opts.extraConfig ?? []);
+    // What run-snmpd.sh does, with this folder's config.
+    child = spawn('snmpd', ['-f', '-Lf', path.join(dir, 'snmpd.log'), '-p', path.join(dir, 'snmpd.pid')], {
+      stdio: 'ignore', env: { ...process.env, SNMPCONFPATH: `${dir}:${dir}/persist`, SNMP_PERSISTENT_DIR: `${dir}/persist`, NPCFG_STATE: `${dir}/npcfg`, MIBS: '' } });
+  } else {
+    child = spawn('sh', [RUN_SNMPD, dir, String(port)], { stdio: 'ignore' });
+  }
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => running.delete(child));

@@ -1,5 +1,6 @@
 // Every API route, enumerated from the router itself (so a route added later is covered without editing
-// this file): 401 without credentials, 403 for a cookie request without/with a wrong CSRF token; the
+// this file): 401 without credentials, 403 for a cookie request without/with a wrong CSRF token, and no
+// other spelling of its path (case, slashes, dot segments, encodings, Unicode) reaching its handler; the
 // sign-in back-off; cookie attributes; password change; audit with redaction; CSV; SSE; the page's assets.
 import test from 'ava';
 import { request } from 'node:https';
@@ -10,6 +11,8 @@ import { startTestAppliance, api, login, ADMIN_PASSWORD } from '../fakes/applian
 import { routerFor } from '../../appliance/src/api/app.ts';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { ensureWebBuilt } from '../../scripts/build-web.ts';
+import { RawHttps } from '../fakes/raw-https.ts';
+import { spellings } from '../fakes/path-spellings.ts';
 
 const PUBLIC = new Set(['POST /api/v1/login', 'GET /api/v1/health', 'POST /api/v1/session']);
 
@@ -73,6 +76,124 @@ test('every route: 401 without credentials, 403 for a cookie without or with a w
   t.is((await api(port, 'GET', '/api/v1/devices', { headers: { cookie, 'x-csrf-token': other.csrf } })).status, 403);
   // A forged bearer header is not rescued by a valid cookie.
   t.is((await api(port, 'GET', '/api/v1/devices', { token: 'forged', headers: { cookie, 'x-csrf-token': csrf } })).status, 401);
+});
+
+/** Counts calls of each guarded route's handler (the last middleware of its layer), keyed `METHOD template`. */
+function spyOnHandlers(services: object): Map<string, number> {
+  const calls = new Map<string, number>();
+  for (const layer of routerFor(services as any)!.stack as any[]) {
+    if (!layer.methods?.length || layer.methods.some((m: string) => PUBLIC.has(`${m} ${layer.path}`))) continue;
+    const handler = layer.stack.at(-1);
+    layer.stack[layer.stack.length - 1] = (ctx: any, next: any) => {
+      const key = `${ctx.method} ${layer.path}`;
+      calls.set(key, (calls.get(key) ?? 0) + 1);
+      return handler(ctx, next);
+    };
+  }
+  return calls;
+}
+
+test('every route, every spelling of its path: none reaches a handler without credentials, or with a cookie and no CSRF token', async (t) => {
+  t.timeout(180_000);
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  const calls = spyOnHandlers(h.appliance.services);
+  const all = routes(h.appliance.services).filter((r) => !PUBLIC.has(`${r.method} ${r.path}`));
+  t.true(all.length >= 50, `${all.length} guarded routes`);
+  const { cookie } = await cookieSession(port);
+  const client = new RawHttps(port);
+  t.teardown(() => client.close());
+  const statuses = new Map<number, number>();
+  let requests = 0;
+  for (const r of all) {
+    const methods = r.method === 'GET' ? ['GET', 'HEAD'] : [r.method];
+    const targets = spellings(r.path, port);
+    for (const method of methods) {
+      for (const target of targets) {
+        const body = method === 'POST' || method === 'PUT' ? '{}' : undefined;
+        const json: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+        const what = `${method} ${Buffer.isBuffer(target) ? target.toString('utf8') : target}`;
+        const anon = await client.request(method, target, json, body);
+        const withCookie = await client.request(method, target, { ...json, cookie }, body);
+        requests += 2;
+        for (const res of [anon, withCookie]) statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        t.true([400, 401, 404, 405].includes(anon.status), `${what} without credentials: ${anon.status} ${anon.body.slice(0, 120)}`);
+        t.true([400, 403, 404, 405].includes(withCookie.status), `${what} with a cookie, no CSRF token: ${withCookie.status} ${withCookie.body.slice(0, 120)}`);
+      }
+      // The canonical spelling is the route itself: refused for who is calling, not for the path.
+      const anon = await client.request(method, r.path, {});
+      t.is(anon.status, 401, `${method} ${r.path}`);
+      t.is(anon.headers['www-authenticate'], 'Bearer realm="instant-on-edge"');
+      t.is((await client.request(method, r.path, { cookie })).status, 403, `${method} ${r.path} with a cookie, no CSRF token`);
+      // A lower-case method is not a method (the parser refuses it).
+      t.true([400, 501].includes((await client.request(method.toLowerCase(), r.path, {})).status), `${method.toLowerCase()} ${r.path}`);
+      requests += 3;
+    }
+  }
+  // Headers some servers honour to rewrite the path or method: Koa does not, so health stays health.
+  for (const r of all.slice(0, 10)) {
+    const res = await client.request('GET', '/api/v1/health', { 'x-original-url': r.path, 'x-rewrite-url': r.path, 'x-http-method-override': r.method });
+    t.deepEqual(JSON.parse(res.body), { status: 'ok' });
+  }
+  t.log(`${requests} requests over ${client.connections} connections; answers: ${[...statuses].map(([k, v]) => `${k}×${v}`).join(', ')}`);
+  t.deepEqual([...calls.entries()], [], 'no guarded handler ran');
+  // The spies do see a handler that is reached (so the check above could fail).
+  const token = await login(port);
+  t.is((await client.request('GET', '/api/v1/devices', { authorization: `Bearer ${token}` })).status, 200);
+  t.is(calls.get('GET /api/v1/devices'), 1);
+});
+
+test('spellings that reach a route get its checks: absolute-form and query spellings are signed-in, audited by route; others change nothing', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  const token = await login(port);
+  const client = new RawHttps(port);
+  t.teardown(() => client.close());
+  const put = (target: string, value: number, auth = true) => client.request('PUT', target,
+    { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) }, JSON.stringify({ deviceHistoryLimit: value }));
+  for (const [i, target] of spellings('/api/v1/settings', port).entries()) {
+    const routed = target === '/api/v1/settings' || (typeof target === 'string' && /^(https?:\/\/[^/]+)?\/api\/v1\/settings(\?.*|#.*)?$/.test(target));
+    const anon = await put(target as string, 100 + i, false);
+    t.true([400, 401, 404].includes(anon.status), `${String(target)} without a token: ${anon.status}`);
+    const res = await put(target as string, 100 + i);
+    if (routed) t.is(res.status, 200, `${String(target)} is the settings route`);
+    else t.true([400, 404].includes(res.status), `${String(target)} with a token: ${res.status}`);
+  }
+  const audit = (await api(port, 'GET', '/api/v1/audit?limit=1000', { token })).body.entries;
+  const changes = audit.filter((e: any) => e.method === 'PUT');
+  t.true(changes.length >= 4, `${changes.length} routed changes`);
+  t.true(changes.every((e: any) => e.action === 'settings.change'), 'audited by the route, whatever the spelling');
+  t.is(h.appliance.settings.get('deviceHistoryLimit'), changes[0].request.deviceHistoryLimit, 'the last routed change is the value now');
+  const applied = new Set(changes.map((e: any) => e.request.deviceHistoryLimit));
+  t.is(applied.size, changes.length);
+});
+
+test('the sign-in back-off holds for every spelling of the sign-in paths', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  for (let i = 0; i < 6; i++) t.is((await loginFrom(port, '127.0.0.41', 'admin', `wrong-${i}`)).status, 401);
+  t.is((await loginFrom(port, '127.0.0.41', 'admin', ADMIN_PASSWORD)).status, 429, 'locked');
+  // The lock is short at first (1 s, then doubling): let it grow to 8 s so a stall of the loaded machine
+  // cannot let it lapse mid-try, and before each try a wrong password renews it if it lapsed all the same.
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 1000 * 2 ** i + 100));
+    t.is((await loginFrom(port, '127.0.0.41', 'admin', `wrong-again-${i}`)).status, 401);
+  }
+  const relock = async () => { for (let i = 0; i < 20 && (await loginFrom(port, '127.0.0.41', 'admin', 'still-wrong')).status !== 429; i++); };
+  const client = new RawHttps(port, '127.0.0.1', '127.0.0.41');
+  t.teardown(() => client.close());
+  const body = JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD });
+  for (const path of ['/api/v1/login', '/api/v1/session']) {
+    for (const target of spellings(path, port)) {
+      await relock();
+      const res = await client.request('POST', target, { 'content-type': 'application/json' }, body);
+      t.not(res.status, 200, `POST ${String(target)} got past the back-off`);
+      t.true([400, 404, 429].includes(res.status), `POST ${String(target)}: ${res.status}`);
+    }
+  }
 });
 
 test('session cookies are HttpOnly, Secure, SameSite=Strict; sign-out ends the session', async (t) => {

@@ -7,6 +7,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaryPath, ensureBinaries, portFrom, repo, run, start } from './fixtures/binary.ts';
+import { api, login } from '../fakes/appliance.ts';
 
 const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -62,7 +63,10 @@ test('x64 binary alone serves a demo fleet: announcements accepted, health over 
   const webPort = portFrom(app.output(), /admin page and API ready/);
   const health = await getJson(webPort, '/api/v1/health');
   t.is(health.status, 200);
-  t.like(health.body, { status: 'ok', version, devices: 3 });
+  t.deepEqual(health.body, { status: 'ok' }, 'without sign-in health says only ok or degraded');
+  // Signed in with the generated first-start password, health has the details.
+  const token = await login(webPort, readFileSync(join(dir, 'data', 'initial-admin-password'), 'utf8').trim());
+  t.like((await api(webPort, 'GET', '/api/v1/health', { token })).body, { status: 'ok', version, devices: 3 });
   const page = await get(webPort, '/');
   t.is(page.status, 200);
   t.regex(page.body, /<html/i, 'the admin page comes out of the binary');

@@ -21,3 +21,18 @@ test('bad flags fail with exit 2 and say why', async (t) => {
   t.is(s.code, 2);
   t.regex(s.stderr, /--server HOST:PORT or --dns HOST:PORT is required/);
 });
+
+test('--help lists a flag for every setting of the schema, and serve --help (npm start -- --help) prints it too', async (t) => {
+  const { settingKeys, settingsSchema, settingFlag } = await import('../../appliance/src/config/schema.ts');
+  const help = (await cli('--help')).stdout;
+  const flags = new Set([...help.matchAll(/--(?:\[no-\])?([a-z][a-z0-9-]*)/g)].map((m) => m[1]));
+  for (const key of settingKeys) {
+    const flag = settingsSchema[key].flag ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    t.is(settingFlag(key), flag);
+    t.true(flags.has(flag), `--${flag} (${key}) is in --help`);
+    t.true(help.includes(settingsSchema[key].env), `${settingsSchema[key].env} is in --help`);
+  }
+  const viaServe = await cli('serve', '--help');
+  t.is(viaServe.code, 0);
+  t.is(viaServe.stdout, help);
+});

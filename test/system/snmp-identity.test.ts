@@ -44,7 +44,7 @@ const tasksOf = async (web: number, token: string, serial: string) =>
   ((await api(web, 'GET', '/api/v1/tasks?type=instant-on', { token })).body.tasks as any[]).filter((x) => x.serials?.includes(serial));
 
 test('a known printer re-announcing a claimed address: no SNMP packet reaches that address, the real printer is assessed, the mismatch is shown', async (t) => {
-  const { h, printer, web, token, device } = await setup(t, 4101);
+  const { h, printer, device } = await setup(t, 4101);
   const agent = printer.agent!;
   const claimed = '127.0.251.9';
   const trap = await snmpTrap(claimed, agent.port);

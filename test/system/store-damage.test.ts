@@ -14,7 +14,7 @@ import { mountFailingExt4, mountTmpfs, tearLog, writeAheadLog } from '../fakes/s
 const announce = async (port: number, serial: string) =>
   (await sendRaw(port, frameBytes(sampleAnnouncement(serial)), { timeoutMs: 5000 }).catch(() => ({ acks: [] as any[] }))).acks[0];
 
-test('kill -9, then a torn write-ahead log: the restart reports the damage (error log, status, health) and never claims a clean store', async (t) => {
+test.serial('kill -9, then a torn write-ahead log: the restart reports the damage (error log, status, health) and never claims a clean store', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioe-torn-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const ports = { announce: await freePort(), web: await freePort() };
@@ -66,7 +66,7 @@ test('kill -9, then a torn write-ahead log: the restart reports the damage (erro
   await stopCli(third);
 });
 
-test('a store that cannot open exits non-zero with the cause, not "Database failed to open"', async (t) => {
+test.serial('a store that cannot open exits non-zero with the cause, not "Database failed to open"', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioe-locked-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const holder = new Level(join(dataDir, 'db'));
@@ -82,7 +82,7 @@ test('a store that cannot open exits non-zero with the cause, not "Database fail
   t.notRegex(fatal.err.message, /^Database failed to open$/);
 });
 
-test('a full disk: health degraded, devices told busy, and the appliance recovers by itself once space is freed', async (t) => {
+test.serial('a full disk: health degraded, devices told busy, and the appliance recovers by itself once space is freed', async (t) => {
   const fs = mountTmpfs('24m');
   if ('skip' in fs) { t.log(`SKIPPED: ${fs.skip}`); t.pass(); return; }
   t.teardown(fs.unmount);
@@ -125,7 +125,7 @@ test('a full disk: health degraded, devices told busy, and the appliance recover
   await stopCli(c);
 });
 
-test('a failing store (the file system fails under it) makes the process exit non-zero with the cause logged', async (t) => {
+test.serial('a failing store (the file system fails under it) makes the process exit non-zero with the cause logged', async (t) => {
   const fs = mountFailingExt4();
   if ('skip' in fs) { t.log(`SKIPPED: ${fs.skip}`); t.pass(); return; }
   t.teardown(fs.unmount);

@@ -4,7 +4,7 @@ import { startTestAppliance, api, login, waitFor } from '../fakes/appliance.ts';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 
 async function setup(t: any, count: number, firstIndex: number) {
-  const h = await startTestAppliance({ env: { INSTANT_ON_SNMP_TIMEOUT_MS: '1000' } });
+  const h = await startTestAppliance({ env: { INSTANT_ON_SNMP_TIMEOUT_MS: '1000', INSTANT_ON_SCHEDULE_MIN_INTERVAL: '1' } });
   const fleet = new Fleet({ count, firstIndex, serialPrefix: 'TSK', resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
   await fleet.startAgents({ port: 0 });
   t.teardown(async () => { await fleet.stop(); await h.stop(); });
@@ -20,6 +20,9 @@ test('a schedule 0:0:0:5 runs an assessment every 5 s; cancel stops it', async (
   await fleet.announceAll('initial-boot');
   const bad = await api(web, 'POST', '/api/v1/tasks', { token, body: { policyId, schedule: { kind: 'every', every: '0:0:0:0' } } });
   t.is(bad.status, 400);
+  const past = await api(web, 'POST', '/api/v1/tasks', { token, body: { policyId, schedule: { kind: 'once', startAt: '2020-01-01T00:00:00Z' } } });
+  t.is(past.status, 400);
+  t.is(past.body.error.details[0].field, 'startAt');
   const r = await api(web, 'POST', '/api/v1/tasks', { token, body: { policyId, remediate: true, schedule: { kind: 'every', every: '0:0:0:5' } } });
   t.is(r.status, 201);
   const started = Date.now();

@@ -21,9 +21,10 @@ import { Settings } from './screens/settings.tsx';
 import { Password } from './screens/password.tsx';
 import { Trust } from './screens/trust.tsx';
 import { Forwarding } from './screens/forwarding.tsx';
+import { Tokens } from './screens/tokens.tsx';
 
 const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['audit', 'Audit log'], ['settings', 'Settings']];
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -49,6 +50,7 @@ function Screen(p: { route: string[] }) {
     case 'forwarding': return <Forwarding />;
     case 'audit': return <Audit />;
     case 'settings': return <Settings />;
+    case 'tokens': return <Tokens />;
     case 'password': return <Password />;
     default: return <p>Nothing here. <a href="#/">Back to the dashboard</a>.</p>;
   }
@@ -58,6 +60,10 @@ function App() {
   const s = useBox(session);
   const live = useBox(connection);
   const route = useHash();
+  const [version, setVersion] = useState('');
+  // Health names the version to a signed-in caller only: asked once the session is known.
+  const signedInAs = s ? s.username : '';
+  useEffect(() => { if (signedInAs) api<{ version?: string }>('GET', '/api/v1/health', undefined, { quiet401: true }).then((h) => setVersion(h.version ?? ''), () => undefined); }, [signedInAs]);
   useEffect(() => {
     api<Session>('GET', '/api/v1/session', undefined, { quiet401: true }).then(signedIn, () => session.set(null));
   }, []);
@@ -68,6 +74,7 @@ function App() {
     <div class="shell">
       <header class="top">
         <a class="brand" href="#/">Instant-On Edge</a>
+        {version && <span class="muted small-link" data-testid="version" title="appliance version">v{version}</span>}
         <span class="live" data-testid="live"><Badge status={live} title="live updates from the appliance" /></span>
         <span class="user">{s.username}</span>
         <a href="#/password" class="small-link">Password</a>

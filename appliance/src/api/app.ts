@@ -1,17 +1,19 @@
-// The Koa application: error mapping, security headers, body parsing with limits, the page's static files,
-// auth (bearer or cookie + CSRF), audit of every change, login back-off, then the routes.
+// The Koa application: error mapping, security headers, the page's static files, then the router. Sign-in
+// (bearer or cookie + CSRF), the body with its per-route limit, audit of every change and the sign-in
+// back-off run inside each route, for the route the router dispatched (route-policy.ts).
 // Exposed as a plain Koa app so tests can drive app.callback() without a port (the Koa way).
 import Koa from 'koa';
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from '../util/log.ts';
 import { errorMiddleware } from './errors.ts';
-import { requireAuth } from './auth.ts';
+import { accessCheck } from './auth.ts';
+import { closeUnreadBodies } from './body.ts';
+import { guardRoutes, ROUTER_OPTIONS } from './route-policy.ts';
 import type { AppServices } from './services.ts';
 import { coreRoutes } from './routes/core.ts';
 import { CookieAuth } from './cookie-auth.ts';
 import { EventHub, eventRoutes, type EventServices } from './routes/events.ts';
-import { AuditLog, auditMiddleware, auditRoutes, type AuditServices } from './audit.ts';
+import { AuditLog, auditRoute, auditRoutes, type AuditServices } from './audit.ts';
 import { devicesCsvRoute } from './routes/devices-csv.ts';
 import { deviceIdentityRoutes } from './routes/device-identity.ts';
 import { compressApi, staticFiles, type StaticOptions } from './static.ts';
@@ -31,7 +33,7 @@ export function routerFor(services: AppServices): Router | undefined {
 export function createApiApp(services: AppServices, log: Logger, extraRoutes: RouteInstaller[] = [], web: WebOptions = {}): { app: Koa; router: Router; events: EventHub; audit: AuditLog; cookieAuth: CookieAuth } {
   const app = new Koa();
   app.proxy = false;
-  const router = new Router();
+  const router = new Router(ROUTER_OPTIONS);
   const extended = services as AppServices & EventServices & AuditServices;
   const events = extended.events ?? new EventHub();
   events.attachRegistry(services.registry);
@@ -48,6 +50,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
   devicesCsvRoute(router, services);
   deviceIdentityRoutes(router, services);
   for (const install of extraRoutes) install(router, services);
+  guardRoutes(router, { access: accessCheck(cookieAuth), audit: auditRoute(services, audit, log), backoff: () => cookieAuth.backoff() });
   routers.set(services, router);
 
   app.use(errorMiddleware(log));
@@ -60,12 +63,8 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
     await next();
   });
   app.use(compressApi());
-  app.use(bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '256kb', textLimit: '2mb',
-    onError: (err: any) => { throw Object.assign(new Error(`request body could not be read: ${err.message}`), { status: 400, code: 'bad-body', expose: true }); } }));
+  app.use(closeUnreadBodies());
   app.use(staticFiles({ log, ...web.static }));
-  app.use(requireAuth(services, cookieAuth));
-  app.use(auditMiddleware(services, audit, log));
-  app.use(cookieAuth.loginGuard());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return { app, router, events, audit, cookieAuth };

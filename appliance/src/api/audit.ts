@@ -1,6 +1,7 @@
 // The audit log: who changed what through the API, when, and (where known) the value before and after.
-// Every non-GET /api/ request that succeeds is recorded by one middleware, so a route added later is audited
-// without doing anything; a route that knows its before/after calls recordChange(ctx, …) to add them.
+// Every non-GET route's successful request is recorded by one middleware placed in the route itself
+// (route-policy.ts), so a route added later is audited without doing anything; a route that knows its
+// before/after calls recordChange(ctx, …) to add them.
 // Records live in the store's 'audit' sublevel, keyed by time, and are pruned to a bound.
 import { randomBytes } from 'node:crypto';
 import type Koa from 'koa';
@@ -100,37 +101,38 @@ export function recordChange(ctx: Koa.Context, change: { before?: unknown; after
   ctx.state.audit = { ...(ctx.state.audit ?? {}), ...change };
 }
 
-/** Reads the state a request is about to change; registered per path for routes we cannot edit. */
+/** Reads the state a request is about to change, for routes whose handler cannot say it (settings). */
 export type Snapshot = (s: AppServices, ctx: Koa.Context) => unknown;
 
-const SNAPSHOTS: { method: string; path: RegExp; take: Snapshot }[] = [
-  { method: 'PUT', path: /^\/api\/v1\/settings$/, take: (s, ctx) => {
+/** Keyed by `METHOD /route/template`, as the router registered the route. */
+const SNAPSHOTS = new Map<string, Snapshot>([
+  ['PUT /api/v1/settings', (s, ctx) => {
     const keys = new Set(Object.keys((ctx.request.body as object) ?? {}));
     return Object.fromEntries(s.settings.describe().filter((d) => keys.has(d.key)).map((d) => [d.key, d.value]));
-  } },
-];
-
-export function registerAuditSnapshot(method: string, path: RegExp, take: Snapshot): void {
-  SNAPSHOTS.push({ method, path, take });
-}
+  }],
+]);
 
 const NAMED: Record<string, string> = { 'POST /api/v1/password': 'password.change', 'DELETE /api/v1/session': 'logout', 'POST /api/v1/logout': 'logout' };
 
-function actionOf(method: string, path: string): string {
-  if (NAMED[`${method} ${path}`]) return NAMED[`${method} ${path}`];
-  const noun = path.replace(/^\/api\/v1\//, '').split('/')[0] || 'api';
+function actionOf(method: string, template: string): string {
+  if (NAMED[`${method} ${template}`]) return NAMED[`${method} ${template}`];
+  const noun = template.replace(/^\/api\/v1\//, '').split('/')[0] || 'api';
   const verb = method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : 'change';
   return `${noun}.${verb}`;
 }
 
-const LOGIN_PATHS = new Set(['/api/v1/login', '/api/v1/session']);
+const LOGIN_ROUTES = new Set(['/api/v1/login', '/api/v1/session']);
 
-export function auditMiddleware(s: AppServices, audit: AuditLog, log?: { error(o: object, m: string): void }): Koa.Middleware {
-  return async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/') || ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'OPTIONS') return next();
-    const snap = SNAPSHOTS.find((x) => x.method === ctx.method && x.path.test(ctx.path));
+/**
+ * Audit of one route (route-policy.ts puts it on every non-GET route): a change that succeeded, and failed or
+ * locked sign-ins. The action is named from the route template, so it is the same whatever spelling of the
+ * path reached the route; the path as requested is kept too.
+ */
+export function auditRoute(s: AppServices, audit: AuditLog, log?: { error(o: object, m: string): void }) {
+  return (template: string): Koa.Middleware => async (ctx, next) => {
+    const take = SNAPSHOTS.get(`${ctx.method} ${template}`);
     let before: unknown;
-    try { before = snap ? redact(snap.take(s, ctx)) : undefined; } catch { before = undefined; }
+    try { before = take ? redact(take(s, ctx)) : undefined; } catch { before = undefined; }
     let failure: any;
     try {
       await next();
@@ -138,18 +140,18 @@ export function auditMiddleware(s: AppServices, audit: AuditLog, log?: { error(o
       failure = err;
     }
     const status = failure ? (typeof failure.status === 'number' ? failure.status : 500) : ctx.status;
-    const isLogin = LOGIN_PATHS.has(ctx.path);
+    const isLogin = ctx.method === 'POST' && LOGIN_ROUTES.has(template);
     const body = ctx.request.body as any;
     const loginFailed = isLogin && (status === 401 || status === 429);
     if (status < 400 || loginFailed) {
       const extra = ctx.state.audit ?? {};
       const user = ctx.state.auth?.username ?? (isLogin && typeof body?.username === 'string' ? String(body.username).slice(0, 64) : '-');
       const entry = {
-        user, ip: ctx.ip, method: ctx.method, path: ctx.path, status,
-        action: extra.action ?? (loginFailed ? (status === 429 ? 'login-locked' : 'login-failed') : isLogin ? 'login' : actionOf(ctx.method, ctx.path)),
-        request: isLogin ? undefined : redact(body),
+        user, ip: ctx.ip, method: ctx.method, path: ctx.path.slice(0, 300), status,
+        action: extra.action ?? (loginFailed ? (status === 429 ? 'login-locked' : 'login-failed') : isLogin ? 'login' : actionOf(ctx.method, template)),
+        request: isLogin || Buffer.isBuffer(body) ? undefined : redact(body),
         before: extra.before !== undefined ? redact(extra.before) : before,
-        after: extra.after !== undefined ? redact(extra.after) : (status < 400 && ctx.body && typeof ctx.body === 'object' && !('pipe' in ctx.body) ? redact(ctx.body) : undefined),
+        after: extra.after !== undefined ? redact(extra.after) : (status < 400 && ctx.body && typeof ctx.body === 'object' && !('pipe' in ctx.body) && !Buffer.isBuffer(ctx.body) ? redact(ctx.body) : undefined),
       };
       // The change is done; a failed audit write must not turn it into an error answer, but it is never quiet:
       // logged here with what went unrecorded, counted by the store (which ends the process if it is failing).

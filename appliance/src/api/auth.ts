@@ -1,26 +1,31 @@
 // Who is calling: `Authorization: Bearer <token>` from POST /api/v1/login (scripts), or the page's session
-// cookie from POST /api/v1/session with its CSRF token (cookie-auth.ts). Every /api/ route except the sign-in
-// ones and health goes through requireAuth, so a route added later is protected by default.
+// cookie from POST /api/v1/session with its CSRF token (cookie-auth.ts). The check runs inside each route
+// (route-policy.ts), for the route the router dispatched: every route needs a signed-in caller unless the
+// route table says otherwise (health and the two sign-in routes), so a route added later is protected.
 import type Koa from 'koa';
 import { ApiError } from './errors.ts';
-import type { AppServices } from './services.ts';
 import { CookieAuth, type AuthState } from './cookie-auth.ts';
+import type { RoutePolicy } from './route-policy.ts';
 
 export type { AuthState };
 
-const PUBLIC = new Set(['POST /api/v1/login', 'GET /api/v1/health', 'HEAD /api/v1/health', 'POST /api/v1/session']);
-
-export function isPublic(method: string, path: string): boolean {
-  return PUBLIC.has(`${method} ${path}`) || (path === '/api/v1/login');
+export function unauthenticated(ctx: Koa.Context): ApiError {
+  ctx.set('WWW-Authenticate', 'Bearer realm="instant-on-edge"');
+  return new ApiError(401, 'unauthenticated', 'sign in first: POST /api/v1/login, then send Authorization: Bearer <token> (or sign in on the page)');
 }
 
-export function requireAuth(services: AppServices, cookies: CookieAuth = new CookieAuth(services)): Koa.Middleware {
-  return async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/') || isPublic(ctx.method, ctx.path)) return next();
+export function accessCheck(cookies: CookieAuth) {
+  return (policy: RoutePolicy): Koa.Middleware => async (ctx, next) => {
+    if (policy.access === 'public') return next();
+    if (policy.access === 'optional') {
+      // Recognise a signed-in caller, but never refuse: a bad token or missing CSRF token just means anonymous.
+      try { ctx.state.auth = cookies.authenticate(ctx); } catch { ctx.state.auth = undefined; }
+      return next();
+    }
     const auth = cookies.authenticate(ctx);
-    if (!auth) {
-      ctx.set('WWW-Authenticate', 'Bearer realm="instant-on-edge"');
-      throw new ApiError(401, 'unauthenticated', 'sign in first: POST /api/v1/login, then send Authorization: Bearer <token> (or sign in on the page)');
+    if (!auth) throw unauthenticated(ctx);
+    if (auth.via === 'api-token' && auth.scope !== 'admin' && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      throw new ApiError(403, 'token-read-only', `this API token (${auth.username}) may only read; make an admin-scope token to change things`);
     }
     ctx.state.auth = auth;
     return next();

@@ -2,8 +2,8 @@
 // CSRF token (double submit: a readable cookie the page copies into `X-CSRF-Token`, bound to the session by
 // an HMAC so it cannot be forged from another session). Bearer tokens keep working for scripts and never
 // need the CSRF token. Also: login back-off per source address and per user, idle expiry of page sessions,
-// and the password change route.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// and the password change route (the new password must meet password-rule.ts).
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type Koa from 'koa';
@@ -11,6 +11,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { ApiError } from './errors.ts';
 import { verifyPassword } from './users.ts';
+import { MAX_PASSWORD_LENGTH } from './password-rule.ts';
 import type { AppServices } from './services.ts';
 import type { Session } from './sessions.ts';
 import { LoginLimiter } from './login-limiter.ts';
@@ -20,7 +21,13 @@ export const SESSION_COOKIE = '__Host-ioe_session';
 export const CSRF_COOKIE = '__Host-ioe_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
-export interface AuthState { username: string; token: string; via: 'bearer' | 'cookie' }
+export interface AuthState {
+  username: string;
+  token: string;
+  via: 'bearer' | 'cookie' | 'api-token';
+  /** Named API tokens only (api-tokens.ts): `read` may use safe methods only. */
+  scope?: 'read' | 'admin';
+}
 
 export interface CookieAuthOptions {
   /** A page session unused this long is signed out (scripts' bearer tokens only have the absolute expiry). */
@@ -30,7 +37,8 @@ export interface CookieAuthOptions {
 }
 
 const credentialsSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
-const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(8, 'must have at least 8 characters').max(256) });
+// The new password's rule (length, common passwords) is checked by Users.checkPassword, which names it.
+const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
@@ -56,7 +64,6 @@ function sameSecret(a: string, b: string): boolean {
 export class CookieAuth {
   readonly limiter: LoginLimiter;
   readonly idleMs: number;
-  private readonly secret = randomBytes(32);
   private readonly lastUsed = new Map<string, number>();
   private readonly now: () => number;
 
@@ -66,8 +73,9 @@ export class CookieAuth {
     this.limiter = opts.limiter ?? new LoginLimiter({ now: this.now });
   }
 
+  /** Keyed with the stored session secret, so a page's CSRF token stays valid across a restart like its session. */
   csrfFor(token: string): string {
-    return createHmac('sha256', this.secret).update(token).digest('base64url');
+    return createHmac('sha256', this.s.sessions.secret).update(token).digest('base64url');
   }
 
   /**
@@ -79,15 +87,19 @@ export class CookieAuth {
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       const session = this.s.sessions.get(m?.[1]);
-      return session ? { username: session.username, token: session.token, via: 'bearer' } : undefined;
+      if (session) return { username: session.username, token: session.token, via: 'bearer' };
+      // A named API token: the audit log names it as `token:<name>`.
+      const named = this.s.apiTokens?.verify(m?.[1]);
+      return named ? { username: `token:${named.name}`, token: named.id, via: 'api-token', scope: named.scope } : undefined;
     }
     const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
     const session = this.s.sessions.get(token);
     if (!session) return undefined;
     const last = this.lastUsed.get(session.token) ?? this.now();
     if (this.now() - last > this.idleMs) {
-      this.s.sessions.revoke(session.token);
       this.lastUsed.delete(session.token);
+      // Refused now; the stored record goes in the background (a failure is the store's to report).
+      void this.s.sessions.revoke(session.token).catch(() => undefined);
       return undefined;
     }
     // EventSource and download links cannot set headers: safe methods may carry the token in `?csrf=`.
@@ -99,10 +111,10 @@ export class CookieAuth {
     return { username: session.username, token: session.token, via: 'cookie' };
   }
 
-  private startCookieSession(ctx: Koa.Context, username: string) {
+  private async startCookieSession(ctx: Koa.Context, username: string) {
     // Forget idle clocks of sessions that ended by themselves (absolute expiry), so the map stays small.
     if (this.lastUsed.size > 256) for (const t of this.lastUsed.keys()) if (!this.s.sessions.get(t)) this.lastUsed.delete(t);
-    const session = this.s.sessions.create(username);
+    const session = await this.s.sessions.create(username);
     this.lastUsed.set(session.token, this.now());
     this.setCookies(ctx, session);
     return { username, csrfToken: this.csrfFor(session.token), expiresAt: new Date(session.expiresAt).toISOString(), idleTimeoutSeconds: Math.round(this.idleMs / 1000) };
@@ -118,11 +130,12 @@ export class CookieAuth {
     for (const name of [SESSION_COOKIE, CSRF_COOKIE]) ctx.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; Secure; SameSite=Strict${name === SESSION_COOKIE ? '; HttpOnly' : ''}`);
   }
 
-  /** Back-off for the routes that check a password; answers 429 with Retry-After while locked. */
-  loginGuard(): Koa.Middleware {
-    const guarded = new Set(['POST /api/v1/login', 'POST /api/v1/session', 'POST /api/v1/password']);
+  /**
+   * Back-off for a route that checks a password (route-policy.ts puts it on exactly those routes, whatever
+   * spelling of the path reached them); answers 429 with Retry-After while locked.
+   */
+  backoff(): Koa.Middleware {
     return async (ctx, next) => {
-      if (!guarded.has(`${ctx.method} ${ctx.path}`)) return next();
       const body = ctx.request.body as any;
       const user = ctx.state.auth?.username ?? (typeof body?.username === 'string' ? body.username.slice(0, 64) : '');
       const keys = [`ip:${ctx.ip}`, ...(user ? [`user:${user}`] : [])];
@@ -147,11 +160,12 @@ export class CookieAuth {
         const { username, password } = parse(credentialsSchema, ctx.request.body);
         const user = await s.users.get(username);
         if (!user || !(await verifyPassword(user, password))) throw new ApiError(401, 'bad-credentials', 'wrong user name or password');
-        ctx.body = this.startCookieSession(ctx, username);
+        ctx.body = await this.startCookieSession(ctx, username);
       });
 
       router.get('/api/v1/session', (ctx) => {
         const auth = ctx.state.auth as AuthState;
+        if (auth.via === 'api-token') { ctx.body = { username: auth.username, via: auth.via, scope: auth.scope }; return; }
         const session = s.sessions.get(auth.token)!;
         ctx.body = { username: auth.username, via: auth.via, expiresAt: new Date(session.expiresAt).toISOString(),
           // The generated first-start password is still on disk: the page nudges the admin to change it.
@@ -159,9 +173,9 @@ export class CookieAuth {
           ...(auth.via === 'cookie' ? { csrfToken: this.csrfFor(auth.token), idleTimeoutSeconds: Math.round(this.idleMs / 1000) } : {}) };
       });
 
-      router.delete('/api/v1/session', (ctx) => {
+      router.delete('/api/v1/session', async (ctx) => {
         const auth = ctx.state.auth as AuthState;
-        s.sessions.revoke(auth.token);
+        await s.sessions.revoke(auth.token);
         this.lastUsed.delete(auth.token);
         this.clearCookies(ctx);
         ctx.status = 204;
@@ -169,18 +183,20 @@ export class CookieAuth {
 
       router.post('/api/v1/password', async (ctx) => {
         const auth = ctx.state.auth as AuthState;
+        if (auth.via === 'api-token') throw new ApiError(403, 'token-not-allowed', 'an API token cannot change a password; sign in as the user');
         const { currentPassword, newPassword } = parse(passwordChangeSchema, ctx.request.body);
+        await s.users.checkPassword(auth.username, newPassword);
         const user = await s.users.get(auth.username);
         if (!user || !(await verifyPassword(user, currentPassword))) throw new ApiError(403, 'bad-credentials', 'the current password is wrong');
         if (newPassword === currentPassword) throw new ApiError(400, 'invalid-body', 'the new password must differ from the current one', [{ field: 'newPassword', message: 'must differ from the current password' }]);
         await s.users.setPassword(auth.username, newPassword);
         // Every other session of this user ends; the caller gets a fresh one.
-        s.sessions.revokeUser(auth.username);
+        await s.sessions.revokeUser(auth.username);
         removeInitialPasswordFile(s);
         if (auth.via === 'cookie') {
-          ctx.body = { changed: true, ...this.startCookieSession(ctx, auth.username) };
+          ctx.body = { changed: true, ...(await this.startCookieSession(ctx, auth.username)) };
         } else {
-          const next = s.sessions.create(auth.username);
+          const next = await s.sessions.create(auth.username);
           ctx.body = { changed: true, username: auth.username, token: next.token, expiresAt: new Date(next.expiresAt).toISOString() };
         }
       });

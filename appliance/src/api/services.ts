@@ -15,7 +15,11 @@ import type { AnnounceRate } from '../devices/announce-rate.ts';
 import type { TrustRepo } from '../pki/trust-repo.ts';
 import type { Identity } from '../pki/identity.ts';
 import type { Forwarder } from '../forward/forwarder.ts';
+import type { Autogroups, RemediationTriggers } from '../autogroups/index.ts';
 import type { SerialFilter } from '../devices/serial-filter.ts';
+import type { ApiTokens } from './api-tokens.ts';
+import type { Discovery } from '../discovery/index.ts';
+import type { HourlyHistory } from '../history/index.ts';
 
 export interface AppServices {
   version: string;
@@ -46,12 +50,23 @@ export interface AppServices {
   events?: EventHub;
   /** Durable audit log of changes made through the API. */
   audit?: AuditLog;
-  /** Counters of the running components, for /health and the dashboard. */
+  /** Counters of the running components, for /status and the dashboard. */
   stats(): Record<string, unknown>;
-  /** ok, or degraded with reasons (the store: damage found on open, a full disk). */
-  health?(): { status: 'ok' | 'degraded' | 'failed'; reasons: string[] };
   /** The store's damage report: an admin acknowledges it once the devices it names were checked. */
   store?: { acknowledgeDamage(by: string): Promise<boolean> };
+  /**
+   * What is wrong right now (a damaged store, a full disk…), one sentence each; empty when all is well.
+   * Any of these makes `GET /api/v1/health` say `degraded` (details only to a signed-in caller).
+   */
+  healthProblems?(): string[];
   /** Secondary listeners and the forwarding outbox (issue 8). */
   forwarding?: Forwarder;
+  /** Manual and automatic discovery (issue 14); its onFound hook is autogroup trigger B. */
+  discovery?: Discovery;
+  /** Named API tokens for scripts and monitoring (issue 16 §8): `verify(secret)` for any bearer check. */
+  apiTokens?: ApiTokens;
+  /** Stored hourly counters: announcements and compliance over a year (issue 16 §6). */
+  history?: HourlyHistory;
+  /** Groups and autogroups with their remediation triggers (issue 15). */
+  groups?: { groups: Autogroups; triggers: RemediationTriggers };
 }

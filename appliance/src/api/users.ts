@@ -4,6 +4,8 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Store } from '../store/store.ts';
+import { ApiError } from './errors.ts';
+import { PASSWORD_RULE, passwordProblem } from './password-rule.ts';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 // N=2^15 costs ~50 ms on a Pi 4: slow for a guesser, fine for a login.
@@ -29,8 +31,14 @@ export class Users {
     return this.store.get<UserRecord>('users', username);
   }
 
-  async setPassword(username: string, password: string): Promise<void> {
-    if (password.length < 8) throw Object.assign(new Error('password must have at least 8 characters'), { status: 400, code: 'weak-password', expose: true });
+  /** Refuses (400 `weak-password`, naming the rule and `field`) a password that breaks the rule. */
+  async checkPassword(username: string, password: string, field = 'newPassword'): Promise<void> {
+    const problem = await passwordProblem(password, username);
+    if (problem) throw new ApiError(400, 'weak-password', `the password ${problem}; the rule: ${PASSWORD_RULE}`, [{ field, message: `${problem} (${PASSWORD_RULE})` }]);
+  }
+
+  async setPassword(username: string, password: string, opts: { field?: string; generated?: boolean } = {}): Promise<void> {
+    if (!opts.generated) await this.checkPassword(username, password, opts.field);
     const prev = await this.get(username);
     const now = new Date().toISOString();
     const rec: UserRecord = { username, ...(await hashPassword(password)), createdAt: prev?.createdAt ?? now, passwordChangedAt: now };
@@ -41,7 +49,13 @@ export class Users {
   async ensureAdmin(envPassword: string | undefined): Promise<{ created: boolean; generated?: string }> {
     if (await this.get('admin')) return { created: false };
     const generated = envPassword ? undefined : randomBytes(12).toString('base64url');
-    await this.setPassword('admin', envPassword ?? generated!);
+    // A weak INSTANT_ON_ADMIN_PASSWORD stops the first start with the rule, rather than guarding the fleet with it.
+    try {
+      await this.setPassword('admin', envPassword ?? generated!, { field: 'INSTANT_ON_ADMIN_PASSWORD', generated: !envPassword });
+    } catch (err: any) {
+      if (err?.code === 'weak-password') err.message = `INSTANT_ON_ADMIN_PASSWORD: ${err.message}`;
+      throw err;
+    }
     return { created: true, generated };
   }
 }

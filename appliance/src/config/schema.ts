@@ -24,6 +24,11 @@ const bool = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'fals
 const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().min(1)));
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** d:h:m:s as the vendor writes autoGroupFilterExecutionFrequency; at least one second, at most 9999 days. */
+const dhms = z.string().trim().regex(/^\d{1,4}:\d{1,2}:\d{1,2}:\d{1,2}$/, 'must be d:h:m:s, e.g. 1:0:0:0')
+  .refine((v) => { const [, h, m, s] = v.split(':').map(Number); return h < 24 && m < 60 && s < 60; }, 'hours below 24, minutes and seconds below 60')
+  .refine((v) => v.split(':').some((x) => Number(x) > 0), 'must not be zero');
+
 function def<T>(d: Omit<SettingDef<T>, 'storable'> & { storable?: boolean }): SettingDef<T> {
   return { storable: true, ...d };
 }
@@ -77,6 +82,16 @@ export const settingsSchema = {
     help: 'Assess and remediate every accepted announcement with the Initial Assessment Policy (off: discovery only, as the vendor default).' }),
   initialPolicyId: def({ schema: z.string().max(64), default: '', env: 'INSTANT_ON_INITIAL_POLICY', restart: false,
     help: 'Id of the Initial Assessment Policy applied to announcing devices.' }),
+  skipInstantOnPolicy: def({ schema: bool, default: false, env: 'INSTANT_ON_SKIP_INSTANT_ON_POLICY', restart: false,
+    help: 'Trigger A: a device that has a group policy gets only that policy after an announcement, not the Initial Assessment Policy first (a device without one still gets the initial policy).' }),
+  autoGroupDiscoveryAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_DISCOVERY_REMEDIATION', restart: false,
+    help: 'Trigger B: a device found by discovery that is new in an autogroup with a policy is remediated with its group policy at once.' }),
+  autoGroupDailyRefreshAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_REFRESH_REMEDIATION', restart: false,
+    help: 'Trigger C: every autoGroupFilterExecutionFrequency the filters are re-run and devices that joined an autogroup with a policy since the last run get their group policy.' }),
+  autoGroupFilterExecutionFrequency: def({ schema: dhms, default: '1:0:0:0', env: 'INSTANT_ON_AUTOGROUP_FREQUENCY', restart: false,
+    help: 'How often (d:h:m:s, counted from start) autogroup filters are re-run for trigger C; 1:0:0:0 = once a day.' }),
+  autoGroupEditAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_EDIT_REMEDIATION', restart: false,
+    help: 'Trigger D: editing an autogroup\'s filter or policy, or that policy itself, remediates every member of the group with its group policy.' }),
   maxNumberTasks: def({ schema: count(1, 100), default: 10, env: 'INSTANT_ON_MAX_TASKS', restart: false,
     help: 'Assessment tasks running at once (the vendor product\'s maxNumberTasks).' }),
   maxConcurrentDevices: def({ schema: count(1, 4096), default: 64, env: 'INSTANT_ON_MAX_DEVICES', restart: false,
@@ -89,6 +104,18 @@ export const settingsSchema = {
     help: 'Time to wait for one SNMP answer.' }),
   snmpRetries: def({ schema: count(0, 5), default: 1, env: 'INSTANT_ON_SNMP_RETRIES', restart: false,
     help: 'Retries of an unanswered SNMP request.' }),
+  discoveryRate: def({ schema: count(1, 10_000), default: 50, env: 'INSTANT_ON_DISCOVERY_RATE', restart: false,
+    help: 'Addresses a discovery sweep probes per second at most (one SNMP GET per configured credential each), so a sweep never floods a branch network.' }),
+  discoveryConcurrency: def({ schema: count(1, 1024), default: 32, env: 'INSTANT_ON_DISCOVERY_CONCURRENCY', restart: false,
+    help: 'Addresses a discovery sweep talks to at once.' }),
+  discoveryTimeoutMs: def({ schema: count(50, 10_000), default: 1000, env: 'INSTANT_ON_DISCOVERY_TIMEOUT_MS', restart: false,
+    help: 'Time a sweep waits for an address to answer SNMP, per attempt; most addresses of a range never answer, so this sets the sweep time.' }),
+  discoveryRetries: def({ schema: count(0, 3), default: 1, env: 'INSTANT_ON_DISCOVERY_RETRIES', restart: false,
+    help: 'Retries of an unanswered discovery probe (a lost datagram must not hide a printer).' }),
+  discoveryMaxAddresses: def({ schema: count(1, 65_536), default: 4096, env: 'INSTANT_ON_DISCOVERY_MAX_ADDRESSES', restart: false,
+    help: 'Most addresses one discovery job may probe (4096 = a /20); bigger jobs are refused before anything is sent.' }),
+  scheduleMinIntervalSeconds: def({ schema: count(1, 86_400), default: 300, env: 'INSTANT_ON_SCHEDULE_MIN_INTERVAL', restart: false,
+    help: 'Shortest time allowed between two runs of a schedule (guards against "every 5 seconds" by mistake).' }),
   announceTooOftenPerHour: def({ schema: count(1, 100_000), default: 12, env: 'INSTANT_ON_TOO_OFTEN_PER_HOUR', restart: false,
     help: 'A device announcing more often than this per hour is flagged "announcing too often".' }),
   hubMode: def({ schema: bool, default: false, env: 'INSTANT_ON_HUB', flag: 'hub', restart: true,
@@ -121,11 +148,16 @@ export const settingsSchema = {
     help: 'Hold SNMP credentials for a device whose 3329 certificate changed (or that stopped presenting one) until an admin approves the new identity on its page; off: the change is only recorded and shown.' }),
   storeMinFreeMb: def({ schema: count(0, 1_000_000), default: 8, env: 'INSTANT_ON_STORE_MIN_FREE_MB', restart: false,
     help: 'Free space (MiB) under the data folder below which health is degraded; a store refusing writes for a full disk reopens once this much is free again.' }),
-  logLevel: def({ schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: 'info', env: 'INSTANT_ON_LOG_LEVEL',
-    restart: true, help: 'Log verbosity.' }),
+  logLevel: def({ schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: 'info', env: 'INSTANT_ON_LOG_LEVEL', flag: 'log-level',
+    restart: false, help: 'Log verbosity: trace, debug, info, warn or error (changes at once).' }),
 } satisfies Record<string, SettingDef<any>>;
 
 export type SettingsSchema = typeof settingsSchema;
 export type SettingKey = keyof SettingsSchema;
 export type Settings = { [K in SettingKey]: SettingsSchema[K]['default'] };
 export const settingKeys = Object.keys(settingsSchema) as SettingKey[];
+
+/** Every setting is a CLI flag: the one named in its row, else its key in kebab case (maxNumberTasks → --max-number-tasks). */
+export function settingFlag(key: SettingKey): string {
+  return settingsSchema[key].flag ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

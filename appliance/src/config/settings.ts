@@ -7,19 +7,29 @@ export type SettingSource = 'default' | 'store' | 'env' | 'cli';
 
 export interface ResolvedSetting {
   key: SettingKey;
+  /** The value in use now. */
   value: unknown;
   source: SettingSource;
   restart: boolean;
   locked: boolean;
   help: string;
   env: string;
+  /** A saved value that takes effect at the next start (restart settings only). */
+  pending?: unknown;
 }
 
+/** Why a setting was refused; the API maps each code to its HTTP status in one table (api/errors.ts). */
+export type SettingsErrorCode = 'unknown-setting' | 'invalid-setting' | 'setting-locked' | 'setting-not-storable';
+
 export class SettingsError extends Error {
-  readonly code = 'invalid-setting';
-  constructor(readonly key: string, readonly source: SettingSource, message: string) {
+  constructor(readonly key: string, readonly source: SettingSource, message: string, readonly code: SettingsErrorCode = 'invalid-setting') {
     super(`setting ${key} (from ${source}): ${message}`);
   }
+}
+
+/** A URL setting may carry a password (mqtt://user:secret@host): show that it is set, never what it is. */
+function mask(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/, '$1***@') : value;
 }
 
 function parse(key: SettingKey, raw: unknown, source: SettingSource): unknown {
@@ -37,6 +47,7 @@ export interface SettingsLayers {
 export class SettingsView {
   private values = new Map<SettingKey, { value: unknown; source: SettingSource }>();
   private listeners = new Set<(key: SettingKey, value: unknown) => void>();
+  private pending = new Map<SettingKey, unknown>();
 
   constructor(layers: SettingsLayers) {
     for (const key of settingKeys) {
@@ -65,10 +76,9 @@ export class SettingsView {
     return settingKeys.map((key) => {
       const { value, source } = this.values.get(key)!;
       const def = settingsSchema[key];
-      // A URL setting may carry a password (mqtt://user:secret@host): show that it is set, never what it is.
-      const shown = typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/, '$1***@') : value;
+      const shown = mask(value);
       return { key, value: shown, source, restart: def.restart, locked: source === 'env' || source === 'cli' || !def.storable,
-        help: def.help, env: def.env };
+        help: def.help, env: def.env, ...(this.pending.has(key) ? { pending: mask(this.pending.get(key)) } : {}) };
     });
   }
 
@@ -77,20 +87,32 @@ export class SettingsView {
    * store and then calls apply(). Locked settings are refused, not ignored, so the admin learns why.
    */
   validateChange(key: string, raw: unknown): { key: SettingKey; value: unknown } {
-    if (!(key in settingsSchema)) throw new SettingsError(key, 'store', 'unknown setting');
+    if (!(key in settingsSchema)) throw new SettingsError(key, 'store', 'unknown setting', 'unknown-setting');
     const k = key as SettingKey;
     const current = this.values.get(k)!;
-    if (!settingsSchema[k].storable) throw new SettingsError(k, 'store', 'cannot be changed at run time');
+    if (!settingsSchema[k].storable) throw new SettingsError(k, 'store', 'cannot be changed at run time', 'setting-not-storable');
     if (current.source === 'env' || current.source === 'cli') {
-      throw new SettingsError(k, 'store', `locked: forced by ${current.source === 'env' ? settingsSchema[k].env : 'a command-line flag'}`);
+      throw new SettingsError(k, 'store', `locked: forced by ${current.source === 'env' ? settingsSchema[k].env : 'a command-line flag'}`, 'setting-locked');
     }
     return { key: k, value: parse(k, raw, 'store') };
   }
 
-  apply(key: SettingKey, value: unknown): void {
+  /**
+   * Applies a saved value. A setting marked `restart` keeps its running value and shows the saved one as
+   * pending until the next start (a port cannot move under open connections); the others change now and
+   * their subscribers hear of it.
+   */
+  apply(key: SettingKey, value: unknown, opts: { starting?: boolean } = {}): void {
+    if (settingsSchema[key].restart && !opts.starting) {
+      this.pending.set(key, value);
+      return;
+    }
     this.values.set(key, { value, source: 'store' });
     for (const fn of this.listeners) fn(key, value);
   }
+
+  /** Settings saved but waiting for a restart. */
+  pendingRestart(): SettingKey[] { return [...this.pending.keys()]; }
 
   onChange(fn: (key: SettingKey, value: unknown) => void): () => void {
     this.listeners.add(fn);

@@ -1,6 +1,21 @@
 // What the appliance knows about one printer. A device *is* its serial number (DESIGN.md "Identity");
-// everything else is an attribute reconciled on each announcement.
+// everything else is an attribute reconciled on each announcement or discovery.
 import type { AnnounceReason, AnnouncedDevice, ForwardHop } from '../protocol/messages.ts';
+
+/** The ways a device can come to be known: its own announcement, a discovery sweep, an address an admin gave. */
+export const FOUND_WAYS = ['announcement', 'discovery', 'manual'] as const;
+export type FoundWay = (typeof FOUND_WAYS)[number];
+
+/** When a device was found one way: first and last time, and (discovery, manual) the task that last found it. */
+export interface FoundRecord { first: string; last: string; taskId?: string }
+
+/** Every way the device was found, and when (a device found by a sweep and later announcing has both). */
+export type FoundBy = Partial<Record<FoundWay, FoundRecord>>;
+
+/** The first way a device was found, in the words of the vendor's device list. */
+export type DiscoveredBy = 'instant-on' | 'auto-discovered' | 'manual';
+export const DISCOVERED_BY: Record<FoundWay, DiscoveredBy> = { announcement: 'instant-on', discovery: 'auto-discovered', manual: 'manual' };
+
 
 /** The certificate a device presented on 3329: CA-signed when mutually authenticated, else (printers) a
  *  self-signed one. Its fingerprint is the device's identity beyond the serial it claims. */
@@ -20,6 +35,7 @@ export interface IdentityChange {
 
 export interface Device {
   serialNumber: string;
+  /** Empty when the device was found by discovery and did not tell its MAC address. */
   macAddress: string;
   model: string;
   ipv4?: string;
@@ -28,13 +44,20 @@ export interface Device {
   firmware?: string;
   authMode?: AnnouncedDevice['authMode'];
   snmpPort: number;
-  discoveredBy: 'instant-on' | 'auto-discovered';
+  /** How the device was first found (see foundBy for every way). */
+  discoveredBy: DiscoveredBy;
+  /** Every way the device was found and when: announcement, discovery, manual. */
+  foundBy: FoundBy;
+  /** 'other': a printer of another maker found by discovery; no catalog setting applies to it. Absent = HP. */
+  vendor?: 'hp' | 'other';
   firstSeen: string;
+  /** The last time the device was seen, whichever way. */
   lastSeen: string;
-  lastReason: AnnounceReason;
-  lastMessageId: string;
-  /** Where the announcement came from (the TCP peer; for a relay, the original peer the relay reports): the
-   *  only address SNMP is sent to. */
+  /** Absent until the device announced. */
+  lastReason?: AnnounceReason;
+  lastMessageId?: string;
+  /** Where it was last heard from: the announcement's source address (for a relay, the original peer the
+   *  relay reports), or the address discovery reached. The only address SNMP is sent to. */
   peerAddress: string;
   addressMismatch?: AddressMismatch;
   /** The identity on record: the certificate (or none) first seen for this serial, or the one an admin
@@ -43,7 +66,8 @@ export interface Device {
   identityApproved?: { at: string; by: string };
   identityChange?: IdentityChange;
   announceCount: number;
-  authMethod: 'anonymous' | 'mutual';
+  /** How its last announcement authenticated; absent until the device announced. */
+  authMethod?: 'anonymous' | 'mutual';
   clientCert?: ClientCertInfo;
   lastAuth?: LastAuth;
   forwardedBy?: ForwardHop[];
@@ -79,15 +103,22 @@ export interface ComplianceRecord {
 export const TRACKED_ATTRIBUTES = ['macAddress', 'model', 'ipv4', 'ipv6', 'hostname', 'firmware', 'authMode', 'snmpPort'] as const;
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
-export type HistoryKind = 'discovered' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'identity-changed' | 'identity-approved';
+/** 'discovered': the device became known; 'found': known already, found a new way for the first time. */
+export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'group-joined' | 'group-left'
+  | 'identity-changed' | 'identity-approved';
 
 export interface HistoryEntry {
   seq: number;
   at: string;
   kind: HistoryKind;
-  reason: AnnounceReason;
-  messageId: string;
-  peerAddress: string;
+  /** Which way brought this entry (absent on entries written before discovery existed: announcement). */
+  via?: FoundWay;
+  /** The discovery task, for entries brought by discovery or manual discovery. */
+  taskId?: string;
+  /** Announcement entries: its reason and messageId. */
+  reason?: AnnounceReason;
+  messageId?: string;
+  peerAddress?: string;
   changes?: Partial<Record<TrackedAttribute, { from: unknown; to: unknown }>>;
   /** The addresses the body claimed, when they were not the one it came from. */
   claimedAddresses?: string[];
@@ -96,6 +127,8 @@ export interface HistoryEntry {
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
     changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };
+  /** For kinds 'group-joined' and 'group-left': the group, and what caused the change. */
+  group?: { id: string; name: string; cause: string };
 }
 
 export interface PeerInfo {

@@ -26,7 +26,8 @@ const trustedOf = (d: Device): ClientCertInfo | null => (d.trustedCert !== undef
 export function identityStep(previous: Device | undefined, presented: ClientCertInfo | undefined, relayed: boolean, address: string, at: string):
   Pick<Device, 'clientCert' | 'trustedCert'> & { change?: IdentityChange } {
   if (relayed) return { clientCert: previous?.clientCert, trustedCert: previous ? previous.trustedCert : undefined };
-  if (!previous) return { clientCert: presented, trustedCert: presented ?? null };
+  // The first announcement (a device found by a discovery sweep has presented nothing yet) sets the identity.
+  if (!previous || previous.lastMessageId === undefined) return { clientCert: presented, trustedCert: presented ?? null };
   const trustedCert = trustedOf(previous);
   if (fp(previous.clientCert) === fp(presented)) return { clientCert: presented, trustedCert };
   return { clientCert: presented, trustedCert, change: { at, from: previous.clientCert ?? null, to: presented ?? null, fromAddress: previous.peerAddress, toAddress: address } };

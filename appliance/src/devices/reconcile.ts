@@ -10,7 +10,7 @@ export interface Reconciled {
   entries: Omit<HistoryEntry, 'seq'>[];
   outcome: 'new' | 'changed' | 'unchanged';
   /** The certificate this serial presents changed with this announcement. */
-  identityChanged: boolean;
+  identityChanged?: boolean;
 }
 
 const normMac = (mac: string) => mac.toLowerCase().replace(/-/g, ':');
@@ -27,13 +27,14 @@ export function reconcile(previous: Device | undefined, ann: Announcement, peer:
     firmware: d.firmware, authMode: d.authMode, snmpPort: d.snmpPort,
   };
   const mismatch = addressMismatch([d.ipv4, ...(d.ipv6 ?? [])], peer.address, at);
-  const base = { at, reason: ann.reason, messageId: ann.messageId, peerAddress: peer.address, ...(mismatch ? { claimedAddresses: mismatch.claimed } : {}) };
+  const base = { at, via: 'announcement' as const, reason: ann.reason, messageId: ann.messageId, peerAddress: peer.address, ...(mismatch ? { claimedAddresses: mismatch.claimed } : {}) };
   const identity = identityStep(previous, peer.clientCert, peer.relayed ?? false, peer.address, at);
   const device: Device = {
     ...previous,
     serialNumber: d.serialNumber,
     ...attrs,
     discoveredBy: previous?.discoveredBy ?? 'instant-on',
+    foundBy: { ...previous?.foundBy, announcement: { first: previous?.foundBy?.announcement?.first ?? at, last: at } },
     firstSeen: previous?.firstSeen ?? at,
     lastSeen: at,
     lastReason: ann.reason,
@@ -61,8 +62,10 @@ export function reconcile(previous: Device | undefined, ann: Announcement, peer:
     if (!sameValue(previous[key], attrs[key])) changes[key] = { from: previous[key], to: attrs[key] };
   }
   const entries: Omit<HistoryEntry, 'seq'>[] = [{ ...base, kind: 'announcement' }];
+  // A MAC learnt for the first time (a printer found by a sweep that did not tell it) is no new formatter.
+  const formatter = changes.macAddress && previous.macAddress !== '';
   if (Object.keys(changes).length > 0) {
-    entries.push({ ...base, kind: changes.macAddress ? 'formatter-replaced' : 'attributes-changed', changes });
+    entries.push({ ...base, kind: formatter ? 'formatter-replaced' : 'attributes-changed', changes });
   }
   if (identity.change) entries.push(identityChangedEntry(identity.change, base));
   const changed = Object.keys(changes).length > 0 || Boolean(identity.change);

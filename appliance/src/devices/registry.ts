@@ -5,13 +5,21 @@
 import { EventEmitter } from 'node:events';
 import type { Store, StoreOp } from '../store/store.ts';
 import type { Announcement } from '../protocol/messages.ts';
-import type { Device, HistoryEntry, IdentityChange, PeerInfo } from './device.ts';
+import type { Device, FoundWay, HistoryEntry, IdentityChange, PeerInfo } from './device.ts';
 import { reconcile, type Reconciled } from './reconcile.ts';
+import { reconcileFound, type FoundPrinter } from './found.ts';
 
 export interface RecordResult extends Reconciled { duplicate: boolean }
 
+/**
+ * `discovered`: a new device; `announced`: an announcement that changed no attribute; `found`: discovery
+ * found a known device again, nothing changed; `changed`: attributes or another room's data (compliance).
+ * `via` says which way brought the event (absent for changes made by other rooms).
+ */
+export interface DeviceEvent { type: 'discovered' | 'changed' | 'announced' | 'found'; device: Device; reason?: Announcement['reason']; via?: FoundWay }
+
 export interface RegistryEvents {
-  device: [{ type: 'discovered' | 'changed' | 'announced'; device: Device; reason: Announcement['reason'] }];
+  device: [DeviceEvent];
   /** The certificate a known serial presents changed (devices/identity.ts). */
   identity: [{ device: Device; change: IdentityChange }];
 }
@@ -27,7 +35,11 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   }
 
   async load(): Promise<number> {
-    for (const d of await this.store.values<Device>('devices')) this.devices.set(d.serialNumber, d);
+    for (const d of await this.store.values<Device>('devices')) {
+      // Records from before discovery existed were all made by announcements.
+      d.foundBy ??= { announcement: { first: d.firstSeen, last: d.lastSeen } };
+      this.devices.set(d.serialNumber, d);
+    }
     return this.devices.size;
   }
 
@@ -51,33 +63,54 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
         return { device: previous, entries: [], outcome: 'unchanged', identityChanged: false, duplicate: true } satisfies RecordResult;
       }
       const r = reconcile(previous, ann, peer, this.clock());
-      const ops: StoreOp[] = [];
-      let seq = r.device.historySeq;
-      const history = this.store.sub<HistoryEntry>('history');
-      for (const e of r.entries) {
-        seq++;
-        ops.push({ type: 'put', sublevel: history, key: historyKey(r.device.serialNumber, seq), value: { ...e, seq } });
-        const stale = seq - this.historyLimit();
-        if (stale > 0) ops.push({ type: 'del', sublevel: history, key: historyKey(r.device.serialNumber, stale) });
-      }
-      r.device.historySeq = seq;
-      ops.push({ type: 'put', sublevel: this.store.sub<Device>('devices'), key: r.device.serialNumber, value: r.device });
+      const ops = this.writeOps(r);
       const result: RecordResult = { ...r, duplicate: false };
       ops.push(...extraOps(result));
       await this.store.commit(ops);
       this.devices.set(r.device.serialNumber, r.device);
-      this.emit('device', { type: r.outcome === 'new' ? 'discovered' : r.outcome === 'changed' ? 'changed' : 'announced', device: r.device, reason: ann.reason });
+      this.emit('device', { type: r.outcome === 'new' ? 'discovered' : r.outcome === 'changed' ? 'changed' : 'announced', device: r.device, reason: ann.reason, via: 'announcement' });
       if (r.identityChanged) this.emit('identity', { device: r.device, change: r.device.identityChange! });
       return result;
     });
   }
 
   /**
+   * Records a printer found by discovery (`way` 'discovery' for sweeps, 'manual' for addresses an admin
+   * gave); resolves once it is on disk. Same identity rule as announcements: one device per serial.
+   */
+  recordFound(found: FoundPrinter, way: 'discovery' | 'manual', taskId: string): Promise<Reconciled> {
+    return this.withLock(found.serialNumber, async () => {
+      const r = reconcileFound(this.devices.get(found.serialNumber), found, way, taskId, this.clock());
+      await this.store.commit(this.writeOps(r));
+      this.devices.set(r.device.serialNumber, r.device);
+      this.emit('device', { type: r.outcome === 'new' ? 'discovered' : r.outcome === 'changed' ? 'changed' : 'found', device: r.device, via: way });
+      return r;
+    });
+  }
+
+  /** The device, its new history entries (older ones beyond the limit pruned), in one list of operations. */
+  private writeOps(r: Reconciled): StoreOp[] {
+    const ops: StoreOp[] = [];
+    let seq = r.device.historySeq;
+    const history = this.store.sub<HistoryEntry>('history');
+    for (const e of r.entries) {
+      seq++;
+      ops.push({ type: 'put', sublevel: history, key: historyKey(r.device.serialNumber, seq), value: { ...e, seq } });
+      const stale = seq - this.historyLimit();
+      if (stale > 0) ops.push({ type: 'del', sublevel: history, key: historyKey(r.device.serialNumber, stale) });
+    }
+    r.device.historySeq = seq;
+    ops.push({ type: 'put', sublevel: this.store.sub<Device>('devices'), key: r.device.serialNumber, value: r.device });
+    return ops;
+  }
+
+  /**
    * Changes a device on behalf of another room (a compliance result, a remembered credential), with history
    * entries and the caller's own operations in the same durable batch, so a result and the task state
-   * that records it can never disagree after a crash.
+   * that records it can never disagree after a crash. `quiet` writes without a device event: for notes
+   * about the device (group membership) that change nothing a listener of device changes cares about.
    */
-  async apply(serial: string, change: (cur: Device) => { patch: Partial<Device>; entries?: Omit<HistoryEntry, 'seq'>[]; ops?: StoreOp[] }): Promise<Device | undefined> {
+  async apply(serial: string, change: (cur: Device) => { patch: Partial<Device>; entries?: Omit<HistoryEntry, 'seq'>[]; ops?: StoreOp[] }, opts: { quiet?: boolean } = {}): Promise<Device | undefined> {
     return this.withLock(serial, async () => {
       const cur = this.devices.get(serial);
       if (!cur) return undefined;
@@ -94,7 +127,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       batch.push({ type: 'put', sublevel: this.store.sub<Device>('devices'), key: serial, value: next }, ...ops);
       await this.store.commit(batch);
       this.devices.set(serial, next);
-      this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
+      if (!opts.quiet) this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
       return next;
     });
   }

@@ -3,7 +3,14 @@
 // serial that has been discovered leaves the pending view but stays in the filter, so it keeps passing.
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/log.ts';
-import { parseSerialList, type SerialImport } from './serial-list.ts';
+import { parseSerialList, SerialListReader, type SerialImport, type SerialListReport } from './serial-list.ts';
+
+/** Most serials the list may hold: every one is in memory (the filter checks each announcement). */
+export const MAX_LISTED_SERIALS = 20_000;
+/** Serials written per store batch while importing. */
+const IMPORT_BATCH = 2000;
+
+export type SerialImportAnswer = Omit<SerialListReport, 'added'> & { added: number; maxListed: number };
 
 export interface ListedSerial { serial: string; addedAt: string; discoveredAt?: string }
 export interface UnlistedAnnouncer { serial: string; firstSeen: string; lastSeen: string; count: number; peerAddress: string; model?: string }
@@ -11,9 +18,12 @@ export interface UnlistedAnnouncer { serial: string; firstSeen: string; lastSeen
 export class SerialFilter {
   private listed = new Map<string, ListedSerial>();
   private unlisted = new Map<string, UnlistedAnnouncer>();
+  private importing: Promise<unknown> = Promise.resolve();
   // The two bookkeeping writes below run after the announcement was answered, so nobody awaits them: a
   // failure is logged here with what was not kept (the store counts it, and ends the process if it is failing).
   constructor(private readonly store: Store, private readonly log?: Logger) {}
+
+  get size(): number { return this.listed.size; }
 
   async load() {
     for (const [k, v] of await this.store.entries<any>('serials')) {
@@ -33,6 +43,28 @@ export class SerialFilter {
     const r = parseSerialList(text, new Set(this.listed.keys()));
     await this.add(r.added);
     return { added: r.added.length, duplicates: r.duplicates, invalid: r.invalid };
+  }
+
+  /**
+   * Imports a list arriving in chunks (an upload), holding one line at a time and a bounded report. Nothing
+   * is stored unless the whole stream was read (a refused or broken upload changes nothing). The list never
+   * grows past MAX_LISTED_SERIALS: serials beyond are counted as `listFull`.
+   */
+  async importStream(chunks: AsyncIterable<Buffer>): Promise<SerialImportAnswer> {
+    const reader = new SerialListReader({ isListed: (x) => this.listed.has(x), maxNew: Math.max(0, MAX_LISTED_SERIALS - this.listed.size) });
+    for await (const chunk of chunks) reader.push(chunk);
+    const r = reader.end();
+    // Imports read in parallel but commit one at a time: each adds only what is still new and still fits.
+    const commit = this.importing.then(async () => {
+      const fresh = r.added.filter((x) => !this.listed.has(x));
+      const take = fresh.slice(0, Math.max(0, MAX_LISTED_SERIALS - this.listed.size));
+      for (let i = 0; i < take.length; i += IMPORT_BATCH) await this.add(take.slice(i, i + IMPORT_BATCH));
+      return { fresh, take };
+    });
+    this.importing = commit.catch(() => undefined);
+    const { fresh, take } = await commit;
+    const { added: _added, ...rest } = r;
+    return { ...rest, added: take.length, duplicates: r.duplicates + (r.added.length - fresh.length), listFull: r.listFull + (fresh.length - take.length), maxListed: MAX_LISTED_SERIALS };
   }
 
   async add(serials: string[]) {

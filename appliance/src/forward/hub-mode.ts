@@ -1,7 +1,10 @@
 // Hub mode (issue 8): a central appliance that only receives relays from branch appliances. It keeps the
-// registry and the page but answers no DNS (printers must not find it as hp-print-mgmt) and never
-// remediates; this stands in for the DNS responder so the rest of the appliance need not know.
-import type { DnsResponder } from '../dns/responder.ts';
+// registry and the page but answers no DNS (printers must not find it as hp-print-mgmt), never remediates,
+// and tells printers that announce to it directly that discovery is disabled here. These rules live here so
+// the rest of the appliance need not know about hubs.
+import type { DnsResponder } from '../dns/index.ts';
+import type { Announcement } from '../protocol/messages.ts';
+import type { PeerContext, Verdict } from '../announce/index.ts';
 
 export function noDnsResponder(): DnsResponder {
   return {
@@ -9,4 +12,14 @@ export function noDnsResponder(): DnsResponder {
     stats: () => ({ hubMode: true, note: 'hub mode: no DNS responder' }) as unknown as ReturnType<DnsResponder['stats']>,
     stop: async () => undefined,
   };
+}
+
+type Authorize = (ann: Announcement, peer: PeerContext) => Verdict;
+
+/** A hub accepts only relays (forwardedBy set, from relayPeers — checked by the intake); the rest as usual. */
+export function hubAuthorize(hub: boolean, authorize: Authorize): Authorize {
+  if (!hub) return authorize;
+  return (ann, peer) => ann.forwardedBy?.length
+    ? authorize(ann, peer)
+    : { ok: false, reason: 'discovery-disabled', authMethod: 'anonymous', detail: 'hub mode: only relays from primary listeners are accepted' };
 }

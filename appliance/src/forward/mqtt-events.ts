@@ -6,10 +6,10 @@
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../util/log.ts';
 import type { Device } from '../devices/device.ts';
-import type { AnnounceReason } from '../protocol/messages.ts';
+import type { DeviceEvent } from '../devices/registry.ts';
 
 export interface DeviceEventSource {
-  on(event: 'device', fn: (e: { type: 'discovered' | 'changed' | 'announced'; device: Device; reason: AnnounceReason }) => void): unknown;
+  on(event: 'device', fn: (e: DeviceEvent) => void): unknown;
   off(event: 'device', fn: (...args: any[]) => void): unknown;
 }
 
@@ -18,17 +18,17 @@ export interface MqttEventsOptions {
   topicPrefix: string;
   clientId: string;
   source: DeviceEventSource;
-  /** Devices already known at start, so an old assessment is not reported as a new result. */
-  known?: Device[];
+  /** Devices already known at start (read when it starts), so an old assessment is not reported as a new result. */
+  known?: () => Device[];
   log: Logger;
   maxQueued?: number;
 }
 
-export type DeviceEventType = 'discovered' | 'announced' | 'changed' | 'compliance';
+export type DeviceEventType = DeviceEvent['type'] | 'compliance';
 
 function summary(d: Device) {
   return { serialNumber: d.serialNumber, macAddress: d.macAddress, model: d.model, ipv4: d.ipv4, ipv6: d.ipv6, hostname: d.hostname,
-    firmware: d.firmware, peerAddress: d.peerAddress, firstSeen: d.firstSeen, lastSeen: d.lastSeen, lastReason: d.lastReason,
+    firmware: d.firmware, vendor: d.vendor, foundBy: d.foundBy, peerAddress: d.peerAddress, firstSeen: d.firstSeen, lastSeen: d.lastSeen, lastReason: d.lastReason,
     announceCount: d.announceCount, forwardedBy: d.forwardedBy,
     compliance: d.compliance && { status: d.compliance.status, policyId: d.compliance.policyId, policyName: d.compliance.policyName, at: d.compliance.at,
       changed: d.compliance.settings.filter((s) => s.changed).map((s) => s.id), nonCompliant: d.compliance.settings.filter((s) => !s.compliant).map((s) => s.id) } };
@@ -39,13 +39,12 @@ export class MqttEvents {
   private queued = 0;
   private lastCompliance = new Map<string, string>();
   readonly counters = { published: 0, dropped: 0, failed: 0 };
-  private readonly handler = (e: { type: 'discovered' | 'changed' | 'announced'; device: Device; reason: AnnounceReason }) => this.onDevice(e);
+  private readonly handler = (e: DeviceEvent) => this.onDevice(e);
 
-  constructor(private readonly opts: MqttEventsOptions) {
-    for (const d of opts.known ?? []) if (d.compliance) this.lastCompliance.set(d.serialNumber, d.compliance.at);
-  }
+  constructor(private readonly opts: MqttEventsOptions) {}
 
   start(): void {
+    for (const d of this.opts.known?.() ?? []) if (d.compliance) this.lastCompliance.set(d.serialNumber, d.compliance.at);
     const { log } = this.opts;
     this.client = connect(this.opts.url, { clientId: this.opts.clientId, clean: true, reconnectPeriod: 2000, connectTimeout: 10_000 });
     let connectedOnce = false;
@@ -67,7 +66,7 @@ export class MqttEvents {
     try { const u = new URL(this.opts.url); u.password = ''; u.username = ''; return u.toString(); } catch { return 'invalid'; }
   }
 
-  private onDevice(e: { type: 'discovered' | 'changed' | 'announced'; device: Device; reason: AnnounceReason }) {
+  private onDevice(e: DeviceEvent) {
     const d = e.device;
     // `changed` also fires for a stored assessment: a compliance.at not seen before is a compliance result.
     const at = d.compliance?.at;
@@ -75,8 +74,13 @@ export class MqttEvents {
     if (at) this.lastCompliance.set(d.serialNumber, at);
     const base = `${this.opts.topicPrefix}/devices/${d.serialNumber}`;
     const state = summary(d);
-    this.publish(`${base}/events`, { type, at: new Date().toISOString(), reason: e.reason, source: this.opts.clientId, device: state }, false);
+    this.publish(`${base}/events`, { type, at: new Date().toISOString(), reason: e.reason, via: e.via, source: this.opts.clientId, device: state }, false);
     this.publish(`${base}/state`, state, true);
+  }
+
+  /** A note about a device that is not a change of the device itself (joined or left a group), on its events topic. */
+  deviceNote(serial: string, type: string, data: Record<string, unknown>): void {
+    this.publish(`${this.opts.topicPrefix}/devices/${serial}/events`, { type, at: new Date().toISOString(), source: this.opts.clientId, ...data }, false);
   }
 
   private publish(topic: string, payload: unknown, retain: boolean) {

@@ -16,7 +16,6 @@ import {
 } from './der.ts';
 import { parsing, PkiError } from './errors.ts';
 import { parseName, type DistinguishedName } from './names.ts';
-import { toPem } from './pem.ts';
 
 const CRL_NUMBER = '2.5.29.20';
 const DELTA_CRL_INDICATOR = '2.5.29.27';
@@ -145,10 +144,6 @@ export function crlFreshness(crl: Crl, now: Date): 'fresh' | 'stale' {
 /** The revocation entry for `serial` (any hex form), or undefined. */
 export function revocationOf(crl: Crl, serial: string): RevokedEntry | undefined {
   return crl.revoked.get(normalizeSerial(serial));
-}
-
-export function crlToPem(crl: Crl): string {
-  return toPem('X509 CRL', crl.der);
 }
 
 export interface CrlSummary {

@@ -11,6 +11,8 @@ export interface FleetOptions {
   resolveTarget: () => Promise<Omit<DaaTarget, 'localAddress'>>;
   serialPrefix?: string;
   firstIndex?: number;
+  /** The address of the i-th printer of this fleet (default: by index, 127.0.x.y). */
+  address?: (i: number) => string;
   log?: Logger;
 }
 
@@ -19,7 +21,7 @@ export class Fleet {
 
   constructor(opts: FleetOptions) {
     this.printers = Array.from({ length: opts.count }, (_, i) => new SimPrinter({
-      index: (opts.firstIndex ?? 0) + i, serialPrefix: opts.serialPrefix, resolveTarget: opts.resolveTarget, log: opts.log }));
+      index: (opts.firstIndex ?? 0) + i, serialPrefix: opts.serialPrefix, address: opts.address?.(i), resolveTarget: opts.resolveTarget, log: opts.log }));
   }
 
   /**

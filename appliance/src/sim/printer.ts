@@ -25,6 +25,8 @@ export interface SimPrinterOptions {
   index: number;
   authMode?: DeviceAuthMode;
   serialPrefix?: string;
+  /** Its own loopback address (default: simAddress(index), 127.0.x.y). */
+  address?: string;
   /** Where the DAA sends announcements (a configured server address, or what DNS resolution found). */
   resolveTarget: () => Promise<Omit<DaaTarget, 'localAddress'>>;
   log?: Logger;
@@ -56,7 +58,7 @@ export class SimPrinter {
     this.serialNumber = `${opts.serialPrefix ?? 'SIM'}${String(i).padStart(6, '0')}`;
     this.macAddress = `02:00:${[(i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
     this.model = SIM_MODELS[i % SIM_MODELS.length];
-    this.address = simAddress(i);
+    this.address = opts.address ?? simAddress(i);
     this.hostname = `NPI${this.serialNumber.slice(-6)}`;
     this.authMode = opts.authMode ?? 'none';
   }
@@ -68,7 +70,9 @@ export class SimPrinter {
 
   /** Starts the printer's SNMP agent on its own address (port 161 needs root; pass another port otherwise). */
   async startAgent(opts: Omit<SimAgentOptions, 'address'> = {}): Promise<SimAgent> {
-    this.agent = await startSimAgent({ ...opts, address: this.address });
+    // The agent tells a discovery sweep what the DAA would announce.
+    const identity = { serialNumber: this.serialNumber, model: this.model, hostname: this.hostname, macAddress: this.macAddress, firmware: this.firmware };
+    this.agent = await startSimAgent({ identity, ...opts, address: this.address });
     return this.agent;
   }
 

@@ -16,6 +16,7 @@ import { installKeyCache } from '../snmp/key-cache.ts';
 import { DEFAULT_MODEL, PRINTER_MODELS, type PrinterModel, type PrinterModelName } from './printer-models.ts';
 import { wrapSockets, type SocketState } from './agent-sockets.ts';
 import { buildUsmReport, parseV3Header, USM_WRONG_DIGESTS } from './usm-report.ts';
+import { registerIdentity, type SimIdentity } from './identity-mib.ts';
 
 export interface SimUser {
   name: string;
@@ -38,6 +39,8 @@ export interface SimAgentOptions {
   delayMs?: number;
   /** Community requests with more varbinds than this get tooBig (like small printer stacks). */
   maxVarbinds?: number;
+  /** What the printer tells a discovery sweep (serial, model, MAC…); without it the agent serves settings only. */
+  identity?: SimIdentity;
 }
 
 export interface SimAgent {
@@ -66,24 +69,30 @@ export const DEFAULT_USER: SimUser = {
 const PRT_GENERAL_ENTRY = '1.3.6.1.2.1.43.5.1.1';
 const CONSOLE_TABLE = 'prtGeneralTable';
 
+/**
+ * prtGeneralTable, indexed by hrDeviceIndex; one row, index 1. The index column stands in for the foreign
+ * hrDeviceIndex and is not-accessible, as in the Printer-MIB. Column 13 is prtConsoleDisable (a catalog
+ * setting), column 17 prtGeneralSerialNumber (when the printer has an identity).
+ */
+function generalTable(console: SettingDef | undefined, model: PrinterModel, serial: boolean): ProviderDefinition {
+  const rw = model.readOnly?.includes('control-panel-lock') ? snmp.MaxAccess['read-only'] : snmp.MaxAccess['read-write'];
+  return {
+    name: CONSOLE_TABLE,
+    type: snmp.MibProviderType.Table,
+    oid: PRT_GENERAL_ENTRY,
+    maxAccess: snmp.MaxAccess['not-accessible'],
+    tableColumns: [
+      { number: 1, name: 'prtGeneralIndex', type: snmp.ObjectType.Integer, maxAccess: snmp.MaxAccess['not-accessible'] },
+      ...(console ? [{ number: 13, name: 'prtConsoleDisable', type: snmp.ObjectType.Integer, maxAccess: rw, constraints: { enumeration: { '3': 'enabled', '4': 'disabled' } } }] : []),
+      ...(serial ? [{ number: 17, name: 'prtGeneralSerialNumber', type: snmp.ObjectType.OctetString, maxAccess: snmp.MaxAccess['read-only'] }] : []),
+    ],
+    tableIndex: [{ columnName: 'prtGeneralIndex' }],
+  };
+}
+
 function providerFor(def: SettingDef, model: PrinterModel): ProviderDefinition {
   const hostile = model.hostile?.[def.id];
   const rw = model.readOnly?.includes(def.id) ? snmp.MaxAccess['read-only'] : snmp.MaxAccess['read-write'];
-  if (def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)) {
-    // prtConsoleDisable is a table column indexed by hrDeviceIndex; one row, index 1. The index column
-    // stands in for the foreign hrDeviceIndex and is not-accessible, as in the Printer-MIB.
-    return {
-      name: CONSOLE_TABLE,
-      type: snmp.MibProviderType.Table,
-      oid: PRT_GENERAL_ENTRY,
-      maxAccess: snmp.MaxAccess['not-accessible'],
-      tableColumns: [
-        { number: 1, name: 'prtGeneralIndex', type: snmp.ObjectType.Integer, maxAccess: snmp.MaxAccess['not-accessible'] },
-        { number: 13, name: 'prtConsoleDisable', type: snmp.ObjectType.Integer, maxAccess: rw, constraints: { enumeration: { '3': 'enabled', '4': 'disabled' } } },
-      ],
-      tableIndex: [{ columnName: 'prtGeneralIndex' }],
-    };
-  }
   const base = { name: def.id, type: snmp.MibProviderType.Scalar, oid: def.oid.replace(/\.0$/, ''), maxAccess: rw };
   if (hostile) return { ...base, scalarType: snmp.ObjectType.OctetString };
   if (def.wireType === 'Integer') {
@@ -156,7 +165,16 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   });
   mib.setScalarValue('sysDescr', model.description);
   const present = CATALOG.filter((d) => !model.lacks.includes(d.id));
-  for (const def of present) mib.registerProvider(providerFor(def, model));
+  const console = present.find((d) => d.oid.startsWith(`${PRT_GENERAL_ENTRY}.`));
+  for (const def of present) if (def !== console) mib.registerProvider(providerFor(def, model));
+  const id = opts.identity;
+  if (console || id) {
+    mib.registerProvider(generalTable(console, model, Boolean(id)));
+    mib.addTableRow(CONSOLE_TABLE, [1, ...(console ? [console.toWire(console.factoryDefault)] : []), ...(id ? [id.serialNumber] : [])]);
+  }
+  if (id) registerIdentity(mib, id);
+  // A printer's sysName ships as its host name; the catalog's factory default is empty.
+  const factory = (def: SettingDef) => (def.id === 'sys-name' && id?.hostname ? id.hostname : def.factoryDefault);
 
   const write = (def: SettingDef, value: PolicyValue | string) => {
     const hostile = model.hostile?.[def.id];
@@ -169,20 +187,7 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   const coldReset = () => {
     for (const def of present) {
       const hostile = model.hostile?.[def.id];
-      if (def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)) {
-        // addTableRow only once; afterwards write the cell.
-        try {
-          if (mib.getTableSingleCell(CONSOLE_TABLE, 13, [1]) !== undefined) {
-            write(def, def.factoryDefault);
-            continue;
-          }
-        } catch {
-          // no row yet
-        }
-        mib.addTableRow(CONSOLE_TABLE, [1, def.toWire(def.factoryDefault)]);
-      } else {
-        write(def, hostile ? hostile.value : def.factoryDefault);
-      }
+      write(def, hostile ? hostile.value : factory(def));
     }
   };
   coldReset();

@@ -49,6 +49,12 @@ export class CredentialRepo {
     return { device, default: def, global, preferred };
   }
 
+  /** What to try where no device is known yet (a discovery sweep): the default, then the global list. */
+  async general(): Promise<CredentialSet> {
+    const [def, global] = await Promise.all([this.read('default'), this.global()]);
+    return { default: def, global };
+  }
+
   /** Safe to return from the API: no communities, no keys. */
   async describe(serial?: string) {
     const d = await this.read('default');

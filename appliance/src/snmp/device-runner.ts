@@ -8,8 +8,11 @@ import type { CredentialRepo } from './credential-repo.ts';
 
 export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; timeouts: () => { timeoutMs: number; retries: number }; log: Logger }): RunDevice {
   return async (device: Device, policy, remediate, compatibility) => {
-    // Where the announcement came from, never an address its body claims: otherwise anyone on the LAN could
-    // announce a known serial "at" their own machine and be sent its credentials (issue 12 §3).
+    // The catalog is HP's objects: on another maker's printer a SET could mean anything, so nothing is sent.
+    if (device.vendor === 'other') return { record: { status: 'unsupported', settings: [], detail: 'not an HP printer: no catalog setting applies' } };
+    // Where the announcement came from (or discovery reached it), never an address an announcement's body
+    // claims: otherwise anyone on the LAN could announce a known serial "at" another machine and have its
+    // credentials sent there (issue 12 §3).
     const host = device.peerAddress;
     const credentials = await deps.credentials.forDevice(device.serialNumber, device.credentialRef);
     const { timeoutMs, retries } = deps.timeouts();

@@ -34,6 +34,7 @@ declare module 'net-snmp' {
 
   export class Session extends EventEmitter {
     get(oids: string[], cb: ResponseCallback): void;
+    getNext(oids: string[], cb: ResponseCallback): void;
     set(varbinds: Varbind[], cb: ResponseCallback): void;
     close(): this;
   }

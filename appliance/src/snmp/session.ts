@@ -51,6 +51,11 @@ export class SnmpSession {
     return this.request(this.session, (s, cb) => s.get(oids, cb));
   }
 
+  /** GETNEXT: for each OID, the first object after it (walking a table column one row at a time). */
+  getNext(oids: string[]): Promise<RequestResult> {
+    return this.request(this.session, (s, cb) => s.getNext(oids, cb));
+  }
+
   /**
    * v2c SETs go out under the write community; v3 uses the same user. net-snmp (pinned 3.29) builds the
    * message from `session.community` synchronously inside set(), so the community is swapped for that

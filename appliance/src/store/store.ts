@@ -29,7 +29,8 @@ export type StoreOp =
 
 /** The sublevels the rooms use; adding one here is the whole schema migration for a new kind of record. */
 export const SUBLEVELS = ['meta', 'settings', 'devices', 'history', 'users', 'captures', 'policies', 'credentials',
-  'tasks', 'schedules', 'outbox', 'messages', 'audit', 'serials', 'pki', 'listeners', 'autogroups'] as const;
+  'tasks', 'schedules', 'outbox', 'messages', 'audit', 'serials', 'pki', 'listeners', 'autogroups',
+  'tokens', 'counters', 'assessments', 'sessions'] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
 
 /** The commit number rides in every batch under this key (`!meta!commitSeq` as LevelDB sees it). */

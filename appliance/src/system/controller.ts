@@ -1,50 +1,53 @@
-// Starts the appliance's components in order and stops them in reverse (the zigbee2mqtt controller idea).
-// Nothing here decides protocol or policy; it wires rooms together and owns their lifetimes.
-import https from 'node:https';
+// The appliance as one ordered list of components (the zigbee2mqtt controller idea): started in order,
+// stopped in reverse, and a start that fails half-way stops what already started — listeners before the
+// store — so nothing keeps accepting printers into a closed database. Nothing here decides protocol or
+// policy: each room builds its own objects; this file says which, with what, and in what order.
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
 import { SettingsView } from '../config/settings.ts';
 import { settingsSchema, type SettingKey } from '../config/schema.ts';
 import { Store } from '../store/store.ts';
-import { loadOrCreateIdentity, installSignedIdentity, splitPem, type Identity } from '../pki/identity.ts';
+import { loadOrCreateIdentity } from '../pki/identity.ts';
+import { IdentityHolder } from '../pki/identity-holder.ts';
+import { TrustRepo } from '../pki/trust-repo.ts';
 import { DeviceRegistry } from '../devices/registry.ts';
-import { AnnouncementListener } from '../announce/listener.ts';
-import { createIntake } from '../announce/intake.ts';
-import { createApiApp } from '../api/app.ts';
-import { Users } from '../api/users.ts';
-import { Sessions } from '../api/sessions.ts';
-import type { AppServices } from '../api/services.ts';
-import type { Fleet } from '../sim/fleet.ts';
-import { startDemoFleet } from '../sim/demo.ts';
-import { storeCaptureSink } from '../announce/capture-store.ts';
-import { componentLogger, type Logger } from '../util/log.ts';
-import { VERSION } from './version.ts';
-import { setAddonDataDir } from './sea-addon.ts';
-import { writeFileAtomic } from '../util/atomic-file.ts';
+import { SerialFilter } from '../devices/serial-filter.ts';
+import { AnnounceRate } from '../devices/announce-rate.ts';
+import { AnnouncementListener, createAuthorizer, createIntake, storeCaptureSink } from '../announce/index.ts';
+import { instantOnHooks } from '../instant-on/orchestrator.ts';
 import { PolicyRepo } from '../policy/policy-repo.ts';
 import { CredentialRepo } from '../snmp/credential-repo.ts';
 import { loadOrCreateKey, secretBox } from '../snmp/secret-box.ts';
 import { createSnmpDeviceRunner } from '../snmp/device-runner.ts';
 import { TaskEngine } from '../tasks/engine.ts';
 import { Scheduler } from '../tasks/scheduler.ts';
-import type { TaskRecord } from '../tasks/task.ts';
-import { AnnounceRate } from '../devices/announce-rate.ts';
-import { complianceRoutes } from '../api/routes/compliance.ts';
-import { EventHub } from '../api/routes/events.ts';
-import { AuditLog } from '../api/audit.ts';
-import { trustRoutes } from '../api/routes/trust.ts';
-import { TrustRepo } from '../pki/trust-repo.ts';
-import { checkSignedIdentity } from '../pki/csr.ts';
-import { SerialFilter } from '../devices/serial-filter.ts';
+import { assessmentAction } from '../tasks/assessment-action.ts';
 import { identityHold } from '../devices/identity.ts';
-import { createAuthorizer } from '../announce/authorize.ts';
 import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
-import { isIP } from 'node:net';
 import { Forwarder } from '../forward/forwarder.ts';
 import { MqttEvents } from '../forward/mqtt-events.ts';
-import { noDnsResponder } from '../forward/hub-mode.ts';
+import { hubAuthorize, noDnsResponder } from '../forward/hub-mode.ts';
+import { createApiApp } from '../api/app.ts';
+import { WebServer } from '../api/web-server.ts';
+import { Users } from '../api/users.ts';
+import { Sessions } from '../api/sessions.ts';
+import { EventHub } from '../api/routes/events.ts';
+import { AuditLog } from '../api/audit.ts';
+import { complianceRoutes } from '../api/routes/compliance.ts';
+import { trustRoutes } from '../api/routes/trust.ts';
 import { forwardingRoutes } from '../api/routes/forwarding.ts';
+import type { AppServices } from '../api/services.ts';
+import { startDemoFleet } from '../sim/demo.ts';
+import type { Fleet } from '../sim/fleet.ts';
+import { component, Components } from '../util/component.ts';
+import { componentLogger, setLogLevel, type Logger } from '../util/log.ts';
+import { writeFileAtomic } from '../util/atomic-file.ts';
+import { VERSION } from './version.ts';
+import { setAddonDataDir } from './sea-addon.ts';
+import { buildOperations } from './operations.ts';
+import { buildGroups } from './groups.ts';
+import { buildDiscovery } from './discovery.ts';
 
 export interface StartOptions {
   /** Values given on the command line (already mapped to setting keys). */
@@ -61,189 +64,128 @@ export interface StartOptions {
 }
 
 export class Appliance {
-  private stopping = false;
-  demoFleet?: Fleet;
-  forwarder?: Forwarder;
-  mqtt?: MqttEvents;
-
   private constructor(
+    private readonly components: Components,
     readonly settings: SettingsView,
     readonly store: Store,
-    readonly identity: Identity,
     readonly registry: DeviceRegistry,
     readonly listener: AnnouncementListener,
-    readonly web: https.Server,
+    readonly web: WebServer,
     readonly services: AppServices,
     readonly tasks: TaskEngine,
     readonly dns: DnsResponder,
+    readonly forwarder: Forwarder,
+    readonly mqtt: MqttEvents | undefined,
+    readonly demoFleet: Fleet | undefined,
     private readonly log: Logger,
+    private readonly setGrace: (ms: number) => void,
   ) {}
 
   get announcePort(): number { return this.listener.address.port; }
-  get webPort(): number { return (this.web.address() as AddressInfo).port; }
+  get webPort(): number { return this.web.port; }
+  /** Names of the running components, in start order. */
+  get running(): string[] { return this.components.names(); }
 
   static async start(opts: StartOptions): Promise<Appliance> {
     const env = opts.env ?? process.env;
-    const log = componentLogger(opts.log, 'controller');
-    // The data dir decides where the stored settings are, so it is resolved from defaults, env and CLI alone.
-    const boot = new SettingsView({ env, cli: opts.cli });
-    const dataDir = resolve(boot.get('dataDir'));
+    const logOf = (name: string) => componentLogger(opts.log, name);
+    const log = logOf('controller');
+    const components = new Components(log);
+
+    // The data folder decides where the stored settings are, so it is resolved from defaults, env and CLI alone.
+    const dataDir = resolve(new SettingsView({ env, cli: opts.cli }).get('dataDir'));
     setAddonDataDir(dataDir); // inside the single binary, the LevelDB addon is unpacked under <dataDir>/.cache
+    let opened: Store | undefined;
     // Until the stored settings are read, the free-space floor is the schema default.
-    let settingsRef: SettingsView = boot;
-    const store = await Store.open({ dir: join(dataDir, 'db'), log: componentLogger(opts.log, 'store'),
-      minFreeBytes: () => settingsRef.get('storeMinFreeMb') * 1024 * 1024 });
+    let settingsRef = new SettingsView({ env, cli: opts.cli });
+    await components.start([component('store', async () => {
+      opened = await Store.open({ dir: join(dataDir, 'db'), log: logOf('store'), minFreeBytes: () => settingsRef.get('storeMinFreeMb') * 1024 * 1024 });
+    }, () => opened?.close())]);
+    const store = opened!;
     let started: Appliance | undefined;
+    // The store itself is failing (not a full disk): crash rather than limp. The CLI exits non-zero (systemd restarts it).
     store.on('failed', (err) => {
       if (opts.onFatal) return opts.onFatal(err);
-      void (started?.stop(500) ?? store.close()).catch((e) => log.error({ err: e }, 'stopping after a store failure failed'));
+      void (started?.stop(500) ?? components.stop()).catch((e) => log.error({ err: e }, 'stopping after a store failure failed'));
     });
+    let graceMs = 5000; // how long stop() lets in-flight announcements finish
     try {
-      const stored = Object.fromEntries(await store.entries<unknown>('settings'));
-      const settings = new SettingsView({ stored, env, cli: opts.cli });
+      const settings = new SettingsView({ stored: Object.fromEntries(await store.entries<unknown>('settings')), env, cli: opts.cli });
       settingsRef = settings;
-      if (!settings.get('listenerId')) {
-        const id = (await store.get<string>('meta', 'listenerId')) ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
-        await store.commit([{ type: 'put', sublevel: store.sub('meta'), key: 'listenerId', value: id }]);
-        settings.apply('listenerId', id);
-      }
-
-      const { identity, created } = loadOrCreateIdentity(dataDir);
-      const current = { identity };
-      if (created) log.info({ fingerprint256: identity.fingerprint256 }, 'created the appliance identity certificate');
-
-      const users = new Users(store);
-      const admin = await users.ensureAdmin(env.INSTANT_ON_ADMIN_PASSWORD || undefined);
-      if (admin.generated) {
-        // Shown once on the console and kept (0600) in the data dir until the password is changed; never logged.
-        writeFileAtomic(join(dataDir, 'initial-admin-password'), admin.generated + '\n', 0o600);
-        opts.say?.(`\n  First start: the admin password is  ${admin.generated}\n  (also in ${join(dataDir, 'initial-admin-password')}; change it after signing in)\n`);
-        log.warn({ file: join(dataDir, 'initial-admin-password') }, 'generated the first admin password (shown on the console once)');
-      } else if (admin.created) {
-        log.info('created the admin account with the password from INSTANT_ON_ADMIN_PASSWORD');
-      }
-
-      const registry = new DeviceRegistry(store, () => settings.get('deviceHistoryLimit'));
-      const count = await registry.load();
-      log.info({ devices: count, dataDir }, 'store open');
-
-      const policies = new PolicyRepo(store);
-      await policies.load();
+      // The logger was made before the store could say the saved level; from here on it follows the setting.
+      setLogLevel(opts.log, settings.get('logLevel'));
+      settings.onChange((key, value) => { if (key === 'logLevel') setLogLevel(opts.log, String(value)); });
+      await ensureListenerId(store, settings);
+      const { identity: first, created } = loadOrCreateIdentity(dataDir);
+      if (created) log.info({ fingerprint256: first.fingerprint256 }, 'created the appliance identity certificate');
+      const identity = new IdentityHolder(dataDir, first);
       const box = secretBox(await loadOrCreateKey(dataDir));
+      const hub = settings.get('hubMode');
+      const s = <K extends SettingKey>(key: K) => () => settings.get(key);
+
+      // ——— the rooms, built (no I/O yet) in dependency order ———
+      const users = new Users(store);
+      const registry = new DeviceRegistry(store, s('deviceHistoryLimit'));
+      const policies = new PolicyRepo(store);
       const credentials = new CredentialRepo(store, box);
-      const trustRepo = new TrustRepo(store, box);
-      await trustRepo.load();
-      const serials = new SerialFilter(store, componentLogger(opts.log, 'devices'));
-      await serials.load();
-      const announceRate = new AnnounceRate(() => settings.get('announceTooOftenPerHour'));
+      const trust = new TrustRepo(store, box);
+      const serials = new SerialFilter(store, logOf('devices'));
+      const announceRate = new AnnounceRate(s('announceTooOftenPerHour'));
       const tasks = new TaskEngine({
-        store, registry, policies, log: componentLogger(opts.log, 'tasks'),
+        store, registry, policies, log: logOf('tasks'),
         holdReason: (d) => identityHold(d, settings.get('strictDeviceIdentity')),
-        runDevice: createSnmpDeviceRunner({ credentials, log: componentLogger(opts.log, 'snmp'),
+        runDevice: createSnmpDeviceRunner({ credentials, log: logOf('snmp'),
           timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) }),
         limits: () => ({ maxNumberTasks: settings.get('compatibilityMode') ? 10 : settings.get('maxNumberTasks'),
           maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),
           compatibilityMode: settings.get('compatibilityMode') }),
       });
-      await tasks.load();
-      const scheduler = new Scheduler({ store, engine: tasks, log: componentLogger(opts.log, 'scheduler'), allSerials: () => registry.list().map((d) => d.serialNumber) });
-      await scheduler.start();
-
-      // Instant-On (Secure at Install / Stay Secure): the task is created in the same batch as the device,
-      // so an acknowledged announcement can never lose its assessment to a crash.
-      const reserved = new Map<string, TaskRecord>();
-      // Forwarding (issue 8): relays to secondary listeners are queued in the device's batch, drained by workers.
-      const hub = settings.get('hubMode');
+      const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
+      const grouping = buildGroups({ store, settings, registry, policies, tasks, scheduler, log: logOf });
+      scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
+      const discovery = buildDiscovery({ settings, registry, policies, credentials, tasks, scheduler, log: logOf('discovery') });
+      // Trigger B: devices a job brought into an autogroup with a policy are remediated when the job has stored them all.
+      discovery.discovery.onFound(() => grouping.triggers.flushFound());
       const forwarder = new Forwarder({
-        store, log: componentLogger(opts.log, 'forward'), listenerId: () => settings.get('listenerId'),
+        store, log: logOf('forward'), listenerId: s('listenerId'),
         caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
           maxAgeMs: settings.get('forwardOutboxMaxAgeHours') * 3600_000 }),
-        batchSize: () => settings.get('forwardBatchSize'), connections: () => settings.get('forwardConnections'),
+        batchSize: s('forwardBatchSize'), connections: s('forwardConnections'),
         backoff: () => ({ baseMs: settings.get('forwardRetryBaseMs'), maxMs: settings.get('forwardRetryMaxMs') }),
-        bindAddress: () => settings.get('forwardBindAddress'), timeoutMs: () => settings.get('forwardTimeoutMs'),
-        dedupLimit: () => settings.get('messageDedupLimit'), trustedCaPem: () => trustRepo.caPems(),
-        identity: () => ({ keyPem: current.identity.keyPem, certPem: [current.identity.certPem, ...current.identity.chainPem].join('') }),
+        bindAddress: s('forwardBindAddress'), timeoutMs: s('forwardTimeoutMs'),
+        dedupLimit: s('messageDedupLimit'), trustedCaPem: () => trust.caPems(),
+        identity: () => ({ keyPem: identity.current().keyPem, certPem: identity.certChainPem() }),
       });
-      await forwarder.start();
-      const announceLog = componentLogger(opts.log, 'announce');
-      const authorize = createAuthorizer({
-        mode: () => settings.get('authentication'), useSerialList: () => settings.get('useSerialList'),
-        verify: (chain) => trustRepo.verify(chain), serials, log: announceLog,
-        noteRefusal: (serial, lastAuth) => {
-          if (registry.get(serial)) void registry.apply(serial, () => ({ patch: { lastAuth } }))
-            .catch((err) => announceLog.error({ err: (err as Error).message, serial }, 'could not store the device\'s last refused authentication'));
-        },
-      });
+      const announceLog = logOf('announce');
       const intake = createIntake({
-        // A hub only receives relays (forwardedBy set, from relayPeers); printers announcing to it directly are told so.
-        authorize: (ann, peer) => hub && !ann.forwardedBy?.length
-          ? { ok: false, reason: 'discovery-disabled', authMethod: 'anonymous', detail: 'hub mode: only relays from primary listeners are accepted' }
-          : authorize(ann, peer),
         registry, log: announceLog,
-        acceptAnnouncements: () => settings.get('acceptAnnouncements'),
-        listenerId: () => settings.get('listenerId'),
-        relayPeers: () => settings.get('relayPeers'),
-        backlog: () => store.commitStats().queued,
-        isDuplicate: (ann) => forwarder.isDuplicate(ann),
-        extraOps: (ann, peer, r) => {
-          const forwardOps = forwarder.extraOps(ann, peer, r);
-          const policyId = settings.get('initialPolicyId');
-          // A hub only keeps what branches relay: it never remediates.
-          if (r.duplicate || hub || !settings.get('allowAutomaticRemediation') || !policies.get(policyId)) return forwardOps;
-          const { ops, task } = tasks.reserveInstantOn(ann.device.serialNumber, policyId, ann.reason);
-          if (task) reserved.set(ann.messageId, task);
-          return [...ops, ...forwardOps];
-        },
-        afterAccept: (ann, r) => {
-          announceRate.record(ann.device.serialNumber);
-          serials.markDiscovered(ann.device.serialNumber);
-          const task = reserved.get(ann.messageId);
-          if (task) { reserved.delete(ann.messageId); tasks.adopt(task); }
-          forwarder.afterAccept(ann, r);
-        },
-        onRecordFailed: (ann) => {
-          const task = reserved.get(ann.messageId);
-          if (task) { reserved.delete(ann.messageId); tasks.release(task); }
-          forwarder.onRecordFailed(ann);
-        },
+        authorize: hubAuthorize(hub, createAuthorizer({
+          mode: s('authentication'), useSerialList: s('useSerialList'), verify: (chain) => trust.verify(chain), serials, log: announceLog,
+          noteRefusal: (serial, lastAuth) => {
+            if (registry.get(serial)) void registry.apply(serial, () => ({ patch: { lastAuth } }))
+              .catch((err) => announceLog.error({ err: (err as Error).message, serial }, 'could not store the device\'s last refused authentication'));
+          },
+        })),
+        acceptAnnouncements: s('acceptAnnouncements'), listenerId: s('listenerId'), relayPeers: s('relayPeers'),
+        backlog: () => store.commitStats().queued, isDuplicate: (ann) => forwarder.isDuplicate(ann),
+        ...instantOnHooks({
+          tasks, forwarding: forwarder, remediates: !hub,
+          policies: (device) => grouping.instantOnPolicies(device), // Initial Assessment Policy, then the group policy
+          seen: (serial) => { announceRate.record(serial); serials.markDiscovered(serial); },
+        }),
       });
-      const captureSink = storeCaptureSink(store, () => settings.get('captureMaxRecords'));
       const listener = new AnnouncementListener({
-        host: settings.get('host'), port: settings.get('announcePort'), key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''),
-        handler: intake, capture: captureSink, log: announceLog, ca: trustRepo.caPems(),
+        host: settings.get('host'), port: settings.get('announcePort'), key: first.keyPem, cert: identity.certChainPem(),
+        handler: intake, capture: storeCaptureSink(store, s('captureMaxRecords')), log: announceLog, ca: trust.caPems(),
         limits: () => ({ frameTimeoutMs: settings.get('frameTimeoutMs'), maxHandshakes: settings.get('maxConcurrentHandshakes'),
           maxPerSource: settings.get('maxConnectionsPerSource'), maxWaiting: settings.get('maxWaitingConnections'), capture: settings.get('captureUnknownFraming') }),
       });
-      await listener.listen();
-      log.info({ host: settings.get('host'), port: listener.address.port }, 'announcement listener ready (HDAP/1 over TLS)');
-
-      // DNS last of the listeners: a printer that finds hp-print-mgmt must find 3329 already open.
-      const configured = settings.get('dnsAddresses');
-      let addresses = configured.length
-        ? { ipv4: configured.filter((a) => isIP(a) === 4), ipv6: configured.filter((a) => isIP(a) === 6) }
-        : defaultApplianceAddresses(settings.get('host'));
-      if (opts.demo && !configured.length) {
-        // Simulated printers live on loopback; a real branch network must not be told to use 127.0.0.1.
-        addresses = { ipv4: ['127.0.0.1'], ipv6: ['::1'] };
-        log.warn('demo: hp-print-mgmt answers loopback addresses so the simulated printers can reach this machine; do not use --demo on a branch network');
-      }
-      if (hub) {
-        const peers = settings.get('relayPeers');
-        if (peers.length) log.info({ relayPeers: peers }, 'hub mode: no DNS responder, no remediation; relays accepted from relayPeers');
-        else log.warn('hub mode but relayPeers is empty: every relay will be refused until the branches\' addresses are added');
-      }
-      const dns = hub ? noDnsResponder() : await startDnsResponder({ host: settings.get('host'), port: settings.get('dnsPort'), searchSuffixes: settings.get('dnsSearchSuffixes'),
-        addresses, ttl: settings.get('dnsTtl'), upstreams: settings.get('dnsUpstreams'), rateLimitPerSecond: settings.get('dnsRateLimit') },
-      componentLogger(opts.log, 'dns'));
-      if (!hub) log.info({ port: dns.udpPort, addresses: dns.addresses, suffixes: settings.get('dnsSearchSuffixes') }, 'DNS responder ready (hp-print-mgmt)');
-
-      // Device events for central systems (issue 8), when a broker is configured.
+      let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
-        clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: registry.list(), log: componentLogger(opts.log, 'mqtt') }) : undefined;
-      mqtt?.start();
-      const startedAt = new Date();
+        clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
+      const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
       const events = new EventHub();
-      const audit = new AuditLog(store, 10_000, componentLogger(opts.log, 'audit'));
+      const audit = new AuditLog(store, 10_000, logOf('audit'));
       // "Identity changed" (issue 12 §3): the device's history has it (registry), the page hears it live, the audit log keeps it.
       registry.on('identity', ({ device, change }) => {
         events.publish('identity-changed', { serialNumber: device.serialNumber, change, held: Boolean(identityHold(device, settings.get('strictDeviceIdentity'))) });
@@ -253,77 +195,115 @@ export class Appliance {
           .catch((err) => log.error({ err: (err as Error).message, serial: device.serialNumber }, 'audit record failed: an identity change went unrecorded'));
       });
       const services: AppServices = {
-        version: VERSION, startedAt, registry, settings, users, sessions: new Sessions(), policies, credentials, tasks, scheduler, announceRate,
-        events, audit,
+        ...ops.services, ...discovery.services,
+        version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
+        events, audit, serials, forwarding: forwarder, groups: grouping,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
           log.info({ key, restart: settingsSchema[key].restart }, 'setting changed');
         },
-        pki: {
-          repo: trustRepo,
-          identity: () => current.identity,
-          installIdentity: async (text) => {
-            const certs = splitPem(text);
-            const r = checkSignedIdentity(certs[0] ?? '', certs.slice(1).join(''), current.identity.keyPem);
-            if (!r.ok) return { ok: false, code: r.code, detail: r.detail };
-            current.identity = installSignedIdentity(dataDir, current.identity, certs[0], r.chainPem);
-            listener.updateContext({ key: current.identity.keyPem, cert: tlsCert(), ca: trustRepo.caPems() });
-            web.setSecureContext({ key: current.identity.keyPem, cert: tlsCert(), minVersion: 'TLSv1.2' });
-            log.info({ fingerprint256: current.identity.fingerprint256 }, 'installed a CA-signed identity certificate');
-            return { ok: true };
-          },
-        },
-        serials,
+        pki: { repo: trust, identity: () => identity.current(), installIdentity: async (text) => identity.install(text) },
         captures: () => store.values('captures', { reverse: true }),
-        forwarding: forwarder,
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
-        health: () => store.health(),
+        healthProblems: () => store.health().reasons,
         store: { acknowledgeDamage: (by) => store.acknowledgeDamage(by) },
-        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.status(), tasks: tasks.stats(), dns: dns.stats(), forwarding: forwarder.stats(), mqtt: mqtt?.stats(),
-          memory: process.memoryUsage() }),
+        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.status(), tasks: tasks.stats(), dns: dns.stats(),
+          forwarding: forwarder.stats(), mqtt: mqtt?.stats(), components: components.names(), memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, componentLogger(opts.log, 'api'), [complianceRoutes, trustRoutes, forwardingRoutes]);
-      const web = https.createServer({ key: identity.keyPem, cert: [identity.certPem, ...identity.chainPem].join(''), minVersion: 'TLSv1.2' }, app.callback());
-      // Trusted CAs changed: the 3329 listener names them in its CertificateRequest from the next handshake on.
-      const tlsCert = () => [current.identity.certPem, ...current.identity.chainPem].join('');
-      trustRepo.onChange(() => listener.updateContext({ key: current.identity.keyPem, cert: tlsCert(), ca: trustRepo.caPems() }));
-      await new Promise<void>((res, rej) => { web.once('error', rej); web.listen({ host: settings.get('host'), port: settings.get('webPort') }, () => { web.off('error', rej); res(); }); });
-      log.info({ port: (web.address() as AddressInfo).port }, 'admin page and API ready (HTTPS)');
+      grouping.publishTo({ events: services.events, audit: services.audit, mqtt });
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes]);
+      const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
+      // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
+      const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });
+      identity.onChange((id) => { retls(); web.setIdentity(id.keyPem, identity.certChainPem()); log.info({ fingerprint256: id.fingerprint256 }, 'installed a CA-signed identity certificate'); });
+      trust.onChange(retls);
+      let demoFleet: Fleet | undefined;
 
-      const appliance = new Appliance(settings, store, identity, registry, listener, web, services, tasks, dns, log);
-      started = appliance;
-      appliance.forwarder = forwarder;
-      appliance.mqtt = mqtt;
-      if (opts.demo && opts.demo > 0) appliance.startDemo(opts.demo, componentLogger(opts.log, 'demo'));
-      return appliance;
+      // ——— the order: state first, then work, then the doors printers and admins come through ———
+      await components.start([
+        component('accounts', () => ensureAdmin(users, env, dataDir, log, opts.say)),
+        component('registry', async () => { log.info({ devices: await registry.load(), dataDir }, 'store open'); }),
+        component('policies', () => policies.load()),
+        component('trust', () => trust.load()),
+        component('serial-list', () => serials.load()),
+        component('tasks', async () => { await tasks.load(); }, () => tasks.stop()),
+        grouping.component, // before schedules run group assessments and before 3329 opens (Instant-On asks it for group policies)
+        component('scheduler', () => scheduler.start(), () => scheduler.stop()),
+        component('forwarding', () => forwarder.start(), () => forwarder.stop()),
+        component('announce', async () => {
+          await listener.listen();
+          log.info({ host: settings.get('host'), port: listener.address.port }, 'announcement listener ready (HDAP/1 over TLS)');
+        }, () => listener.close(graceMs)),
+        // DNS after 3329: a printer that finds hp-print-mgmt must find the listener already open.
+        component('dns', async () => {
+          if (hub) return hubNote(settings, log);
+          dns = await startDnsResponder({ host: settings.get('host'), port: settings.get('dnsPort'), searchSuffixes: settings.get('dnsSearchSuffixes'),
+            addresses: answerAddresses(settings, !!opts.demo, log), ttl: settings.get('dnsTtl'), upstreams: settings.get('dnsUpstreams'),
+            rateLimitPerSecond: settings.get('dnsRateLimit') }, logOf('dns'));
+          log.info({ port: dns.udpPort, addresses: dns.addresses, suffixes: settings.get('dnsSearchSuffixes') }, 'DNS responder ready (hp-print-mgmt)');
+        }, () => dns.stop()),
+        ...(mqtt ? [component('mqtt', () => mqtt.start(), () => mqtt.stop())] : []),
+        ...ops.components,
+        component('web', async () => { await web.start(); log.info({ port: web.port }, 'admin page and API ready (HTTPS)'); }, () => web.stop()),
+        ...(opts.demo ? [component('demo', () => {
+          demoFleet = startDemoFleet({ count: opts.demo!, log: logOf('demo'), announcePort: listener.address.port, dnsPort: dns.udpPort,
+            searchSuffixes: settings.get('dnsSearchSuffixes'), credentials });
+        }, () => demoFleet?.stop())] : []),
+      ]);
+      started = new Appliance(components, settings, store, registry, listener, web, services, tasks, dns, forwarder, mqtt, demoFleet, log,
+        (ms) => { graceMs = ms; });
+      return started;
     } catch (err) {
-      await store.close().catch((e) => log.error({ err: e }, 'closing the store after a failed start failed'));
+      await components.stop(); // Components.start already unwound its own; this closes the store
       throw err;
     }
   }
 
-  private startDemo(count: number, log: Logger) {
-    this.demoFleet = startDemoFleet({ count, log, announcePort: this.announcePort, dnsPort: this.dns.udpPort,
-      searchSuffixes: this.settings.get('dnsSearchSuffixes'), credentials: this.services.credentials });
-  }
-
   /** Reverse order of start: stop taking work, finish what was acknowledged, close the store last. */
   async stop(graceMs = 5000): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
+    this.setGrace(graceMs);
     this.log.info('stopping');
-    await this.demoFleet?.stop();
-    await this.listener.close(graceMs);
-    this.services.scheduler.stop();
-    await this.tasks.stop();
-    await this.forwarder?.stop();
-    await this.mqtt?.stop();
-    this.web.closeAllConnections?.();
-    await new Promise<void>((r) => this.web.close(() => r()));
-    await this.dns.stop();
-    await this.store.close();
+    await this.components.stop();
     this.log.info('stopped');
   }
+}
+
+async function ensureListenerId(store: Store, settings: SettingsView) {
+  if (settings.get('listenerId')) return;
+  const id = (await store.get<string>('meta', 'listenerId')) ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
+  await store.commit([{ type: 'put', sublevel: store.sub('meta'), key: 'listenerId', value: id }]);
+  settings.apply('listenerId', id, { starting: true });
+}
+
+async function ensureAdmin(users: Users, env: NodeJS.ProcessEnv, dataDir: string, log: Logger, say?: (text: string) => void) {
+  const admin = await users.ensureAdmin(env.INSTANT_ON_ADMIN_PASSWORD || undefined);
+  if (admin.generated) {
+    // Shown once on the console and kept (0600) in the data dir until the password is changed; never logged.
+    const file = join(dataDir, 'initial-admin-password');
+    writeFileAtomic(file, admin.generated + '\n', 0o600);
+    say?.(`\n  First start: the admin password is  ${admin.generated}\n  (also in ${file}; change it after signing in)\n`);
+    log.warn({ file }, 'generated the first admin password (shown on the console once)');
+  } else if (admin.created) {
+    log.info('created the admin account with the password from INSTANT_ON_ADMIN_PASSWORD');
+  }
+}
+
+/** What hp-print-mgmt answers: configured addresses, else this machine's; loopback only for the demo. */
+function answerAddresses(settings: SettingsView, demo: boolean, log: Logger) {
+  const configured = settings.get('dnsAddresses');
+  if (configured.length) return { ipv4: configured.filter((a) => isIP(a) === 4), ipv6: configured.filter((a) => isIP(a) === 6) };
+  if (demo) {
+    // Simulated printers live on loopback; a real branch network must not be told to use 127.0.0.1.
+    log.warn('demo: hp-print-mgmt answers loopback addresses so the simulated printers can reach this machine; do not use --demo on a branch network');
+    return { ipv4: ['127.0.0.1'], ipv6: ['::1'] };
+  }
+  return defaultApplianceAddresses(settings.get('host'));
+}
+
+function hubNote(settings: SettingsView, log: Logger) {
+  const peers = settings.get('relayPeers');
+  if (peers.length) log.info({ relayPeers: peers }, 'hub mode: no DNS responder, no remediation; relays accepted from relayPeers');
+  else log.warn('hub mode but relayPeers is empty: every relay will be refused until the branches\' addresses are added');
 }

@@ -15,7 +15,7 @@ import type { DeviceRegistry } from '../devices/registry.ts';
 import type { ComplianceRecord, Device, HistoryEntry } from '../devices/device.ts';
 import type { PolicyRepo, StoredPolicy } from '../policy/policy-repo.ts';
 import { Semaphore } from './semaphore.ts';
-import { isActive, type TaskRecord, type TaskType } from './task.ts';
+import { isActive, policiesOf, type DeviceOutcome, type TaskProgress, type TaskRecord, type TaskType } from './task.ts';
 
 export interface DeviceRun {
   record: Omit<ComplianceRecord, 'taskId' | 'run' | 'policyId' | 'policyName' | 'at' | 'remediate'>;
@@ -27,6 +27,30 @@ export interface EngineLimits { maxNumberTasks: number; maxConcurrentDevices: nu
 
 export interface EngineEvents { task: [TaskRecord] }
 
+/** What a task is for, when a group asked for it (group assessments, autogroup triggers B–D). */
+export interface TaskGroup { groupId: string; groupName: string }
+
+/** A device the SNMP step could not reach or log in to: later policies in the same run would fail alike. */
+const UNREACHABLE = new Set(['unreachable', 'auth-failed']);
+
+/**
+ * What a registered runner gets for one run of its task. `progress` may be called as often as the work
+ * likes: events go out a few times a second and the record is stored every few seconds (and at the end).
+ * The signal aborts on cancel and on shutdown; a task interrupted by shutdown (or kill -9) runs again from the
+ * start after the restart, so a runner's work must be safe to repeat.
+ */
+export interface TaskRun {
+  task: TaskRecord;
+  signal: AbortSignal;
+  progress(p: TaskProgress): void;
+  /** Stores the record now (e.g. after recording a result the task names). */
+  save(): Promise<void>;
+}
+export type TaskRunner = (run: TaskRun) => Promise<void>;
+
+const PROGRESS_EVENT_MS = 250;
+const PROGRESS_SAVE_MS = 3000;
+
 const FINISHED_KEPT = 2000;
 
 export class TaskEngine extends EventEmitter<EngineEvents> {
@@ -37,6 +61,8 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   private readonly devices: Semaphore;
   private stopped = false;
   private inFlight = new Set<Promise<unknown>>();
+  private runners = new Map<TaskType, TaskRunner>();
+  private aborts = new Map<string, AbortController>();
 
   constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger;
     /** Why SNMP to a device is held (devices/identity.ts: an unapproved identity change), or undefined. */
@@ -83,14 +109,19 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
    * Instant-On, step 1 (inside the announcement's batch): at most one pending task per device. Returns the
    * operations that create it, or [] when one is already pending (then it runs once more, at most once).
    */
-  reserveInstantOn(serial: string, policyId: string, trigger: string): { ops: StoreOp[]; task?: TaskRecord } {
+  reserveInstantOn(serial: string, policy: string | string[], trigger: string): { ops: StoreOp[]; task?: TaskRecord } {
+    const ids = Array.isArray(policy) ? policy : [policy];
     const existing = this.activeInstantOn.get(serial);
     if (existing) {
       const t = this.tasks.get(existing)!;
-      if (t.state === 'running') t.runAgain = true; // a queued task will read the new state anyway
-      return { ops: [] };
+      // The newest announcement decides which policies apply (its group may have changed meanwhile).
+      const same = policiesOf(t).join() === ids.join();
+      if (t.state === 'running') { t.runAgain = true; if (!same) t.nextPolicyIds = ids; return { ops: [] }; }
+      if (same) return { ops: [] }; // a queued task will read the new state anyway
+      Object.assign(t, policyFields(ids));
+      return { ops: [this.putOp({ ...t, outcomes: { ...t.outcomes } })] };
     }
-    const task = this.newTask('instant-on', policyId, true, [serial], trigger);
+    const task = { ...this.newTask('instant-on', ids[0], true, [serial], trigger), ...policyFields(ids) };
     this.activeInstantOn.set(serial, task.id);
     return { ops: [this.putOp(task)], task };
   }
@@ -109,12 +140,12 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   }
 
   /** An assessment of a policy over devices, split into child tasks of `childTaskSize`. */
-  async createAssessment(policyId: string, serials: string[], remediate: boolean, trigger: string): Promise<TaskRecord> {
-    const parent = this.newTask('assessment', policyId, remediate, serials, trigger);
+  async createAssessment(policyId: string, serials: string[], remediate: boolean, trigger: string, group?: TaskGroup): Promise<TaskRecord> {
+    const parent = { ...this.newTask('assessment', policyId, remediate, serials, trigger), ...group };
     const size = this.deps.limits().childTaskSize;
     const children: TaskRecord[] = [];
     for (let i = 0; i < serials.length; i += size) {
-      const c = this.newTask('assessment-child', policyId, remediate, serials.slice(i, i + size), trigger);
+      const c = { ...this.newTask('assessment-child', policyId, remediate, serials.slice(i, i + size), trigger), ...group };
       c.parentId = parent.id;
       children.push(c);
     }
@@ -128,12 +159,40 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     return parent;
   }
 
+  /**
+   * Coalescing for remediation that many triggers may ask for at once (autogroup triggers B–D): the serials
+   * that have no task pending that will still apply this policy to them.
+   */
+  withoutPending(policyId: string, serials: string[]): string[] {
+    const pending = new Set<string>();
+    for (const t of this.tasks.values()) {
+      if (!isActive(t) || t.type === 'assessment' || !t.remediate || !policiesOf(t).includes(policyId)) continue;
+      for (const s of t.serials) if (!t.outcomes[s]) pending.add(s);
+    }
+    return pending.size ? serials.filter((s) => !pending.has(s)) : serials;
+  }
+
+  /** Lets another room run tasks of its own kind (progress, cancel, resume) through this engine. */
+  registerRunner(type: TaskType, runner: TaskRunner) { this.runners.set(type, runner); }
+
+  /** A task of a registered kind; it takes a task slot like an assessment part while it runs. */
+  async createTask(type: TaskType, opts: { trigger: string; params?: unknown; policyId?: string; remediate?: boolean; progress?: TaskProgress }): Promise<TaskRecord> {
+    if (!this.runners.has(type)) throw new Error(`no runner for tasks of type ${type}`);
+    const t = { ...this.newTask(type, opts.policyId ?? '', opts.remediate ?? false, [], opts.trigger), params: opts.params, progress: opts.progress };
+    await this.deps.store.commit([this.putOp(t)]);
+    this.tasks.set(t.id, t);
+    this.queue.push(t.id);
+    this.emit('task', t);
+    this.pump();
+    return t;
+  }
+
   async cancel(id: string): Promise<TaskRecord | undefined> {
     const t = this.tasks.get(id);
     if (!t) return undefined;
     const targets = [t, ...(t.childIds ?? []).map((c) => this.tasks.get(c)!).filter(Boolean)].filter(isActive);
     const now = new Date().toISOString();
-    for (const x of targets) { x.state = 'cancelled'; x.finishedAt = now; if (x.type === 'instant-on') this.release(x); }
+    for (const x of targets) { x.state = 'cancelled'; x.finishedAt = now; if (x.type === 'instant-on') this.release(x); this.aborts.get(x.id)?.abort(); }
     await this.deps.store.commit(targets.map((x) => this.putOp(x)));
     this.emit('task', t);
     return t;
@@ -141,6 +200,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const a of this.aborts.values()) a.abort();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -154,7 +214,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   }
 
   private needsSlot(t: TaskRecord) {
-    return this.deps.limits().compatibilityMode || t.type === 'assessment-child';
+    return this.deps.limits().compatibilityMode || t.type === 'assessment-child' || this.runners.has(t.type);
   }
 
   /** Starts every queued task that has room, in arrival order (a blocked task does not block other kinds). */
@@ -180,17 +240,21 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   }
 
   private async run(t: TaskRecord) {
+    const runner = this.runners.get(t.type);
+    if (runner) return this.runKind(t, runner);
     const slot = this.needsSlot(t);
     t.state = 'running';
     t.startedAt ??= new Date().toISOString();
     this.emit('task', t);
     try {
-      const policy = this.deps.policies.get(t.policyId);
-      if (!policy) throw new Error(`policy ${t.policyId} no longer exists`);
+      const policies = policiesOf(t).map((id) => this.deps.policies.get(id) ?? id);
+      const gone = policies.find((p) => typeof p === 'string');
+      if (gone) throw new Error(`policy ${gone} no longer exists`);
+      const list = policies as StoredPolicy[];
       const sequential = this.deps.limits().compatibilityMode;
       const pending = t.serials.filter((s) => !t.outcomes[s]);
-      if (sequential) for (const s of pending) { if (!isActive(t) || this.stopped) break; await this.runOne(t, s, policy); }
-      else await Promise.all(pending.map((s) => this.runOne(t, s, policy)));
+      if (sequential) for (const s of pending) { if (!isActive(t) || this.stopped) break; await this.runOne(t, s, list); }
+      else await Promise.all(pending.map((s) => this.runOne(t, s, list)));
       if (!this.stopped && (t.state === 'running' || t.type === 'instant-on')) await this.finish(t);
     } catch (err) {
       this.deps.log.error({ task: t.id, err: (err as Error).message }, 'task failed');
@@ -208,31 +272,77 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private async runOne(t: TaskRecord, serial: string, policy: StoredPolicy) {
+  /** A task of a registered kind: the runner does the work; progress is throttled; cancel aborts it. */
+  private async runKind(t: TaskRecord, runner: TaskRunner) {
+    const abort = new AbortController();
+    this.aborts.set(t.id, abort);
+    t.state = 'running';
+    t.startedAt = new Date().toISOString();
+    let emitTimer: NodeJS.Timeout | undefined;
+    let savedAt = Date.now();
+    const save = () => this.deps.store.commit([this.putOp({ ...t })]);
+    const progress = (p: TaskProgress) => {
+      t.progress = p;
+      emitTimer ??= setTimeout(() => { emitTimer = undefined; this.emit('task', t); }, PROGRESS_EVENT_MS);
+      if (Date.now() - savedAt > PROGRESS_SAVE_MS && isActive(t)) { savedAt = Date.now(); void save().catch((err) => this.deps.log.error({ task: t.id, err: err.message }, 'could not store task progress')); }
+    };
+    this.emit('task', t);
+    try {
+      await save();
+      await runner({ task: t, signal: abort.signal, progress, save });
+      if (t.state === 'running' && !this.stopped) { t.state = 'done'; t.finishedAt = new Date().toISOString(); }
+    } catch (err) {
+      if (t.state === 'running' && !this.stopped) {
+        this.deps.log.error({ task: t.id, type: t.type, err: (err as Error).message }, 'task failed');
+        Object.assign(t, { state: 'failed', error: (err as Error).message, finishedAt: new Date().toISOString() });
+      }
+    } finally {
+      clearTimeout(emitTimer);
+      this.aborts.delete(t.id);
+      // Cancelled or finished: the final record; stopping: left 'running', so the next start runs it again.
+      if (!this.stopped) await save().catch((err) => this.deps.log.error({ task: t.id, err: err.message }, 'could not store a finished task'));
+      this.emit('task', t);
+      this.runningSlots--;
+      this.pump();
+    }
+  }
+
+  /** Applies the task's policies to one device in order; each result is its own durable step. */
+  private async runOne(t: TaskRecord, serial: string, policies: StoredPolicy[]) {
     const release = await this.devices.acquire();
     try {
-      if (!isActive(t) || this.stopped) return;
-      const device = this.deps.registry.get(serial);
-      if (!device) { t.outcomes[serial] = { status: 'missing', at: new Date().toISOString() }; return; }
-      const hold = this.deps.holdReason?.(device);
-      if (hold) return await this.recordHeld(t, serial, hold);
-      const run = await this.deps.runDevice(device, policy, t.remediate, this.deps.limits().compatibilityMode);
-      if (this.stopped) return;
-      const at = new Date().toISOString();
-      const record: ComplianceRecord = { ...run.record, policyId: policy.id, policyName: policy.name, at, taskId: t.id, run: t.runs, remediate: t.remediate };
-      await this.deps.registry.apply(serial, (cur) => {
-        // Runs synchronously right before this batch is queued for the disk, so the task snapshot written
-        // with it only names results whose batches are already queued ahead of it: after a crash the task
-        // never claims a result that is not on disk, and a result on disk is never run again.
-        t.outcomes[serial] = { status: record.status, at, detail: record.detail };
-        if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
-        return {
-          patch: { compliance: record, lastPolicy: { id: policy.id, name: policy.name, at }, ...(run.credentialRef ? { credentialRef: run.credentialRef } : {}) },
-          entries: [assessmentEntry(cur, record)],
-          ops: [this.putOp({ ...t, outcomes: { ...t.outcomes } })],
-        };
-      });
-      this.emit('task', t);
+      const steps: NonNullable<DeviceOutcome['steps']> = [];
+      for (let i = t.applied?.[serial] ?? 0; i < policies.length; i++) {
+        if (!isActive(t) || this.stopped) return;
+        const policy = policies[i];
+        const device = this.deps.registry.get(serial);
+        if (!device) { t.outcomes[serial] = { status: 'missing', at: new Date().toISOString() }; return; }
+        const hold = this.deps.holdReason?.(device);
+        if (hold) return await this.recordHeld(t, serial, hold);
+        const run = await this.deps.runDevice(device, policy, t.remediate, this.deps.limits().compatibilityMode);
+        if (this.stopped) return;
+        const at = new Date().toISOString();
+        const record: ComplianceRecord = { ...run.record, policyId: policy.id, policyName: policy.name, at, taskId: t.id, run: t.runs, remediate: t.remediate };
+        steps.push({ policyId: policy.id, status: record.status });
+        const last = i === policies.length - 1 || UNREACHABLE.has(record.status);
+        await this.deps.registry.apply(serial, (cur) => {
+          // Runs synchronously right before this batch is queued for the disk, so the task snapshot written
+          // with it only names results whose batches are already queued ahead of it: after a crash the task
+          // never claims a result that is not on disk, and a result on disk is never run again.
+          if (last) {
+            t.outcomes[serial] = { status: record.status, at, detail: record.detail, ...(policies.length > 1 ? { steps } : {}) };
+            if (t.applied) delete t.applied[serial];
+          } else (t.applied ??= {})[serial] = i + 1;
+          if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
+          return {
+            patch: { compliance: record, lastPolicy: { id: policy.id, name: policy.name, at }, ...(run.credentialRef ? { credentialRef: run.credentialRef } : {}) },
+            entries: [assessmentEntry(cur, record)],
+            ops: [this.putOp({ ...t, outcomes: { ...t.outcomes }, ...(t.applied ? { applied: { ...t.applied } } : {}) })],
+          };
+        });
+        this.emit('task', t);
+        if (last) return;
+      }
     } finally {
       release();
     }
@@ -242,14 +352,18 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   private async recordHeld(t: TaskRecord, serial: string, detail: string) {
     this.deps.log.warn({ task: t.id, serial, detail }, 'SNMP held for this device');
     t.outcomes[serial] = { status: 'held', at: new Date().toISOString(), detail };
+    if (t.applied) delete t.applied[serial];
     if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
-    await this.deps.store.commit([this.putOp({ ...t, outcomes: { ...t.outcomes } })]);
+    await this.deps.store.commit([this.putOp({ ...t, outcomes: { ...t.outcomes }, ...(t.applied ? { applied: { ...t.applied } } : {}) })]);
     this.emit('task', t);
   }
 
   /** Instant-On: finished, or back in the queue once more if the device announced while it ran. */
   private finishedState(t: TaskRecord): Partial<TaskRecord> {
-    if (t.runAgain) return { state: 'queued', runAgain: false, outcomes: {}, runs: t.runs + 1 };
+    if (t.runAgain) {
+      return { state: 'queued', runAgain: false, outcomes: {}, applied: undefined, runs: t.runs + 1,
+        ...(t.nextPolicyIds ? { ...policyFields(t.nextPolicyIds), nextPolicyIds: undefined } : {}) };
+    }
     return { state: 'done', finishedAt: new Date().toISOString() };
   }
 
@@ -296,6 +410,11 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     for (const t of drop) for (const id of [t.id, ...(t.childIds ?? [])]) { this.tasks.delete(id); ops.push({ type: 'del', sublevel: this.deps.store.sub('tasks'), key: id }); }
     void this.deps.store.commit(ops).catch((err) => this.deps.log.error({ err: err.message, tasks: ops.length }, 'could not prune old tasks (they come back after a restart)'));
   }
+}
+
+/** policyId is the first policy (what lists show); policyIds only when there are several. */
+function policyFields(ids: string[]): Pick<TaskRecord, 'policyId' | 'policyIds'> {
+  return { policyId: ids[0], policyIds: ids.length > 1 ? ids : undefined };
 }
 
 function assessmentEntry(device: Device, r: ComplianceRecord): Omit<HistoryEntry, 'seq'> {

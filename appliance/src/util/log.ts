@@ -27,6 +27,19 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
+// pino children copy their level when made, so a level change must reach each component logger itself.
+const components = new WeakMap<Logger, Set<Logger>>();
+
 export function componentLogger(root: Logger, component: string): Logger {
-  return root.child({ component });
+  const child = root.child({ component });
+  let set = components.get(root);
+  if (!set) components.set(root, (set = new Set()));
+  set.add(child);
+  return child;
+}
+
+/** Re-levels the root and every component logger made from it (logLevel is a live setting). */
+export function setLogLevel(root: Logger, level: string): void {
+  root.level = level;
+  for (const child of components.get(root) ?? []) child.level = level;
 }

@@ -32,12 +32,12 @@ test('failures are forgotten after an hour without one; memory is bounded', (t) 
   t.is(l.failures('ip:999'), 1);
 });
 
-test('a page session unused for longer than the idle time ends; use keeps it alive', (t) => {
+test('a page session unused for longer than the idle time ends; use keeps it alive', async (t) => {
   let now = 5_000_000;
-  const sessions = new Sessions(12 * 3600_000, () => now);
+  const sessions = new Sessions({ ttlMs: 12 * 3600_000, now: () => now });
   const services = { sessions } as any;
   const auth = new CookieAuth(services, { idleMs: 60_000, now: () => now });
-  const s = sessions.create('admin');
+  const s = await sessions.create('admin');
   const csrf = auth.csrfFor(s.token);
   const ctx = (token: string) => ({ method: 'GET', query: {}, get: (h: string) => (h === 'cookie' ? `${SESSION_COOKIE}=${token}` : h === 'x-csrf-token' ? csrf : '') }) as any;
   t.like(auth.authenticate(ctx(s.token)), { username: 'admin', via: 'cookie' });

@@ -4,7 +4,7 @@ import { Store } from '../../../appliance/src/store/store.ts';
 import { DeviceRegistry } from '../../../appliance/src/devices/registry.ts';
 import { PolicyRepo } from '../../../appliance/src/policy/policy-repo.ts';
 import { TaskEngine, type RunDevice, type EngineLimits } from '../../../appliance/src/tasks/engine.ts';
-import { parseEvery, nextRun } from '../../../appliance/src/tasks/task.ts';
+import { parseEvery } from '../../../appliance/src/tasks/task.ts';
 import { announcementSchema } from '../../../appliance/src/protocol/messages.ts';
 import { silentLogger } from '../../../appliance/src/util/log.ts';
 import { sampleAnnouncement } from '../../fakes/hdap-raw-client.ts';
@@ -107,9 +107,4 @@ test('schedule formats', (t) => {
   t.is(parseEvery('0:0:0:0'), null);
   t.is(parseEvery('0:25:0:0'), null);
   t.is(parseEvery('five'), null);
-  const from = new Date('2026-01-31T10:00:00Z');
-  t.is(nextRun({ kind: 'daily' }, from)!.toISOString(), '2026-02-01T10:00:00.000Z');
-  t.is(nextRun({ kind: 'weekly' }, from)!.toISOString(), '2026-02-07T10:00:00.000Z');
-  t.is(nextRun({ kind: 'once' }, from), null);
-  t.is(nextRun({ kind: 'every', every: '0:1:30:0' }, from)!.toISOString(), '2026-01-31T11:30:00.000Z');
 });

@@ -4,6 +4,7 @@ import { useBox } from '../store.ts';
 import { devices, deviceTick, tasks, tasksAvailable, type Device } from '../live.ts';
 import { complianceOf, isCompliant, tooOften } from '../device.ts';
 import { Card, Page, Progress, timeAgo, useApi } from '../ui.tsx';
+import { ComplianceTrend } from './trend.tsx';
 
 function Chart(p: { hours: { start: string; count: number }[] }) {
   const max = Math.max(1, ...p.hours.map((h) => h.count));
@@ -56,7 +57,8 @@ export function Dashboard() {
   const assessed = statuses.filter((s) => s !== 'not assessed').length;
   const attention = statuses.filter((s) => s !== 'not assessed' && !isCompliant(s)).length;
   const pct = all.length ? Math.round((100 * compliant) / all.length) : 0;
-  const io = all.filter((d) => d.discoveredBy === 'instant-on').length;
+  const io = all.filter((d) => d.foundBy?.announcement || (!d.foundBy && d.discoveredBy === 'instant-on')).length;
+  const swept = all.filter((d) => d.foundBy?.discovery || d.foundBy?.manual).length;
   const active = [...taskMap.values()].filter((t) => t.state === 'queued' || t.state === 'running');
   const dayAgo = Date.now() - 86400_000;
   const failedLogins = (audit.data?.entries ?? []).filter((e) => Date.parse(e.at) > dayAgo).length;
@@ -66,12 +68,13 @@ export function Dashboard() {
   return (
     <Page title="Dashboard">
       <div class="grid">
-        <Card title="Devices"><div class="big" data-testid="device-count">{all.length}</div><p class="muted">{io} Instant-On · {all.length - io} auto discovered</p></Card>
+        <Card title="Devices"><div class="big" data-testid="device-count">{all.length}</div><p class="muted">{io} announced (Instant-On) · {swept} found by discovery</p></Card>
         <Card title="Compliant"><div class="big" data-testid="compliant-pct">{pct}%</div><Progress done={compliant} total={all.length} /><p class="muted">{assessed} assessed · {attention} need attention</p></Card>
         <Card title="Announcements (24 h)">
           {chart.data ? <Chart hours={chart.data.hours} /> : <p class="muted">…</p>}
           <p class="muted">{chart.data ? chart.data.hours.reduce((a, h) => a + h.count, 0) : 0} in 24 h · {lastHour} this hour</p>
         </Card>
+        <ComplianceTrend />
         <Card title="Active tasks">
           {haveTasks === false ? <p class="muted">Task engine not available yet.</p> : active.length === 0 ? <p class="muted">None running.</p> : (
             <ul class="plain">{active.slice(0, 6).map((t) => (

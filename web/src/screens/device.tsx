@@ -5,7 +5,7 @@ import { api } from '../api.ts';
 import { useBox } from '../store.ts';
 import { deviceTick } from '../live.ts';
 import { loadCatalog, type CatalogEntry } from '../catalog.ts';
-import { complianceOf, tooOften } from '../device.ts';
+import { complianceOf, FOUND_LABEL, foundWays, tooOften } from '../device.ts';
 import { Badge, Card, Done, ErrorText, fmtTime, fmtValue, Loaded, NotAvailable, Page, timeAgo, useAction, useApi } from '../ui.tsx';
 import { CredentialForm } from './credentials.tsx';
 
@@ -109,14 +109,17 @@ export function DeviceDetail(p: { serial: string }) {
               <Card title="Device">
                 <dl class="kv">
                   <dt>Model</dt><dd>{d.model}</dd>
-                  <dt>Discovery</dt><dd>{d.discoveredBy === 'instant-on' ? 'Instant-On' : 'Auto Discovered'}</dd>
+                  <dt>Found by</dt><dd data-testid="found-by">{foundWays(d).map((w) => (
+                    <div key={w.way}><strong>{w.label}</strong> <small class="muted">first {fmtTime(w.first)}, last {fmtTime(w.last)}</small></div>))}
+                    {d.vendor === 'other' && <span class="badge warn" title="A printer of another maker: listed, but no catalog setting applies">not HP</span>}</dd>
                   <dt>MAC</dt><dd class="mono">{d.macAddress}</dd>
                   <dt>IP</dt><dd class="mono">{d.ipv4 ?? '—'}{d.ipv6?.length ? ` · ${d.ipv6.join(', ')}` : ''}</dd>
                   <dt>Host name</dt><dd>{d.hostname ?? '—'}</dd>
                   <dt>Firmware</dt><dd>{d.firmware ?? '—'}</dd>
-                  <dt>Last announcement</dt><dd title={d.lastSeen}>{timeAgo(d.lastSeen)} ({d.lastReason}), {d.announceCount} in total{flood && <span class="badge warn">too often: {flood.lastHour}/h</span>}</dd>
+                  <dt>Last seen</dt><dd title={d.lastSeen}>{timeAgo(d.lastSeen)}</dd>
+                  <dt>Last announcement</dt><dd>{d.announceCount ? <>{timeAgo(d.foundBy?.announcement?.last ?? d.lastSeen)} ({d.lastReason}), {d.announceCount} in total</> : 'never announced'}{flood && <span class="badge warn">too often: {flood.lastHour}/h</span>}</dd>
                   <dt>First seen</dt><dd>{fmtTime(d.firstSeen)}</dd>
-                  <dt>Authentication</dt><dd>{d.authMethod}{d.clientCert ? ` — ${d.clientCert.subject}` : ''}</dd>
+                  <dt>Authentication</dt><dd>{d.authMethod ?? '—'}{d.clientCert ? ` — ${d.clientCert.subject}` : ''}</dd>
                 </dl>
               </Card>
               <Card title={<>Compliance <Badge status={complianceOf(d)} /></>}>
@@ -148,9 +151,9 @@ export function DeviceDetail(p: { serial: string }) {
                   </li>))}</ol>
               )}
             </Card>
-            <Card title={`Announcement history (${announcements.length})`}>
+            <Card title={`History (${announcements.length})`}>
               <ol class="timeline">{announcements.map((h) => (
-                <li key={h.seq}><span class="when">{fmtTime(h.at)}</span> {h.kind} <small class="muted">{h.reason} from {h.peerAddress}{h.claimedAddresses ? ` (claimed ${h.claimedAddresses.join(', ')})` : ''}</small><Diff changes={h.changes} />
+                <li key={h.seq}><span class="when">{fmtTime(h.at)}</span> {h.kind} <small class="muted">{h.via && h.via !== 'announcement' ? `${FOUND_LABEL[h.via] ?? h.via} at` : `${h.reason ?? ''} from`} {h.peerAddress}{h.claimedAddresses ? ` (claimed ${h.claimedAddresses.join(', ')})` : ''}</small><Diff changes={h.changes} />
                   {h.identity && <div class="muted">certificate {short(h.identity.from?.fingerprint256) || 'none'} → {short(h.identity.to?.fingerprint256) || 'none'}{h.identity.approvedBy ? `, approved by ${h.identity.approvedBy}` : ''}</div>}</li>))}</ol>
             </Card>
             <Card title="SNMP credential for this device"><CredentialForm path={`/api/v1/devices/${encodeURIComponent(d.serialNumber)}/credentials`} allowRemove /></Card>

@@ -3,18 +3,18 @@ import { useMemo, useState } from 'preact/hooks';
 import { csrf } from '../api.ts';
 import { useBox } from '../store.ts';
 import { devices, devicesLoaded, type Device } from '../live.ts';
-import { complianceOf, policyOf, tooOften } from '../device.ts';
+import { complianceOf, foundLabel, policyOf, tooOften } from '../device.ts';
 import { Badge, Page, timeAgo } from '../ui.tsx';
 
 type Col = { key: string; label: string; get: (d: Device) => string; cls?: string };
 const COLS: Col[] = [
   { key: 'serial', label: 'Serial', get: (d) => d.serialNumber },
-  { key: 'by', label: 'Discovery', get: (d) => (d.discoveredBy === 'instant-on' ? 'Instant-On' : 'Auto Discovered'), cls: 'wide' },
-  { key: 'model', label: 'Model', get: (d) => d.model, cls: 'wide' },
+  { key: 'by', label: 'Found by', get: foundLabel, cls: 'wide' },
+  { key: 'model', label: 'Model', get: (d) => (d.vendor === 'other' ? `${d.model} (not HP)` : d.model), cls: 'wide' },
   { key: 'mac', label: 'MAC', get: (d) => d.macAddress, cls: 'wider' },
   { key: 'ip', label: 'IP', get: (d) => d.ipv4 ?? d.ipv6?.[0] ?? '', cls: 'wide' },
   { key: 'host', label: 'Host name', get: (d) => d.hostname ?? '', cls: 'wider' },
-  { key: 'seen', label: 'Last announcement', get: (d) => d.lastSeen },
+  { key: 'seen', label: 'Last seen', get: (d) => d.lastSeen },
   { key: 'policy', label: 'Last policy', get: policyOf, cls: 'wide' },
   { key: 'compliance', label: 'Compliance', get: complianceOf },
 ];
@@ -33,7 +33,7 @@ export function Devices() {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
     const col = COLS.find((c) => c.key === sort.key)!;
     return [...map.values()]
-      .filter((d) => !by || d.discoveredBy === by)
+      .filter((d) => !by || Boolean(d.foundBy?.[by] ?? (by === 'announcement' && !d.foundBy)))
       .filter((d) => !status || complianceOf(d) === status)
       .filter((d) => { const text = COLS.map((c) => c.get(d)).join(' ').toLowerCase(); return words.every((w) => text.includes(w)); })
       .sort((a, b) => col.get(a).localeCompare(col.get(b), undefined, { numeric: true }) * sort.dir);
@@ -52,7 +52,7 @@ export function Devices() {
       <div class="filters">
         <input type="search" placeholder="Filter: serial, model, IP, host…" aria-label="Filter devices" value={filter} onInput={(e) => { setFilter(e.currentTarget.value); setShown(PAGE); }} />
         <select aria-label="Discovery" value={by} onChange={(e) => setBy(e.currentTarget.value)}>
-          <option value="">All discovery</option><option value="instant-on">Instant-On</option><option value="auto-discovered">Auto Discovered</option>
+          <option value="">Found any way</option><option value="announcement">Instant-On</option><option value="discovery">Discovery</option><option value="manual">Manual</option>
         </select>
         <select aria-label="Compliance" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
           <option value="">All compliance</option>{statuses.map((s) => <option key={s} value={s}>{s}</option>)}

@@ -36,7 +36,9 @@ function SerialList() {
         <label class="file">or a text file <input type="file" accept=".txt,.csv,text/plain" onChange={async (e) => { const f = e.currentTarget.files?.[0]; if (f) setText(await f.text()); }} /></label>
         <button type="submit" disabled={a.busy || !text.trim()}>Import</button>
       </form>
-      {result && <div class="notice ok">Added {result.added}, duplicates {result.duplicates}{result.invalid?.length ? `, invalid: ${result.invalid.map((i: any) => `line ${i.line} (${i.reason})`).join('; ')}` : ''}.</div>}
+      {result && <div class="notice ok">Added {result.added}, duplicates {result.duplicates}
+        {result.invalidCount ? `, ${result.invalidCount} invalid: ${result.invalid.map((i: any) => `line ${i.line} (${i.reason})`).join('; ')}${result.invalidCount > result.invalid.length ? ` (the first ${result.invalid.length} shown)` : ''}` : ''}
+        {result.listFull ? `; ${result.listFull} not added: the list holds at most ${result.maxListed} serials` : ''}.</div>}
       <ErrorText error={a.error} />
     </>
   );

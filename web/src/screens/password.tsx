@@ -4,6 +4,9 @@ import { api, fieldErrors } from '../api.ts';
 import { signedIn } from '../session.ts';
 import { Done, ErrorText, Page, useAction } from '../ui.tsx';
 
+// The appliance's rule (api/password-rule.ts); a refusal names which part failed, shown under the field.
+const RULE = 'At least 10 characters, not the user name, and not a commonly used password.';
+
 export function Password() {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
@@ -24,7 +27,8 @@ export function Password() {
     <Page title="Change password">
       <form class="card narrow" onSubmit={submit}>
         <label>Current password<input type="password" autocomplete="current-password" value={currentPassword} onInput={(e) => setCurrent(e.currentTarget.value)} required /></label>
-        <label>New password (at least 8 characters)<input type="password" autocomplete="new-password" minLength={8} value={newPassword} onInput={(e) => setNew(e.currentTarget.value)} required />
+        <label>New password<input type="password" autocomplete="new-password" minLength={10} aria-describedby="password-rule" value={newPassword} onInput={(e) => setNew(e.currentTarget.value)} required />
+          <small id="password-rule" class="muted">{RULE}</small>
           {errs.newPassword && <span class="field-error">{errs.newPassword}</span>}</label>
         <label>New password again<input type="password" autocomplete="new-password" value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} required />
           {mismatch && <span class="field-error">does not match</span>}</label>

@@ -39,6 +39,11 @@ const taskSchema = z.object({
   }).refine((x) => x.kind !== 'every' || x.every, { message: 'kind every needs every: "d:h:m:s"', path: ['every'] }).optional(),
 });
 
+const schedulePatchSchema = z.object({
+  name: z.string().min(1).max(100), kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']), every: z.string().max(20),
+  startAt: z.string().max(40), action: z.object({ type: z.string().min(1).max(40) }).passthrough(),
+}).partial().strict();
+
 function deviceSerial(s: AppServices, raw: string) {
   const serial = parseBody(serialNumberSchema, raw);
   if (!s.registry.get(serial)) throw new ApiError(404, 'device-not-found', `no device with serial ${serial}`);
@@ -68,9 +73,15 @@ export function complianceRoutes(router: Router, s: AppServices) {
   router.put('/api/v1/policies/:id', async (ctx) => {
     const p = await s.policies.update(ctx.params.id, policyBody(ctx.request.body));
     if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
+    await s.groups?.triggers.policyEdited(p.id); // trigger D: the autogroups that use it remediate their members
     ctx.body = p;
   });
   router.delete('/api/v1/policies/:id', async (ctx) => {
+    const users = s.groups?.groups.usingPolicy(ctx.params.id) ?? [];
+    if (users.length) {
+      throw new ApiError(409, 'policy-in-use', `the policy of group${users.length > 1 ? 's' : ''} ${users.map((g) => `"${g.name}"`).join(', ')}; give ${users.length > 1 ? 'them' : 'it'} another policy first`,
+        users.map((g) => ({ field: 'groupId', message: `used by group "${g.name}" (${g.id})` })));
+    }
     if (s.settings.get('initialPolicyId') === ctx.params.id && s.settings.get('allowAutomaticRemediation')) {
       throw new ApiError(409, 'policy-in-use', 'this is the Initial Assessment Policy while automatic remediation is on; choose another first');
     }
@@ -147,7 +158,7 @@ export function complianceRoutes(router: Router, s: AppServices) {
     if (unknown.length) throw new ApiError(400, 'device-not-found', `unknown serials: ${unknown.slice(0, 10).join(', ')}`);
     if (body.schedule) {
       const sch = await s.scheduler.create({ name: body.name ?? 'Scheduled assessment', kind: body.schedule.kind, every: body.schedule.every,
-        startAt: body.schedule.startAt ?? new Date().toISOString(), policyId: body.policyId, remediate: body.remediate, serials: body.serials ?? [] });
+        startAt: body.schedule.startAt, action: { type: 'assessment', policyId: body.policyId, remediate: body.remediate, serials: body.serials ?? [] } });
       ctx.status = 201;
       ctx.body = { scheduleId: sch.id, nextRunAt: sch.nextRunAt };
       return;
@@ -157,14 +168,20 @@ export function complianceRoutes(router: Router, s: AppServices) {
     ctx.body = { id: t.id };
   });
   router.get('/api/v1/schedules', (ctx) => { ctx.body = { schedules: s.scheduler.list() }; });
+  router.put('/api/v1/schedules/:id', async (ctx) => {
+    const patch = parseBody(schedulePatchSchema, ctx.request.body);
+    const sch = await s.scheduler.update(ctx.params.id, patch);
+    if (!sch) throw new ApiError(404, 'schedule-not-found', `no schedule ${ctx.params.id}`);
+    ctx.body = sch;
+  });
   router.delete('/api/v1/schedules/:id', async (ctx) => {
-    const sch = await s.scheduler.cancel(ctx.params.id);
+    const sch = await s.scheduler.cancel(ctx.params.id, (id) => s.tasks.cancel(id));
     if (!sch) throw new ApiError(404, 'schedule-not-found', `no schedule ${ctx.params.id}`);
     ctx.body = sch;
   });
   router.delete('/api/v1/tasks/:id', async (ctx) => {
     // A schedule id is accepted here too: cancelling a scheduled task stops the schedule.
-    if (s.scheduler.get(ctx.params.id)) { ctx.body = await s.scheduler.cancel(ctx.params.id); return; }
+    if (s.scheduler.get(ctx.params.id)) { ctx.body = await s.scheduler.cancel(ctx.params.id, (id) => s.tasks.cancel(id)); return; }
     const t = await s.tasks.cancel(ctx.params.id);
     if (!t) throw new ApiError(404, 'task-not-found', `no task ${ctx.params.id}`);
     ctx.body = summary(t);
@@ -173,5 +190,6 @@ export function complianceRoutes(router: Router, s: AppServices) {
 
 function summary(t: import('../../tasks/task.ts').TaskRecord) {
   const { outcomes, ...rest } = t;
-  return { ...rest, done: Object.keys(outcomes).length, total: t.serials.length };
+  // Kinds with their own progress (discovery: addresses) count that; assessments count devices.
+  return { ...rest, done: t.progress?.done ?? Object.keys(outcomes).length, total: t.progress?.total ?? t.serials.length };
 }

@@ -6,6 +6,8 @@ import type { AppServices } from '../services.ts';
 const COLUMNS: [string, (d: any) => unknown][] = [
   ['serialNumber', (d) => d.serialNumber],
   ['discoveredBy', (d) => d.discoveredBy],
+  ['foundBy', (d) => Object.keys(d.foundBy ?? {}).join(' ')],
+  ['vendor', (d) => d.vendor ?? 'hp'],
   ['model', (d) => d.model],
   ['macAddress', (d) => d.macAddress],
   ['ipv4', (d) => d.ipv4],
@@ -34,10 +36,16 @@ function policyName(p: unknown): unknown {
   return o.name ?? o.id;
 }
 
+// A spreadsheet runs a cell as a formula when it starts with = + - @ (or their full-width forms, which
+// some locales convert), also after leading spaces, tabs, line breaks or invisible characters that it skips;
+// a cell starting with a tab or CR can also split or shift cells on import. Such cells get a leading '
+// (OWASP's CSV injection advice), so they are shown as text. Printers name themselves: this is LAN input.
+const FORMULA = /^[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]/;
+
 export function csvCell(v: unknown): string {
   if (v === undefined || v === null) return '';
   let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (FORMULA.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

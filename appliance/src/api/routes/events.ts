@@ -47,14 +47,18 @@ export class EventHub implements EventPublisher {
     if (this.attached) return;
     this.attached = true;
     // Before a restart only each device's last announcement is known cheaply; history fills in from here on.
-    for (const d of registry.list()) { this.lastCounted.set(d.serialNumber, d.lastSeen); this.count(Date.parse(d.lastSeen)); }
+    for (const d of registry.list()) {
+      const last = d.foundBy?.announcement?.last;
+      if (last) { this.lastCounted.set(d.serialNumber, last); this.count(Date.parse(last)); }
+    }
     registry.on('device', (e) => {
-      // `changed` also fires on update() by other rooms (compliance): only a new lastSeen is an announcement.
-      if (this.lastCounted.get(e.device.serialNumber) !== e.device.lastSeen) {
+      // `changed` also fires on update() by other rooms (compliance), and discovery moves lastSeen too: only
+      // an announcement's new lastSeen is an announcement.
+      if (e.via === 'announcement' && this.lastCounted.get(e.device.serialNumber) !== e.device.lastSeen) {
         this.lastCounted.set(e.device.serialNumber, e.device.lastSeen);
         this.count(Date.parse(e.device.lastSeen));
       }
-      this.publish('device', { type: e.type, reason: e.reason, device: e.device });
+      this.publish('device', { type: e.type, reason: e.reason, via: e.via, device: e.device });
     });
   }
 
@@ -64,7 +68,7 @@ export class EventHub implements EventPublisher {
     this.tasksAttached = true;
     engine.on('task', (t) => {
       const { outcomes, ...rest } = t ?? {};
-      this.publish('task', { ...rest, done: Object.keys(outcomes ?? {}).length, total: Array.isArray(t?.serials) ? t.serials.length : 0 });
+      this.publish('task', { ...rest, done: t?.progress?.done ?? Object.keys(outcomes ?? {}).length, total: t?.progress?.total ?? (Array.isArray(t?.serials) ? t.serials.length : 0) });
     });
   }
 
@@ -89,7 +93,7 @@ function frame(type: string, data: unknown): string {
 }
 
 export function eventRoutes(hub: EventHub) {
-  return (router: Router, _s: AppServices) => {
+  return (router: Router, s: AppServices) => {
     router.get('/api/v1/events', (ctx) => {
       const socket = ctx.req.socket;
       socket.setTimeout(0);
@@ -121,7 +125,13 @@ export function eventRoutes(hub: EventHub) {
       res.on('error', close);
     });
 
-    router.get('/api/v1/stats/announcements', (ctx) => {
+    router.get('/api/v1/stats/announcements', async (ctx) => {
+      // From the stored hourly records when they run (they survive restarts), else from memory since start.
+      if (s.history) {
+        const points = await s.history.series(Date.now() - 23 * HOUR, Date.now(), 'hour');
+        ctx.body = { hours: points.map((p) => ({ start: p.start, count: p.accepted, rejected: p.rejected })) };
+        return;
+      }
       ctx.body = { hours: hub.announcementsPerHour(24) };
     });
   };

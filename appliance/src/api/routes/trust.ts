@@ -7,6 +7,9 @@ import type { AppServices } from '../services.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
 import { createIdentityCsr } from '../../pki/csr.ts';
 import { localAddresses } from '../../pki/identity.ts';
+import { hasBody, readLimited } from '../body.ts';
+import { SERIAL_LIST_LIMIT } from '../route-policy.ts';
+import { MAX_LISTED_SERIALS } from '../../devices/serial-filter.ts';
 
 function textBody(ctx: any, what: string): string {
   const body = ctx.request.body;
@@ -75,11 +78,17 @@ export function trustRoutes(router: Router, s: AppServices) {
   });
 
   router.get('/api/v1/serial-list', (ctx) => { ctx.body = s.serials.view(); });
+  // Streamed line by line (route-policy.ts: kind `stream`, 16 MiB): the answer has counts and the first 100
+  // problems, and nothing is stored from an upload that was cut off or too large.
   router.post('/api/v1/serial-list', async (ctx) => {
-    ctx.body = await s.serials.importText(textBody(ctx, 'serial-number list (one serial a line)'));
+    if (!hasBody(ctx)) throw new ApiError(400, 'empty-body', 'send the serial-number list (one serial a line) as a text/plain body');
+    ctx.body = await s.serials.importStream(readLimited(ctx, SERIAL_LIST_LIMIT));
   });
   router.post('/api/v1/serial-list/:serial', async (ctx) => {
     const serial = parseBody(serialNumberSchema, ctx.params.serial);
+    if (!s.serials.has(serial) && s.serials.size >= MAX_LISTED_SERIALS) {
+      throw new ApiError(409, 'serial-list-full', `the serial-number list holds its maximum of ${MAX_LISTED_SERIALS} serials; remove some first`);
+    }
     await s.serials.add([serial]);
     ctx.status = 201;
     ctx.body = { added: serial };
