@@ -13,6 +13,7 @@ import { Devices } from './screens/devices.tsx';
 import { DeviceDetail } from './screens/device.tsx';
 import { Policies, PolicyEditor } from './screens/policies.tsx';
 import { InstantOn } from './screens/instant-on.tsx';
+import { Groups, GroupEditor } from './screens/groups.tsx';
 import { Credentials } from './screens/credentials.tsx';
 import { Tasks } from './screens/tasks.tsx';
 import { Dns } from './screens/dns.tsx';
@@ -22,9 +23,10 @@ import { Password } from './screens/password.tsx';
 import { Trust } from './screens/trust.tsx';
 import { Forwarding } from './screens/forwarding.tsx';
 import { Tokens } from './screens/tokens.tsx';
+import { Reports } from './screens/reports.tsx';
 
-const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
+const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -42,6 +44,7 @@ function Screen(p: { route: string[] }) {
     case 'dashboard': return <Dashboard />;
     case 'devices': return arg ? <DeviceDetail serial={arg} /> : <Devices />;
     case 'policies': return arg ? <PolicyEditor id={arg} /> : <Policies />;
+    case 'groups': return arg ? <GroupEditor id={arg} /> : <Groups />;
     case 'instant-on': return <InstantOn />;
     case 'credentials': return <Credentials />;
     case 'tasks': return <Tasks />;
@@ -51,6 +54,7 @@ function Screen(p: { route: string[] }) {
     case 'audit': return <Audit />;
     case 'settings': return <Settings />;
     case 'tokens': return <Tokens />;
+    case 'reports': return <Reports />;
     case 'password': return <Password />;
     default: return <p>Nothing here. <a href="#/">Back to the dashboard</a>.</p>;
   }

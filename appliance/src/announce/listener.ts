@@ -6,7 +6,7 @@ import type { Logger } from '../util/log.ts';
 import { ThrottledWarning } from '../util/log-throttle.ts';
 import { hdapCodec, type Codec } from '../protocol/codec.ts';
 import { HandshakeGate } from './handshake-gate.ts';
-import { chainFromPeerCertificate } from '../pki/verify-client.ts';
+import { peerCertificateChain } from '../pki/verify-client.ts';
 import { serverTlsOptions } from '../pki/tls-profile.ts';
 import type { CaptureSink } from './capture.ts';
 import { handle, newSessionCounters, type AnnouncementHandler, type PeerContext, type RefusalKind, type SessionDeps } from './connection.ts';
@@ -159,7 +159,7 @@ export class AnnouncementListener {
       address: (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, ''),
       port: socket.remotePort ?? 0,
       tlsVersion: socket.getProtocol(),
-      certChain: has ? chainFromPeerCertificate(socket.getPeerCertificate(true) as any) : [],
+      certChain: has ? peerCertificateChain(socket) : [],
       clientCert: has ? { subject: dn(cert.subject as any), issuer: dn(cert.issuer as any), fingerprint256: cert.fingerprint256, validTo: cert.valid_to } : undefined,
     };
   }

@@ -78,6 +78,8 @@ export interface Device {
   lastPolicy?: { id: string; name: string; at: string };
   /** Which SNMP credential answered last time (a label, never a secret). */
   credentialRef?: { source: 'device' } | { source: 'default' } | { source: 'global'; index: number };
+  /** Retired by an admin: kept with its history, left out of fleet counts and "all devices" runs. */
+  retired?: { at: string; by: string; note?: string };
 }
 
 export interface ComplianceSetting {
@@ -105,7 +107,7 @@ export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
 /** 'discovered': the device became known; 'found': known already, found a new way for the first time. */
 export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'group-joined' | 'group-left'
-  | 'identity-changed' | 'identity-approved';
+  | 'retired' | 'reinstated' | 'identity-changed' | 'identity-approved';
 
 export interface HistoryEntry {
   seq: number;
@@ -124,6 +126,8 @@ export interface HistoryEntry {
   claimedAddresses?: string[];
   /** For identity-changed and identity-approved: the certificates before and after. */
   identity?: { from: ClientCertInfo | null; to: ClientCertInfo | null; approvedBy?: string };
+  /** Retired / reinstated entries: who and why. */
+  detail?: string;
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
     changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };

@@ -30,7 +30,7 @@ export type StoreOp =
 /** The sublevels the rooms use; adding one here is the whole schema migration for a new kind of record. */
 export const SUBLEVELS = ['meta', 'settings', 'devices', 'history', 'users', 'captures', 'policies', 'credentials',
   'tasks', 'schedules', 'outbox', 'messages', 'audit', 'serials', 'pki', 'listeners', 'autogroups',
-  'tokens', 'counters', 'assessments', 'sessions'] as const;
+  'tokens', 'counters', 'assessments', 'sessions', 'alerts', 'alertmail'] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
 
 /** The commit number rides in every batch under this key (`!meta!commitSeq` as LevelDB sees it). */
@@ -55,6 +55,7 @@ export class Store extends EventEmitter<StoreEvents> {
   private readonly subs = new Map<SublevelName, Sub<any>>();
   private readonly names = new Map<Sub<any>, SublevelName>();
   private readonly committer: GroupCommitter<StoreOp>;
+  private readonly commitObservers = new Set<(seconds: number) => void>();
   readonly durable: boolean;
   private seq = 0;
   private state: StoreState = 'ok';
@@ -114,7 +115,18 @@ export class Store extends EventEmitter<StoreEvents> {
 
   /** Durable, group-committed batch. Resolves when the operations are on disk. */
   commit(ops: StoreOp[]): Promise<void> {
-    return this.committer.commit(ops);
+    if (!this.commitObservers.size || ops.length === 0) return this.committer.commit(ops);
+    const started = performance.now();
+    return this.committer.commit(ops).then(() => {
+      const seconds = (performance.now() - started) / 1000;
+      for (const fn of this.commitObservers) fn(seconds);
+    });
+  }
+
+  /** Time from commit() to durable, per call (the metrics room's store write latency). */
+  observeCommits(fn: (seconds: number) => void): () => void {
+    this.commitObservers.add(fn);
+    return () => this.commitObservers.delete(fn);
   }
 
   async get<V>(name: SublevelName, key: string): Promise<V | undefined> {

@@ -46,6 +46,7 @@ import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { buildOperations } from './operations.ts';
+import { Observability } from './observability.ts';
 import { buildGroups } from './groups.ts';
 import { buildDiscovery } from './discovery.ts';
 
@@ -124,6 +125,8 @@ export class Appliance {
       const s = <K extends SettingKey>(key: K) => () => settings.get(key);
 
       // ——— the rooms, built (no I/O yet) in dependency order ———
+      // Alerts, syslog and metrics first: the SNMP runner and the store's commits are metered from the start.
+      const observe = new Observability({ store, settings, log: opts.log, dataDir, version: VERSION });
       const users = new Users(store);
       const registry = new DeviceRegistry(store, s('deviceHistoryLimit'));
       const policies = new PolicyRepo(store);
@@ -134,15 +137,15 @@ export class Appliance {
       const tasks = new TaskEngine({
         store, registry, policies, log: logOf('tasks'),
         holdReason: (d) => identityHold(d, settings.get('strictDeviceIdentity')),
-        runDevice: createSnmpDeviceRunner({ credentials, log: logOf('snmp'),
-          timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) }),
+        runDevice: observe.metrics.meterSnmp(createSnmpDeviceRunner({ credentials, log: logOf('snmp'),
+          timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) })),
         limits: () => ({ maxNumberTasks: settings.get('compatibilityMode') ? 10 : settings.get('maxNumberTasks'),
           maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),
           compatibilityMode: settings.get('compatibilityMode') }),
       });
       const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
       const grouping = buildGroups({ store, settings, registry, policies, tasks, scheduler, log: logOf });
-      scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
+      scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().filter((d) => !d.retired).map((d) => d.serialNumber) }));
       const discovery = buildDiscovery({ settings, registry, policies, credentials, tasks, scheduler, log: logOf('discovery') });
       // Trigger B: devices a job brought into an autogroup with a policy are remediated when the job has stored them all.
       discovery.discovery.onFound(() => grouping.triggers.flushFound());
@@ -183,7 +186,7 @@ export class Appliance {
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
-      const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
+      const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups, announcements: () => listener.counters, log: logOf });
       const events = new EventHub();
       const audit = new AuditLog(store, 10_000, logOf('audit'));
       // "Identity changed" (issue 12 §3): the device's history has it (registry), the page hears it live, the audit log keeps it.
@@ -210,10 +213,11 @@ export class Appliance {
         healthProblems: () => store.health().reasons,
         store: { acknowledgeDamage: (by) => store.acknowledgeDamage(by) },
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.status(), tasks: tasks.stats(), dns: dns.stats(),
-          forwarding: forwarder.stats(), mqtt: mqtt?.stats(), components: components.names(), memory: process.memoryUsage() }),
+          forwarding: forwarder.stats(), mqtt: mqtt?.stats(), observability: observe.status(), components: components.names(), memory: process.memoryUsage() }),
       };
       grouping.publishTo({ events: services.events, audit: services.audit, mqtt });
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes]);
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes, observe.routes],
+        { contractCheck: env.INSTANT_ON_CONTRACT_CHECK === '1' });
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });
@@ -246,6 +250,8 @@ export class Appliance {
         }, () => dns.stop()),
         ...(mqtt ? [component('mqtt', () => mqtt.start(), () => mqtt.stop())] : []),
         ...ops.components,
+        observe.component(() => ({ registry, announce: () => listener.stats(), tasks, dns: () => dnsCounters(dns), forwarder, announceRate, serials, trust,
+          identity: () => identity.current(), events: services.events!, apiToken: (t) => !!services.sessions.get(t) || !!services.apiTokens?.verify(t) })),
         component('web', async () => { await web.start(); log.info({ port: web.port }, 'admin page and API ready (HTTPS)'); }, () => web.stop()),
         ...(opts.demo ? [component('demo', () => {
           demoFleet = startDemoFleet({ count: opts.demo!, log: logOf('demo'), announcePort: listener.address.port, dnsPort: dns.udpPort,
@@ -306,4 +312,12 @@ function hubNote(settings: SettingsView, log: Logger) {
   const peers = settings.get('relayPeers');
   if (peers.length) log.info({ relayPeers: peers }, 'hub mode: no DNS responder, no remediation; relays accepted from relayPeers');
   else log.warn('hub mode but relayPeers is empty: every relay will be refused until the branches\' addresses are added');
+}
+
+/** DNS answers by result and drops by reason, from the responder's stats (absent in hub mode). */
+function dnsCounters(dns: DnsResponder): { counters: Record<string, number>; dropped: Record<string, number> } | undefined {
+  const d = dns.stats() as unknown as Record<string, unknown> | undefined;
+  if (!d) return undefined;
+  const counters = Object.fromEntries(Object.entries(d).filter(([k, v]) => typeof v === 'number' && k !== 'droppedTotal')) as Record<string, number>;
+  return { counters, dropped: (d.dropped ?? {}) as Record<string, number> };
 }

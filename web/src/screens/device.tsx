@@ -142,6 +142,13 @@ export function DeviceDetail(p: { serial: string }) {
                 </table></div>
               </Card>
             )}
+            <Card title="Groups">
+              {(d.groups ?? []).length === 0 ? <p class="muted">In no group.</p> : (
+                <ul class="plain" data-testid="device-groups">{d.groups.map((g: any) => (
+                  <li key={g.id}><a href={`#/groups/${g.id}`}>{g.name}</a> <small class="muted">{g.kind === 'auto' ? 'autogroup' : 'manual'} · priority {g.priority} · {g.policyName ? `policy ${g.policyName}` : 'no policy'} · joined {timeAgo(g.joinedAt)}</small></li>))}</ul>)}
+              <p data-testid="group-policy">{d.groupPolicy ? <>Group policy: <strong>{d.groupPolicy.policyName}</strong> from <a href={`#/groups/${d.groupPolicy.groupId}`}>{d.groupPolicy.groupName}</a> — {d.groupPolicy.reason}.</>
+                : <span class="muted">No group policy: Instant-On applies the Initial Assessment Policy only.</span>}</p>
+            </Card>
             <Card title={`Assessment history (${assessments.length})`}>
               {assessments.length === 0 ? <p class="muted">No assessment recorded.</p> : (
                 <ol class="timeline">{assessments.map((h) => (
@@ -153,7 +160,7 @@ export function DeviceDetail(p: { serial: string }) {
             </Card>
             <Card title={`History (${announcements.length})`}>
               <ol class="timeline">{announcements.map((h) => (
-                <li key={h.seq}><span class="when">{fmtTime(h.at)}</span> {h.kind} <small class="muted">{h.via && h.via !== 'announcement' ? `${FOUND_LABEL[h.via] ?? h.via} at` : `${h.reason ?? ''} from`} {h.peerAddress}{h.claimedAddresses ? ` (claimed ${h.claimedAddresses.join(', ')})` : ''}</small><Diff changes={h.changes} />
+                <li key={h.seq}><span class="when">{fmtTime(h.at)}</span> {h.kind} {h.group ? <small class="muted">{h.group.name} ({h.group.cause})</small> : <small class="muted">{h.via && h.via !== 'announcement' ? `${FOUND_LABEL[h.via] ?? h.via} at` : `${h.reason ?? ''} from`} {h.peerAddress}{h.claimedAddresses ? ` (claimed ${h.claimedAddresses.join(', ')})` : ''}</small>}<Diff changes={h.changes} />
                   {h.identity && <div class="muted">certificate {short(h.identity.from?.fingerprint256) || 'none'} → {short(h.identity.to?.fingerprint256) || 'none'}{h.identity.approvedBy ? `, approved by ${h.identity.approvedBy}` : ''}</div>}</li>))}</ol>
             </Card>
             <Card title="SNMP credential for this device"><CredentialForm path={`/api/v1/devices/${encodeURIComponent(d.serialNumber)}/credentials`} allowRemove /></Card>
