@@ -16,6 +16,7 @@ import { InstantOn } from './screens/instant-on.tsx';
 import { Groups, GroupEditor } from './screens/groups.tsx';
 import { Credentials } from './screens/credentials.tsx';
 import { Tasks } from './screens/tasks.tsx';
+import { Discovery } from './screens/discovery.tsx';
 import { Dns } from './screens/dns.tsx';
 import { Audit } from './screens/audit.tsx';
 import { Settings } from './screens/settings.tsx';
@@ -25,7 +26,7 @@ import { Forwarding } from './screens/forwarding.tsx';
 import { Tokens } from './screens/tokens.tsx';
 import { Reports } from './screens/reports.tsx';
 
-const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
+const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['discovery', 'Discovery'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
   ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
 
 function useHash(): string[] {
@@ -48,6 +49,7 @@ function Screen(p: { route: string[] }) {
     case 'instant-on': return <InstantOn />;
     case 'credentials': return <Credentials />;
     case 'tasks': return <Tasks />;
+    case 'discovery': return <Discovery />;
     case 'dns': return <Dns />;
     case 'certificates': return <Trust />;
     case 'forwarding': return <Forwarding />;
