@@ -12,9 +12,10 @@ import * as forwarding from './forwarding.ts';
 import * as settings from './settings.ts';
 import * as system from './system.ts';
 import * as trust from './trust.ts';
+import * as operations from './operations.ts';
 
 export * from './common.ts';
-export { auth, compliance, devices, forwarding, settings, system, trust };
+export { auth, compliance, devices, forwarding, operations, settings, system, trust };
 
 export interface RouteContract {
   body?: z.ZodType;
@@ -44,6 +45,13 @@ export const contract = {
   'POST /api/v1/devices/:serial/assess': route({ body: compliance.assessPost, response: compliance.assessStarted }),
   'PUT /api/v1/devices/:serial/credentials': route({ response: compliance.credentials }),
   'DELETE /api/v1/devices/:serial/credentials': route({ response: NO_CONTENT }),
+  'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
+  'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
+  'POST /api/v1/devices/bulk': route({ body: operations.bulkRequest, response: operations.bulkResult }),
+  // ——— reports ———
+  'GET /api/v1/reports/compliance': route({ query: operations.reportQuery, response: operations.complianceReport }),
+  'GET /api/v1/reports/compliance.csv': route({ query: operations.reportQuery, response: NOT_JSON }),
+  'GET /api/v1/reports/compliance.pdf': route({ query: operations.reportQuery, response: NOT_JSON }),
   // ——— settings and Instant-On ———
   'GET /api/v1/settings': route({ response: settings.settingsList }),
   'PUT /api/v1/settings': route({ body: settings.settingsPut, response: settings.settingsPutAnswer }),
@@ -105,7 +113,7 @@ export const contract = {
   'GET /api/v1/audit': route({ response: system.audit }),
   'GET /api/v1/events': route({ response: NOT_JSON }),
   'GET /api/v1/stats/announcements': route({ response: system.announcementsPerHour }),
-  'GET /api/v1/stats/history': route({ response: open({ step: z.string(), points: z.array(z.unknown()) }) }),
+  'GET /api/v1/stats/history': route({ query: operations.historyQuery, response: operations.historyAnswer }),
   // ——— described loosely for now (any JSON object): their rooms' own schemas are to move here ———
   'GET /api/v1/groups': route({ response: LOOSE }),
   'POST /api/v1/groups': route({ response: LOOSE }),
