@@ -21,7 +21,7 @@ test('join and leave: device history, audit log and MQTT group-joined / group-le
   t.deepEqual(hist.map((e: any) => [e.kind, e.group.name, e.group.cause]), [['group-left', 'Watched', 'group-edited'], ['group-joined', 'Watched', 'group-created']]);
   const entries = (await r.ok('GET', '/api/v1/audit?action=group-membership')).entries as any[];
   t.deepEqual(entries.map((e) => [e.after.joined, e.after.left]).reverse(), [[[p.serialNumber], []], [[], [p.serialNumber]]]);
-  const events = await waitFor(() => { const x = sub.lines.filter((l) => l.includes('"group-')); return x.length >= 2 && x; }, 10_000);
+  const events: string[] = await waitFor(() => { const x = sub.lines.filter((l) => l.includes('"group-')); return x.length >= 2 ? x : undefined; }, 10_000);
   t.true(events[0].startsWith(`grp/devices/${p.serialNumber}/events {`));
   t.like(JSON.parse(events[0].slice(events[0].indexOf(' ') + 1)), { type: 'group-joined', group: { name: 'Watched' }, cause: 'group-created' });
   t.like(JSON.parse(events[1].slice(events[1].indexOf(' ') + 1)), { type: 'group-left', group: { name: 'Watched' }, cause: 'group-edited' });
