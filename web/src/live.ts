@@ -77,6 +77,11 @@ export function startLive() {
     const e = JSON.parse((ev as MessageEvent).data);
     if (e?.device?.serialNumber) { pendingDevices.push(e.device); schedule(); }
   });
+  es.addEventListener('device-removed', (ev) => {
+    const serial = JSON.parse((ev as MessageEvent).data)?.serialNumber;
+    // Pending updates first, so a burst that ends in a delete leaves the device gone.
+    if (serial) { clearTimeout(flushTimer); flush(); const next = new Map(devices.value); next.delete(serial); devices.set(next); }
+  });
   es.addEventListener('task', (ev) => {
     const t = JSON.parse((ev as MessageEvent).data);
     if (t?.id) { pendingTasks.push(t); schedule(); }

@@ -16,6 +16,7 @@ import { InstantOn } from './screens/instant-on.tsx';
 import { Groups, GroupEditor } from './screens/groups.tsx';
 import { Credentials } from './screens/credentials.tsx';
 import { Tasks } from './screens/tasks.tsx';
+import { Discovery } from './screens/discovery.tsx';
 import { Dns } from './screens/dns.tsx';
 import { Audit } from './screens/audit.tsx';
 import { Settings } from './screens/settings.tsx';
@@ -23,9 +24,10 @@ import { Password } from './screens/password.tsx';
 import { Trust } from './screens/trust.tsx';
 import { Forwarding } from './screens/forwarding.tsx';
 import { Tokens } from './screens/tokens.tsx';
+import { Reports } from './screens/reports.tsx';
 
-const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
+const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['discovery', 'Discovery'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -47,12 +49,14 @@ function Screen(p: { route: string[] }) {
     case 'instant-on': return <InstantOn />;
     case 'credentials': return <Credentials />;
     case 'tasks': return <Tasks />;
+    case 'discovery': return <Discovery />;
     case 'dns': return <Dns />;
     case 'certificates': return <Trust />;
     case 'forwarding': return <Forwarding />;
     case 'audit': return <Audit />;
     case 'settings': return <Settings />;
     case 'tokens': return <Tokens />;
+    case 'reports': return <Reports />;
     case 'password': return <Password />;
     default: return <p>Nothing here. <a href="#/">Back to the dashboard</a>.</p>;
   }

@@ -6,6 +6,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from '../util/log.ts';
 import { errorMiddleware } from './errors.ts';
+import { contractCheck } from './contract-check.ts';
 import { accessCheck } from './auth.ts';
 import { closeUnreadBodies } from './body.ts';
 import { guardRoutes, ROUTER_OPTIONS } from './route-policy.ts';
@@ -20,7 +21,12 @@ import { compressApi, staticFiles, type StaticOptions } from './static.ts';
 export type RouteInstaller = (router: Router, services: AppServices) => void;
 
 /** Optional knobs of the page's side of the API; tests use them to shorten timeouts. */
-export interface WebOptions { cookieAuth?: CookieAuth; static?: StaticOptions }
+export interface WebOptions {
+  cookieAuth?: CookieAuth;
+  static?: StaticOptions;
+  /** Validate every JSON answer against the contract (tests: INSTANT_ON_CONTRACT_CHECK=1). */
+  contractCheck?: boolean;
+}
 
 const routers = new WeakMap<object, Router>();
 
@@ -63,6 +69,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
   app.use(compressApi());
   app.use(closeUnreadBodies());
   app.use(staticFiles({ log, ...web.static }));
+  if (web.contractCheck) app.use(contractCheck(log));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return { app, router, events, audit, cookieAuth };

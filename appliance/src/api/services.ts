@@ -20,6 +20,8 @@ import type { SerialFilter } from '../devices/serial-filter.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import type { Discovery } from '../discovery/index.ts';
 import type { HourlyHistory } from '../history/index.ts';
+import type { ComplianceReports } from '../reports/index.ts';
+import type { DeviceActions } from './device-actions.ts';
 
 export interface AppServices {
   version: string;
@@ -65,6 +67,10 @@ export interface AppServices {
   apiTokens?: ApiTokens;
   /** Stored hourly counters: announcements and compliance over a year (issue 16 §6). */
   history?: HourlyHistory;
+  /** Compliance reports over a period (issue 16 §1). */
+  reports?: ComplianceReports;
+  /** Delete, retire and bulk actions on devices (issue 16 §7). */
+  deviceActions?: DeviceActions;
   /** Groups and autogroups with their remediation triggers (issue 15). */
   groups?: { groups: Autogroups; triggers: RemediationTriggers };
 }

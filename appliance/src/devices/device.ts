@@ -56,6 +56,8 @@ export interface Device {
   lastPolicy?: { id: string; name: string; at: string };
   /** Which SNMP credential answered last time (a label, never a secret). */
   credentialRef?: { source: 'device' } | { source: 'default' } | { source: 'global'; index: number };
+  /** Retired by an admin: kept with its history, left out of fleet counts and "all devices" runs. */
+  retired?: { at: string; by: string; note?: string };
 }
 
 export interface ComplianceSetting {
@@ -82,7 +84,8 @@ export const TRACKED_ATTRIBUTES = ['macAddress', 'model', 'ipv4', 'ipv6', 'hostn
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
 /** 'discovered': the device became known; 'found': known already, found a new way for the first time. */
-export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'group-joined' | 'group-left';
+export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'group-joined' | 'group-left'
+  | 'retired' | 'reinstated';
 
 export interface HistoryEntry {
   seq: number;
@@ -97,6 +100,8 @@ export interface HistoryEntry {
   messageId?: string;
   peerAddress?: string;
   changes?: Partial<Record<TrackedAttribute, { from: unknown; to: unknown }>>;
+  /** Retired / reinstated entries: who and why. */
+  detail?: string;
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
     changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };

@@ -20,13 +20,19 @@ export interface DeviceEvent { type: 'discovered' | 'changed' | 'announced' | 'f
 
 export interface RegistryEvents {
   device: [DeviceEvent];
+  /** A device was deleted (with its history); it is no longer in the registry. */
+  removed: [{ serialNumber: string; device: Device }];
 }
+
+/** Adds operations to every apply() batch, given the device before and after (e.g. a compliance journal). */
+export type ApplyHook = (before: Device, after: Device) => StoreOp[];
 
 const historyKey = (serial: string, seq: number) => `${serial}!${String(seq).padStart(10, '0')}`;
 
 export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   private devices = new Map<string, Device>();
   private locks = new Map<string, Promise<unknown>>();
+  private applyHooks: ApplyHook[] = [];
 
   constructor(private readonly store: Store, private readonly historyLimit: () => number, private readonly clock: () => Date = () => new Date()) {
     super();
@@ -88,6 +94,12 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   /** The device, its new history entries (older ones beyond the limit pruned), in one list of operations. */
   private writeOps(r: Reconciled): StoreOp[] {
     const ops: StoreOp[] = [];
+    if (r.device.retired) {
+      // A retired device that announces or answers a sweep is back in service; its history says so.
+      const { retired, ...rest } = r.device;
+      r.device = rest as Device;
+      r.entries.push({ at: r.device.lastSeen, kind: 'reinstated', via: r.entries[0]?.via, detail: `retired ${retired.at} by ${retired.by}; seen again` });
+    }
     let seq = r.device.historySeq;
     const history = this.store.sub<HistoryEntry>('history');
     for (const e of r.entries) {
@@ -122,10 +134,43 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
         if (stale > 0) batch.push({ type: 'del', sublevel: history, key: historyKey(serial, stale) });
       }
       batch.push({ type: 'put', sublevel: this.store.sub<Device>('devices'), key: serial, value: next }, ...ops);
+      for (const hook of this.applyHooks) batch.push(...hook(cur, next));
       await this.store.commit(batch);
       this.devices.set(serial, next);
       if (!opts.quiet) this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
       return next;
+    });
+  }
+
+  /** Registers operations to add to every apply() batch (atomically with the device). */
+  addApplyHook(hook: ApplyHook): void { this.applyHooks.push(hook); }
+
+  /** Marks a device retired (kept with its history, left out of fleet counts and "all devices" runs) or not. */
+  setRetired(serial: string, retired: boolean, by: string, note?: string): Promise<Device | undefined> {
+    return this.apply(serial, (cur) => {
+      if (!!cur.retired === retired) return { patch: {} };
+      const at = this.clock().toISOString();
+      return retired
+        ? { patch: { retired: { at, by, ...(note ? { note } : {}) } }, entries: [{ at, kind: 'retired', detail: note ? `by ${by}: ${note}` : `by ${by}` }] }
+        : { patch: { retired: undefined }, entries: [{ at, kind: 'reinstated', detail: `by ${by}` }] };
+    });
+  }
+
+  /**
+   * Deletes a device and all its history in one batch with `extraOps` (other rooms' records of it); an
+   * announcement afterwards makes it a new device. Resolves with what was deleted, or undefined.
+   */
+  remove(serial: string, extraOps: StoreOp[] = []): Promise<Device | undefined> {
+    return this.withLock(serial, async () => {
+      const cur = this.devices.get(serial);
+      if (!cur) return undefined;
+      const history = this.store.sub<HistoryEntry>('history');
+      const keys = await history.keys({ gte: `${serial}!`, lt: `${serial}!~` }).all();
+      await this.store.commit([{ type: 'del', sublevel: this.store.sub<Device>('devices'), key: serial },
+        ...keys.map((key) => ({ type: 'del' as const, sublevel: history, key })), ...extraOps]);
+      this.devices.delete(serial);
+      this.emit('removed', { serialNumber: serial, device: cur });
+      return cur;
     });
   }
 

@@ -129,7 +129,7 @@ export class Appliance {
       });
       const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
       const grouping = buildGroups({ store, settings, registry, policies, tasks, scheduler, log: logOf });
-      scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
+      scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().filter((d) => !d.retired).map((d) => d.serialNumber) }));
       const discovery = buildDiscovery({ settings, registry, policies, credentials, tasks, scheduler, log: logOf('discovery') });
       // Trigger B: devices a job brought into an autogroup with a policy are remediated when the job has stored them all.
       discovery.discovery.onFound(() => grouping.triggers.flushFound());
@@ -169,7 +169,7 @@ export class Appliance {
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
-      const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
+      const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups, announcements: () => listener.counters, log: logOf });
       const services: AppServices = {
         ...ops.services, ...discovery.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
@@ -187,7 +187,8 @@ export class Appliance {
           forwarding: forwarder.stats(), mqtt: mqtt?.stats(), observability: observe.status(), components: components.names(), memory: process.memoryUsage() }),
       };
       grouping.publishTo({ events: services.events, audit: services.audit, mqtt });
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes, observe.routes]);
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes, observe.routes],
+        { contractCheck: env.INSTANT_ON_CONTRACT_CHECK === '1' });
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });

@@ -152,7 +152,7 @@ export function complianceRoutes(router: Router, s: AppServices) {
   router.post('/api/v1/tasks', async (ctx) => {
     const body = parseBody(taskSchema, ctx.request.body);
     if (!s.policies.get(body.policyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.policyId}`);
-    const serials = body.serials ?? s.registry.list().map((d) => d.serialNumber);
+    const serials = body.serials ?? s.registry.list().filter((d) => !d.retired).map((d) => d.serialNumber);
     const unknown = serials.filter((x) => !s.registry.get(x));
     if (unknown.length) throw new ApiError(400, 'device-not-found', `unknown serials: ${unknown.slice(0, 10).join(', ')}`);
     if (body.schedule) {
@@ -164,7 +164,7 @@ export function complianceRoutes(router: Router, s: AppServices) {
     }
     const t = await s.tasks.createAssessment(body.policyId, serials, body.remediate, 'manual');
     ctx.status = 202;
-    ctx.body = { id: t.id };
+    ctx.body = { taskId: t.id };
   });
   router.get('/api/v1/schedules', (ctx) => { ctx.body = { schedules: s.scheduler.list() }; });
   router.put('/api/v1/schedules/:id', async (ctx) => {

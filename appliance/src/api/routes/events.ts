@@ -60,6 +60,7 @@ export class EventHub implements EventPublisher {
       }
       this.publish('device', { type: e.type, reason: e.reason, via: e.via, device: e.device });
     });
+    registry.on('removed', (e) => this.publish('device-removed', { serialNumber: e.serialNumber }));
   }
 
   /** Forwards task progress (the engine emits its record on every change) without per-device outcomes. */
