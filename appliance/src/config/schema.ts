@@ -90,6 +90,8 @@ export const settingsSchema = {
     help: 'DNS search suffixes of the branch: hp-print-mgmt.<suffix> is answered too (comma-separated).' }),
   dnsUpstreams: def({ schema: list, default: [] as string[], env: 'INSTANT_ON_DNS_UPSTREAMS', restart: true,
     help: 'Resolvers other names are forwarded to (ip or ip:port, comma-separated); none = REFUSED.' }),
+  dnsAllowFrom: def({ schema: cidrList, default: [] as string[], env: 'INSTANT_ON_DNS_ALLOW_FROM', restart: true,
+    help: 'Clients (IP or CIDR, comma-separated) whose queries for other names are forwarded to dnsUpstreams; others get REFUSED. Empty = this appliance\'s own subnets and loopback. hp-print-mgmt is answered to every client.' }),
   dnsAddresses: def({ schema: list, default: [] as string[], env: 'INSTANT_ON_DNS_ADDRESSES', restart: true,
     help: 'Addresses hp-print-mgmt answers with; empty = this appliance\'s own interface addresses.' }),
   dnsTtl: def({ schema: count(0, 86_400), default: 300, env: 'INSTANT_ON_DNS_TTL', restart: true,

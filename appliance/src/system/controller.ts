@@ -216,7 +216,7 @@ export class Appliance {
           if (hub) return hubNote(settings, log);
           dns = await startDnsResponder({ host: settings.get('host'), port: settings.get('dnsPort'), searchSuffixes: settings.get('dnsSearchSuffixes'),
             addresses: answerAddresses(settings, !!opts.demo, log), ttl: settings.get('dnsTtl'), upstreams: settings.get('dnsUpstreams'),
-            rateLimitPerSecond: settings.get('dnsRateLimit') }, logOf('dns'));
+            rateLimitPerSecond: settings.get('dnsRateLimit'), allowFrom: settings.get('dnsAllowFrom') }, logOf('dns'));
           log.info({ port: dns.udpPort, addresses: dns.addresses, suffixes: settings.get('dnsSearchSuffixes') }, 'DNS responder ready (hp-print-mgmt)');
         }, () => dns.stop()),
         ...(mqtt ? [component('mqtt', () => mqtt.start(), () => mqtt.stop())] : []),
