@@ -168,6 +168,10 @@ export const settingsSchema = {
     help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off.' }),
   mqttTopicPrefix: def({ schema: z.string().min(1).max(128).regex(/^[^#+]+$/, 'no MQTT wildcards'), default: 'instant-on', env: 'INSTANT_ON_MQTT_PREFIX', restart: true,
     help: 'Topic prefix: <prefix>/devices/<serial>/events and <prefix>/devices/<serial>/state (retained).' }),
+  strictDeviceIdentity: def({ schema: bool, default: false, env: 'INSTANT_ON_STRICT_DEVICE_IDENTITY', restart: false,
+    help: 'Hold SNMP credentials for a device whose 3329 certificate changed (or that stopped presenting one) until an admin approves the new identity on its page; off: the change is only recorded and shown.' }),
+  storeMinFreeMb: def({ schema: count(0, 1_000_000), default: 8, env: 'INSTANT_ON_STORE_MIN_FREE_MB', restart: false,
+    help: 'Free space (MiB) under the data folder below which health is degraded; a store refusing writes for a full disk reopens once this much is free again.' }),
   // Operations (issue 16): syslog, alert e-mail, metrics.
   syslogTargets: def({ schema: syslogTargetList, default: [] as string[], env: 'INSTANT_ON_SYSLOG_TARGETS', restart: false,
     help: 'Syslog collectors receiving audit events, alerts and device events as RFC 5424 with structured data: udp://host:port, tcp://host:port (octet-counted) or tls://host:port, comma-separated.' }),

@@ -117,13 +117,14 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const auto = body.allowAutomaticRemediation ?? s.settings.get('allowAutomaticRemediation');
     if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`);
     if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)');
+    let changes;
     try {
-      const changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
-      for (const c of changes) await s.saveSetting(c.key, c.value);
+      changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
     } catch (err: any) {
-      if (err instanceof ApiError) throw err;
       throw new ApiError(err.message?.includes('locked') ? 409 : 400, 'invalid-setting', err.message);
     }
+    // A failed save is the store's failure, not bad input: it stays a 500 (logged and counted by the store).
+    for (const c of changes) await s.saveSetting(c.key, c.value);
     ctx.body = { ...instantOnView(s), ...(body.acceptAnnouncements || body.allowAutomaticRemediation
       ? { reminder: 'Printers announce to TCP port 3329 on this appliance: make sure firewalls between them and it allow it.' } : {}) };
   });
