@@ -12,10 +12,11 @@ import * as forwarding from './forwarding.ts';
 import * as settings from './settings.ts';
 import * as system from './system.ts';
 import * as trust from './trust.ts';
+import * as observability from './observability.ts';
 import * as operations from './operations.ts';
 
 export * from './common.ts';
-export { auth, compliance, devices, forwarding, operations, settings, system, trust };
+export { auth, compliance, devices, forwarding, operations, settings, system, trust, observability };
 
 export interface RouteContract {
   body?: z.ZodType;
@@ -116,6 +117,19 @@ export const contract = {
   'GET /api/v1/audit': route({ response: system.audit }),
   'GET /api/v1/events': route({ response: NOT_JSON }),
   'GET /api/v1/stats/announcements': route({ response: system.announcementsPerHour }),
+  // ——— alerts, syslog, metrics ———
+  'GET /api/v1/alerts': route({ query: observability.alertListQuery, response: observability.alertList }),
+  'GET /api/v1/alerts/kinds': route({ response: observability.alertKindList }),
+  'GET /api/v1/alerts/summary': route({ response: observability.alertSummary }),
+  'POST /api/v1/alerts/:id/resolve': route({ response: observability.alertRecord }),
+  'POST /api/v1/alerts/check': route({ response: observability.alertSummary }),
+  'GET /api/v1/alerts/subscriptions': route({ response: observability.subscriptionsAnswer }),
+  'PUT /api/v1/alerts/subscriptions': route({ body: observability.subscriptionsPut, response: observability.subscriptionsAnswer }),
+  'GET /api/v1/alerts/mail': route({ response: observability.mailStatus }),
+  'POST /api/v1/alerts/mail/flush': route({ response: observability.mailStatus }),
+  'POST /api/v1/alerts/mail/test': route({ body: observability.mailTest, response: observability.mailTested }),
+  'GET /api/v1/syslog': route({ response: observability.syslogStatus }),
+  'POST /api/v1/syslog/test': route({ response: observability.syslogTested }),
   'GET /api/v1/stats/history': route({ query: operations.historyQuery, response: operations.historyAnswer }),
   // ——— described loosely for now (any JSON object): their rooms' own schemas are to move here ———
   'GET /api/v1/groups': route({ response: LOOSE }),
@@ -127,18 +141,6 @@ export const contract = {
   'DELETE /api/v1/groups/:id': route({ response: LOOSE }),
   'GET /api/v1/groups/:id/members': route({ response: LOOSE }),
   'POST /api/v1/groups/:id/assess': route({ response: LOOSE }),
-  'GET /api/v1/alerts': route({ response: LOOSE }),
-  'GET /api/v1/alerts/kinds': route({ response: LOOSE }),
-  'GET /api/v1/alerts/summary': route({ response: LOOSE }),
-  'POST /api/v1/alerts/:id/resolve': route({ response: LOOSE }),
-  'POST /api/v1/alerts/check': route({ response: LOOSE }),
-  'GET /api/v1/alerts/subscriptions': route({ response: LOOSE }),
-  'PUT /api/v1/alerts/subscriptions': route({ response: LOOSE }),
-  'GET /api/v1/alerts/mail': route({ response: LOOSE }),
-  'POST /api/v1/alerts/mail/flush': route({ response: LOOSE }),
-  'POST /api/v1/alerts/mail/test': route({ response: LOOSE }),
-  'GET /api/v1/syslog': route({ response: LOOSE }),
-  'POST /api/v1/syslog/test': route({ response: LOOSE }),
   'GET /metrics': route({ response: NOT_JSON }),
 } satisfies Record<string, RouteContract>;
 
