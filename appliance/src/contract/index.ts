@@ -43,6 +43,8 @@ export const contract = {
   // ——— devices ———
   'GET /api/v1/devices': route({ response: devices.deviceList }),
   'GET /api/v1/devices/:serial': route({ response: devices.deviceDetail }),
+  'GET /api/v1/devices/:serial/identity': route({ response: devices.identity }),
+  'POST /api/v1/devices/:serial/identity/approve': route({ response: devices.identity }),
   'GET /api/v1/devices.csv': route({ response: NOT_JSON }),
   'POST /api/v1/devices/:serial/assess': route({ body: compliance.assessPost, response: compliance.assessStarted }),
   'PUT /api/v1/devices/:serial/credentials': route({ response: compliance.credentials }),
@@ -120,6 +122,7 @@ export const contract = {
   // ——— the appliance ———
   'GET /api/v1/health': route({ response: system.health }),
   'GET /api/v1/status': route({ response: system.status }),
+  'POST /api/v1/status/store/acknowledge-damage': route({ response: system.damageAcknowledged }),
   'GET /api/v1/captures': route({ response: system.captures }),
   'GET /api/v1/dns/check': route({ response: system.dnsCheck }),
   'GET /api/v1/audit': route({ response: system.audit }),

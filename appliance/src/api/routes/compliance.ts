@@ -143,7 +143,8 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
     const limit = Math.min(Number(ctx.query.limit ?? 200) || 200, 2000);
     const tasks = s.tasks.list({ type, state });
-    ctx.body = { total: tasks.length, stats: s.tasks.stats(), tasks: tasks.slice(0, limit).map(summary) };
+    // A list leaves out what a task was asked to do (a discovery job may name 10,000 addresses): see /tasks/:id.
+    ctx.body = { total: tasks.length, stats: s.tasks.stats(), tasks: tasks.slice(0, limit).map((t) => { const { params: _p, ...rest } = summary(t); return rest; }) };
   });
   router.get('/api/v1/tasks/:id', (ctx) => {
     const t = s.tasks.get(ctx.params.id);
