@@ -90,7 +90,14 @@ async function serve(args: string[]) {
     void appliance.stop().then(() => Appliance.start(startOptions)).then((next) => { appliance = next; log.info({ reason }, 'restarted'); },
       (err) => { log.fatal({ err: { message: err.message, component: err.component } }, 'could not restart; exiting'); root.flush?.(); setTimeout(() => process.exit(1), 100); });
   };
-  const startOptions = { cli, demo, log: root, say: (t: string) => process.stdout.write(t + '\n'), onRestartRequest: restart };
+  const onFatal = (err: Error) => {
+    // Crash rather than limp: a store that cannot write must not keep answering devices. systemd restarts us.
+    log.fatal({ err: { message: err.message, cause: (err.cause as Error | undefined)?.message } }, 'the store is failing; exiting');
+    process.stderr.write(`instant-on-edge: the store is failing: ${err.message}\n`);
+    root.flush?.();
+    setTimeout(() => process.exit(75), 100).unref();
+  };
+  const startOptions = { cli, demo, log: root, say: (t: string) => process.stdout.write(t + '\n'), onRestartRequest: restart, onFatal };
   try {
     appliance = await Appliance.start(startOptions);
   } catch (err: any) {

@@ -117,13 +117,14 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const auto = body.allowAutomaticRemediation ?? s.settings.get('allowAutomaticRemediation');
     if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`);
     if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)');
+    let changes;
     try {
-      const changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
-      for (const c of changes) await s.saveSetting(c.key, c.value);
+      changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
     } catch (err: any) {
-      if (err instanceof ApiError) throw err;
       throw new ApiError(err.message?.includes('locked') ? 409 : 400, 'invalid-setting', err.message);
     }
+    // A failed save is the store's failure, not bad input: it stays a 500 (logged and counted by the store).
+    for (const c of changes) await s.saveSetting(c.key, c.value);
     ctx.body = { ...instantOnView(s), ...(body.acceptAnnouncements || body.allowAutomaticRemediation
       ? { reminder: 'Printers announce to TCP port 3329 on this appliance: make sure firewalls between them and it allow it.' } : {}) };
   });
@@ -142,7 +143,8 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
     const limit = Math.min(Number(ctx.query.limit ?? 200) || 200, 2000);
     const tasks = s.tasks.list({ type, state });
-    ctx.body = { total: tasks.length, stats: s.tasks.stats(), tasks: tasks.slice(0, limit).map(summary) };
+    // A list leaves out what a task was asked to do (a discovery job may name 10,000 addresses): see /tasks/:id.
+    ctx.body = { total: tasks.length, stats: s.tasks.stats(), tasks: tasks.slice(0, limit).map((t) => { const { params: _p, ...rest } = summary(t); return rest; }) };
   });
   router.get('/api/v1/tasks/:id', (ctx) => {
     const t = s.tasks.get(ctx.params.id);
