@@ -84,7 +84,13 @@ async function serve(args: string[]) {
   const { Appliance } = await import('./system/controller.ts');
   let appliance: Awaited<ReturnType<typeof Appliance.start>>;
   try {
-    appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n') });
+    appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n'), onFatal: (err) => {
+      // Crash rather than limp: a store that cannot write must not keep answering devices. systemd restarts us.
+      log.fatal({ err: { message: err.message, cause: (err.cause as Error | undefined)?.message } }, 'the store is failing; exiting');
+      process.stderr.write(`instant-on-edge: the store is failing: ${err.message}\n`);
+      root.flush?.();
+      setTimeout(() => process.exit(75), 100).unref();
+    } });
   } catch (err: any) {
     // The controller already stopped what had started (listeners before the store); only exiting is left.
     log.fatal({ err: { message: err.message, code: err.code, component: err.component } }, 'could not start');

@@ -16,17 +16,19 @@ import { InstantOn } from './screens/instant-on.tsx';
 import { Groups, GroupEditor } from './screens/groups.tsx';
 import { Credentials } from './screens/credentials.tsx';
 import { Tasks } from './screens/tasks.tsx';
+import { Discovery } from './screens/discovery.tsx';
 import { Dns } from './screens/dns.tsx';
 import { Audit } from './screens/audit.tsx';
 import { Settings } from './screens/settings.tsx';
 import { Password } from './screens/password.tsx';
 import { Trust } from './screens/trust.tsx';
 import { Forwarding } from './screens/forwarding.tsx';
+import { Alerts } from './screens/alerts.tsx';
 import { Tokens } from './screens/tokens.tsx';
 import { Reports } from './screens/reports.tsx';
 
-const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
+const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['discovery', 'Discovery'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['alerts', 'Alerts'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -48,9 +50,11 @@ function Screen(p: { route: string[] }) {
     case 'instant-on': return <InstantOn />;
     case 'credentials': return <Credentials />;
     case 'tasks': return <Tasks />;
+    case 'discovery': return <Discovery />;
     case 'dns': return <Dns />;
     case 'certificates': return <Trust />;
     case 'forwarding': return <Forwarding />;
+    case 'alerts': return <Alerts kind={arg} />;
     case 'audit': return <Audit />;
     case 'settings': return <Settings />;
     case 'tokens': return <Tokens />;

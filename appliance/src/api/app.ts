@@ -16,6 +16,7 @@ import { CookieAuth } from './cookie-auth.ts';
 import { EventHub, eventRoutes, type EventServices } from './routes/events.ts';
 import { AuditLog, auditRoute, auditRoutes, type AuditServices } from './audit.ts';
 import { devicesCsvRoute } from './routes/devices-csv.ts';
+import { deviceIdentityRoutes } from './routes/device-identity.ts';
 import { compressApi, staticFiles, type StaticOptions } from './static.ts';
 
 export type RouteInstaller = (router: Router, services: AppServices) => void;
@@ -53,6 +54,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
   eventRoutes(events)(router, services);
   auditRoutes(audit)(router);
   devicesCsvRoute(router, services);
+  deviceIdentityRoutes(router, services);
   for (const install of extraRoutes) install(router, services);
   guardRoutes(router, { access: accessCheck(cookieAuth), audit: auditRoute(services, audit, log), backoff: () => cookieAuth.backoff() });
   routers.set(services, router);

@@ -2,26 +2,16 @@
 // its compliance journal), retire or reinstate, and bulk actions over a selection: assess, remediate,
 // delete, retire, reinstate, add to a group. Every selected serial gets a per-device outcome, so a page that
 // selected 500 devices learns exactly which 3 were not done and why.
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { DeviceRegistry } from '../devices/registry.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { StoreOp } from '../store/store.ts';
-import { serialNumberSchema } from '../protocol/messages.ts';
 
-export const BULK_MAX = 10_000;
+export { BULK_MAX, bulkRequest as bulkSchema } from '../contract/operations.ts';
+import { bulkRequest as bulkSchema } from '../contract/operations.ts';
 
-export const bulkSchema = z.object({
-  action: z.enum(['assess', 'remediate', 'delete', 'retire', 'reinstate', 'add-to-group']),
-  serials: z.array(serialNumberSchema).min(1, 'select at least one device').max(BULK_MAX, `at most ${BULK_MAX} devices at once`),
-  policyId: z.string().min(1).max(64).optional(),
-  groupId: z.string().min(1).max(64).optional(),
-  note: z.string().max(200).optional(),
-}).strict().superRefine((b, ctx) => {
-  if ((b.action === 'assess' || b.action === 'remediate') && !b.policyId) ctx.addIssue({ code: 'custom', path: ['policyId'], message: `${b.action} needs a policyId` });
-  if (b.action === 'add-to-group' && !b.groupId) ctx.addIssue({ code: 'custom', path: ['groupId'], message: 'add-to-group needs a groupId' });
-});
 export type BulkRequest = z.infer<typeof bulkSchema>;
 
 /** What device actions need of groups (manual groups take members; the autogroups room provides it). */

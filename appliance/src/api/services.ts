@@ -54,6 +54,8 @@ export interface AppServices {
   audit?: AuditLog;
   /** Counters of the running components, for /status and the dashboard. */
   stats(): Record<string, unknown>;
+  /** The store's damage report: an admin acknowledges it once the devices it names were checked. */
+  store?: { acknowledgeDamage(by: string): Promise<boolean> };
   /**
    * What is wrong right now (a damaged store, a full disk…), one sentence each; empty when all is well.
    * Any of these makes `GET /api/v1/health` say `degraded` (details only to a signed-in caller).

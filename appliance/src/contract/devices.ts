@@ -20,13 +20,26 @@ export const complianceRecord = open({
 
 const foundRecord = open({ first: isoTime, last: isoTime, taskId: z.string().optional() });
 
+/** A certificate a device presented on 3329 (devices/identity.ts). */
+export const certificate = open({ subject: z.string(), fingerprint256: z.string(), issuer: z.string().optional(), validFrom: isoTime.optional(),
+  validTo: z.string().optional(), selfSigned: z.boolean().optional() });
+export const addressMismatch = open({ claimed: z.array(z.string()), actual: z.string(), at: isoTime });
+export const identityChange = open({ at: isoTime, from: certificate.nullable(), to: certificate.nullable(), fromAddress: z.string(), toAddress: z.string() });
+/** GET /api/v1/devices/:serial/identity, and `identity` in the device detail. */
+export const identity = open({
+  pending: z.boolean(), held: z.boolean(), presented: certificate.nullable(), onRecord: certificate.nullable(),
+  lastChange: identityChange.nullable(), approved: open({ at: isoTime, by: z.string() }).nullable(), addressMismatch: addressMismatch.nullable(),
+});
+
 export const device = open({
   serialNumber: serial, macAddress: z.string(), model: z.string(), ipv4: z.string().optional(), ipv6: z.array(z.string()).optional(),
   hostname: z.string().optional(), firmware: z.string().optional(), authMode: z.string().optional(), snmpPort: z.number(),
   discoveredBy: z.string().optional(), foundBy: z.record(z.string(), foundRecord).optional(), vendor: z.enum(['hp', 'other']).optional(),
   firstSeen: isoTime, lastSeen: isoTime, lastReason: z.string().optional(), peerAddress: z.string(), announceCount: z.number(),
   authMethod: z.enum(['anonymous', 'mutual']).optional(),
-  clientCert: open({ subject: z.string(), fingerprint256: z.string() }).optional(), lastAuth: lastAuth.optional(),
+  clientCert: certificate.optional(), lastAuth: lastAuth.optional(),
+  addressMismatch: addressMismatch.optional(), trustedCert: certificate.nullable().optional(), identityChange: identityChange.optional(),
+  identityApproved: open({ at: isoTime, by: z.string() }).optional(),
   forwardedBy: z.array(open({ listenerId: z.string(), peerAddress: z.string(), receivedAt: isoTime })).optional(),
   compliance: complianceRecord.optional(), lastPolicy: open({ id: z.string(), name: z.string(), at: isoTime }).optional(),
   credentialRef: open({ source: z.enum(['device', 'default', 'global']), index: z.number().optional() }).optional(),
@@ -38,6 +51,8 @@ export const historyEntry = open({
   seq: z.number(), at: isoTime, kind: z.string(), via: z.string().optional(), taskId: z.string().optional(), reason: z.string().optional(),
   messageId: z.string().optional(), peerAddress: z.string().optional(),
   changes: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })).optional(),
+  claimedAddresses: z.array(z.string()).optional(),
+  identity: open({ from: certificate.nullable(), to: certificate.nullable(), approvedBy: z.string().optional() }).optional(),
   assessment: open({ status: complianceStatus, policyId: z.string(), policyName: z.string(), taskId: z.string(), run: z.number(),
     changed: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })), nonCompliant: z.array(z.string()) }).optional(),
 });
@@ -84,5 +99,5 @@ export const deviceList = open({
   total: z.number(), matched: z.number(), devices: z.array(deviceListItem), nextCursor: z.string().nullable(),
   counts: deviceCounts.optional(),
 });
-export const deviceDetail = device.extend({ history: z.array(historyEntry) });
+export const deviceDetail = device.extend({ history: z.array(historyEntry), identity: identity.optional() });
 export type DeviceDetail = z.infer<typeof deviceDetail>;

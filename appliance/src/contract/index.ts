@@ -12,9 +12,11 @@ import * as forwarding from './forwarding.ts';
 import * as settings from './settings.ts';
 import * as system from './system.ts';
 import * as trust from './trust.ts';
+import * as observability from './observability.ts';
+import * as operations from './operations.ts';
 
 export * from './common.ts';
-export { auth, compliance, devices, forwarding, settings, system, trust };
+export { auth, compliance, devices, forwarding, operations, settings, system, trust, observability };
 
 export interface RouteContract {
   body?: z.ZodType;
@@ -40,10 +42,19 @@ export const contract = {
   // ——— devices ———
   'GET /api/v1/devices': route({ query: devices.deviceListQuery, response: devices.deviceList }),
   'GET /api/v1/devices/:serial': route({ response: devices.deviceDetail }),
+  'GET /api/v1/devices/:serial/identity': route({ response: devices.identity }),
+  'POST /api/v1/devices/:serial/identity/approve': route({ response: devices.identity }),
   'GET /api/v1/devices.csv': route({ response: NOT_JSON }),
   'POST /api/v1/devices/:serial/assess': route({ body: compliance.assessPost, response: compliance.assessStarted }),
   'PUT /api/v1/devices/:serial/credentials': route({ response: compliance.credentials }),
   'DELETE /api/v1/devices/:serial/credentials': route({ response: NO_CONTENT }),
+  'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
+  'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
+  'POST /api/v1/devices/bulk': route({ body: operations.bulkRequest, response: operations.bulkResult }),
+  // ——— reports ———
+  'GET /api/v1/reports/compliance': route({ query: operations.reportQuery, response: operations.complianceReport }),
+  'GET /api/v1/reports/compliance.csv': route({ query: operations.reportQuery, response: NOT_JSON }),
+  'GET /api/v1/reports/compliance.pdf': route({ query: operations.reportQuery, response: NOT_JSON }),
   // ——— settings and Instant-On ———
   'GET /api/v1/settings': route({ response: settings.settingsList }),
   'PUT /api/v1/settings': route({ body: settings.settingsPut, response: settings.settingsPutAnswer }),
@@ -101,12 +112,26 @@ export const contract = {
   // ——— the appliance ———
   'GET /api/v1/health': route({ response: system.health }),
   'GET /api/v1/status': route({ response: system.status }),
+  'POST /api/v1/status/store/acknowledge-damage': route({ response: system.damageAcknowledged }),
   'GET /api/v1/captures': route({ response: system.captures }),
   'GET /api/v1/dns/check': route({ response: system.dnsCheck }),
   'GET /api/v1/audit': route({ query: system.auditQuery, response: system.audit }),
   'GET /api/v1/events': route({ response: NOT_JSON }),
   'GET /api/v1/stats/announcements': route({ response: system.announcementsPerHour }),
-  'GET /api/v1/stats/history': route({ response: open({ step: z.string(), points: z.array(z.unknown()) }) }),
+  // ——— alerts, syslog, metrics ———
+  'GET /api/v1/alerts': route({ query: observability.alertListQuery, response: observability.alertList }),
+  'GET /api/v1/alerts/kinds': route({ response: observability.alertKindList }),
+  'GET /api/v1/alerts/summary': route({ response: observability.alertSummary }),
+  'POST /api/v1/alerts/:id/resolve': route({ response: observability.alertRecord }),
+  'POST /api/v1/alerts/check': route({ response: observability.alertSummary }),
+  'GET /api/v1/alerts/subscriptions': route({ response: observability.subscriptionsAnswer }),
+  'PUT /api/v1/alerts/subscriptions': route({ body: observability.subscriptionsPut, response: observability.subscriptionsAnswer }),
+  'GET /api/v1/alerts/mail': route({ response: observability.mailStatus }),
+  'POST /api/v1/alerts/mail/flush': route({ response: observability.mailStatus }),
+  'POST /api/v1/alerts/mail/test': route({ body: observability.mailTest, response: observability.mailTested }),
+  'GET /api/v1/syslog': route({ response: observability.syslogStatus }),
+  'POST /api/v1/syslog/test': route({ response: observability.syslogTested }),
+  'GET /api/v1/stats/history': route({ query: operations.historyQuery, response: operations.historyAnswer }),
   // ——— described loosely for now (any JSON object): their rooms' own schemas are to move here ———
   'GET /api/v1/groups': route({ response: LOOSE }),
   'POST /api/v1/groups': route({ response: LOOSE }),
@@ -117,18 +142,6 @@ export const contract = {
   'DELETE /api/v1/groups/:id': route({ response: LOOSE }),
   'GET /api/v1/groups/:id/members': route({ response: LOOSE }),
   'POST /api/v1/groups/:id/assess': route({ response: LOOSE }),
-  'GET /api/v1/alerts': route({ response: LOOSE }),
-  'GET /api/v1/alerts/kinds': route({ response: LOOSE }),
-  'GET /api/v1/alerts/summary': route({ response: LOOSE }),
-  'POST /api/v1/alerts/:id/resolve': route({ response: LOOSE }),
-  'POST /api/v1/alerts/check': route({ response: LOOSE }),
-  'GET /api/v1/alerts/subscriptions': route({ response: LOOSE }),
-  'PUT /api/v1/alerts/subscriptions': route({ response: LOOSE }),
-  'GET /api/v1/alerts/mail': route({ response: LOOSE }),
-  'POST /api/v1/alerts/mail/flush': route({ response: LOOSE }),
-  'POST /api/v1/alerts/mail/test': route({ response: LOOSE }),
-  'GET /api/v1/syslog': route({ response: LOOSE }),
-  'POST /api/v1/syslog/test': route({ response: LOOSE }),
   'GET /metrics': route({ response: NOT_JSON }),
 } satisfies Record<string, RouteContract>;
 

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Store, StoreOp } from '../store/store.ts';
 import type { Announcement } from '../protocol/messages.ts';
-import type { Device, FoundWay, HistoryEntry, PeerInfo } from './device.ts';
+import type { Device, FoundWay, HistoryEntry, IdentityChange, PeerInfo } from './device.ts';
 import { reconcile, type Reconciled } from './reconcile.ts';
 import { reconcileFound, type FoundPrinter } from './found.ts';
 
@@ -20,6 +20,8 @@ export interface DeviceEvent { type: 'discovered' | 'changed' | 'announced' | 'f
 
 export interface RegistryEvents {
   device: [DeviceEvent];
+  /** The certificate a known serial presents changed (devices/identity.ts). */
+  identity: [{ device: Device; change: IdentityChange }];
   /** A device was deleted (with its history); it is no longer in the registry. */
   removed: [{ serialNumber: string; device: Device }];
 }
@@ -64,7 +66,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       const previous = this.devices.get(ann.device.serialNumber);
       if (previous && previous.lastMessageId === ann.messageId) {
         // At-least-once senders (relays, retrying devices) repeat a message: acknowledge it again, record nothing.
-        return { device: previous, entries: [], outcome: 'unchanged', duplicate: true } satisfies RecordResult;
+        return { device: previous, entries: [], outcome: 'unchanged', identityChanged: false, duplicate: true } satisfies RecordResult;
       }
       const r = reconcile(previous, ann, peer, this.clock());
       const ops = this.writeOps(r);
@@ -73,6 +75,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       await this.store.commit(ops);
       this.devices.set(r.device.serialNumber, r.device);
       this.emit('device', { type: r.outcome === 'new' ? 'discovered' : r.outcome === 'changed' ? 'changed' : 'announced', device: r.device, reason: ann.reason, via: 'announcement' });
+      if (r.identityChanged) this.emit('identity', { device: r.device, change: r.device.identityChange! });
       return result;
     });
   }

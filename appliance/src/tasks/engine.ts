@@ -74,7 +74,9 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   private runners = new Map<TaskType, TaskRunner>();
   private aborts = new Map<string, AbortController>();
 
-  constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger }) {
+  constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger;
+    /** Why SNMP to a device is held (devices/identity.ts: an unapproved identity change), or undefined. */
+    holdReason?: (device: Device) => string | undefined; }) {
     super();
     this.devices = new Semaphore(() => (deps.limits().compatibilityMode ? deps.limits().maxNumberTasks : deps.limits().maxConcurrentDevices));
   }
@@ -303,7 +305,8 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
         t.error = (err as Error).message;
         t.finishedAt = new Date().toISOString();
         if (t.type === 'instant-on') this.release(t);
-        await this.deps.store.commit([this.putOp(t)]).catch(() => undefined);
+        // The failure may itself be the store's; the task stays failed in memory and is resumed after a restart.
+        await this.deps.store.commit([this.putOp(t)]).catch((e) => this.deps.log.error({ task: t.id, err: (e as Error).message }, 'could not store that the task failed'));
         this.emit('task', t);
         if (t.parentId) await this.updateParent(t.parentId);
       }
@@ -347,7 +350,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     const progress = (p: TaskProgress) => {
       t.progress = p;
       emitTimer ??= setTimeout(() => { emitTimer = undefined; this.emit('task', t); }, PROGRESS_EVENT_MS);
-      if (Date.now() - savedAt > PROGRESS_SAVE_MS && isActive(t)) { savedAt = Date.now(); void save().catch((err) => this.deps.log.warn({ task: t.id, err: err.message }, 'could not store task progress')); }
+      if (Date.now() - savedAt > PROGRESS_SAVE_MS && isActive(t)) { savedAt = Date.now(); void save().catch((err) => this.deps.log.error({ task: t.id, err: err.message }, 'could not store task progress')); }
     };
     this.emit('task', t);
     try {
@@ -384,6 +387,8 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
         const policy = policies[i];
         const device = this.deps.registry.get(serial);
         if (!device) { t.outcomes[serial] = { status: 'missing', at: new Date().toISOString() }; return; }
+        const hold = this.deps.holdReason?.(device);
+        if (hold) return await this.recordHeld(t, serial, hold);
         const run = await this.deps.runDevice(device, policy, t.remediate, this.deps.limits().compatibilityMode);
         if (this.stopped) return;
         const at = new Date().toISOString();
@@ -411,6 +416,16 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     } finally {
       release();
     }
+  }
+
+  /** No SNMP at all for this device: its outcome says why; its compliance record stays what it was. */
+  private async recordHeld(t: TaskRecord, serial: string, detail: string) {
+    this.deps.log.warn({ task: t.id, serial, detail }, 'SNMP held for this device');
+    t.outcomes[serial] = { status: 'held', at: new Date().toISOString(), detail };
+    if (t.applied) delete t.applied[serial];
+    if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
+    await this.deps.store.commit([this.putOp({ ...t, outcomes: { ...t.outcomes }, ...(t.applied ? { applied: { ...t.applied } } : {}) })]);
+    this.emit('task', t);
   }
 
   /** Instant-On: finished, or back in the queue once more if the device announced while it ran. */
@@ -469,7 +484,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     const drop = finished.sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '')).slice(0, finished.length - FINISHED_KEPT);
     const ops: StoreOp[] = [];
     for (const t of drop) for (const id of [t.id, ...(t.childIds ?? [])]) { this.tasks.delete(id); ops.push({ type: 'del', sublevel: this.deps.store.sub('tasks'), key: id }); }
-    void this.deps.store.commit(ops).catch((err) => this.deps.log.warn({ err: err.message }, 'could not prune old tasks'));
+    void this.deps.store.commit(ops).catch((err) => this.deps.log.error({ err: err.message, tasks: ops.length }, 'could not prune old tasks (they come back after a restart)'));
   }
 }
 

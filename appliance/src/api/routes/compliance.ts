@@ -120,13 +120,14 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const auto = body.allowAutomaticRemediation ?? s.settings.get('allowAutomaticRemediation');
     if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`);
     if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)');
+    let changes;
     try {
-      const changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
-      for (const c of changes) await s.saveSetting(c.key, c.value);
+      changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
     } catch (err: any) {
-      if (err instanceof ApiError) throw err;
       throw new ApiError(err.message?.includes('locked') ? 409 : 400, 'invalid-setting', err.message);
     }
+    // A failed save is the store's failure, not bad input: it stays a 500 (logged and counted by the store).
+    for (const c of changes) await s.saveSetting(c.key, c.value);
     ctx.body = { ...instantOnView(s), ...(body.acceptAnnouncements || body.allowAutomaticRemediation
       ? { reminder: 'Printers announce to TCP port 3329 on this appliance: make sure firewalls between them and it allow it.' } : {}) };
   });
@@ -146,7 +147,9 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const q = parseQuery(taskListQuery, ctx.query);
     const all = s.tasks.list();
     const page = pageTasks(all, { type: q.type, state: q.state, level: q.level, parentId: q.parent, q: q.q, limit: q.limit, cursor: q.cursor }, (t) => triggerLabel(t, names));
-    ctx.body = { total: all.length, matched: page.matched, nextCursor: page.nextCursor, stats: s.tasks.stats(), tasks: page.tasks.map(summary) };
+    // A list leaves out what a task was asked to do (a discovery job may name 10,000 addresses): see /tasks/:id.
+    ctx.body = { total: all.length, matched: page.matched, nextCursor: page.nextCursor, stats: s.tasks.stats(),
+      tasks: page.tasks.map((t) => { const { params: _p, ...rest } = summary(t); return rest; }) };
   });
   router.post('/api/v1/tasks/cancel', async (ctx) => {
     const body = parseBody(cancelAllBody, ctx.request.body);

@@ -8,6 +8,7 @@ import { serialNumberSchema } from '../../protocol/messages.ts';
 import { CursorError, DeviceIndex } from '../../devices/device-query.ts';
 import type { Device } from '../../devices/device.ts';
 import { deviceListQuery } from '../../contract/devices.ts';
+import { identityView } from '../../devices/identity.ts';
 
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
@@ -85,7 +86,8 @@ export function coreRoutes(router: Router, s: AppServices) {
     const serial = parseBody(serialNumberSchema, ctx.params.serial);
     const device = s.registry.get(serial);
     if (!device) throw new ApiError(404, 'device-not-found', `no device with serial ${serial}`);
-    ctx.body = { ...device, announcing: s.announceRate.view(serial), ...(s.groups?.groups.deviceView(serial) ?? { groups: [], groupPolicy: null }), history: await s.registry.history(serial) };
+    ctx.body = { ...device, announcing: s.announceRate.view(serial), identity: identityView(device, s.settings.get('strictDeviceIdentity')),
+      ...(s.groups?.groups.deviceView(serial) ?? { groups: [], groupPolicy: null }), history: await s.registry.history(serial) };
   });
 
   router.get('/api/v1/settings', (ctx) => {
@@ -111,5 +113,12 @@ export function coreRoutes(router: Router, s: AppServices) {
 
   router.get('/api/v1/status', (ctx) => {
     ctx.body = { ...s.stats(), health: healthOf(s) };
+  });
+
+  // The store's damage report stays (and health stays degraded) until an admin has read it.
+  router.post('/api/v1/status/store/acknowledge-damage', async (ctx) => {
+    const done = await s.store?.acknowledgeDamage(ctx.state.auth?.username ?? 'admin');
+    if (!done) throw new ApiError(409, 'no-damage', 'there is no unacknowledged store damage report');
+    ctx.body = { acknowledged: true };
   });
 }

@@ -1,7 +1,7 @@
 // Devices retire (issue 16 §7): DELETE /api/v1/devices/:serial, PUT /api/v1/devices/:serial/retired
 // {"retired":true|false,"note"?}, POST /api/v1/devices/bulk {"action","serials",…}.
 import type Router from '@koa/router';
-import { z } from 'zod';
+import { retiredPut as retiredSchema } from '../../contract/operations.ts';
 import { ApiError } from '../errors.ts';
 import { recordChange } from '../audit.ts';
 import type { AppServices } from '../services.ts';
@@ -9,7 +9,6 @@ import { bulkSchema, DeviceActionError, type DeviceActions } from '../device-act
 import { serialNumberSchema } from '../../protocol/messages.ts';
 import { parseBody } from './core.ts';
 
-const retiredSchema = z.object({ retired: z.boolean(), note: z.string().max(200).optional() }).strict();
 
 function actions(s: AppServices): DeviceActions {
   if (!s.deviceActions) throw new ApiError(503, 'device-actions-unavailable', 'device actions are not available on this appliance');

@@ -2,19 +2,13 @@
 // (CSV: &rows=devices|changes). Bad input is a 400 naming the field; a period in the future is bad input.
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import { parsePeriod, PeriodError, ReportError, type ComplianceReports, type ReportQuery } from '../../reports/index.ts';
 import { parseBody } from './core.ts';
 
-export const reportQuerySchema = z.object({
-  from: z.string().max(40).optional(),
-  to: z.string().max(40).optional(),
-  policyId: z.string().min(1).max(64).optional(),
-  groupId: z.string().min(1).max(64).optional(),
-  rows: z.enum(['devices', 'changes']).default('devices'),
-});
+export { reportQuery as reportQuerySchema } from '../../contract/operations.ts';
+import { reportQuery as reportQuerySchema } from '../../contract/operations.ts';
 
 function reports(s: AppServices): ComplianceReports {
   if (!s.reports) throw new ApiError(503, 'reports-unavailable', 'reports are not running on this appliance');

@@ -116,7 +116,8 @@ export function trustRoutes(router: Router, s: AppServices) {
     ctx.body = { certificate: out.certPem, caCertificate: ca.certificatePem, record: out.record };
   });
   router.delete('/api/v1/pki/device-certificates/:serial', async (ctx) => {
-    try { await pki.repo.revokeIssued(ctx.params.serial); } catch (err: any) { throw new ApiError(404, err.code ?? 'not-issued-here', err.message); }
+    // Only "not issued here" is the caller's 404; a failed store write stays a server error (logged, counted).
+    try { await pki.repo.revokeIssued(ctx.params.serial); } catch (err: any) { if (err?.code === 'not-issued-here') throw new ApiError(404, err.code, err.message); throw err; }
     ctx.status = 204;
   });
 
