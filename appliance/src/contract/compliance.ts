@@ -43,7 +43,7 @@ export const taskSummary = open({
   done: z.number(), total: z.number(), progress: z.record(z.string(), z.number()).optional(),
   /** An assessment's parts by state. */
   children: stateCounts.optional(),
-  groupId: z.string().optional(), groupName: z.string().optional(),
+  policyIds: z.array(z.string()).optional(), groupId: z.string().optional(), groupName: z.string().optional(),
 });
 export type TaskSummaryView = z.infer<typeof taskSummary>;
 export const outcome = open({ status: z.string(), at: isoTime, detail: z.string().optional() });
