@@ -35,6 +35,7 @@ export const taskSummary = open({
   serials: z.array(z.string()), createdAt: isoTime, startedAt: isoTime.optional(), finishedAt: isoTime.optional(), trigger: z.string(),
   parentId: z.string().optional(), childIds: z.array(z.string()).optional(), runs: z.number(), error: z.string().optional(),
   done: z.number(), total: z.number(), progress: z.record(z.string(), z.number()).optional(),
+  policyIds: z.array(z.string()).optional(), groupId: z.string().optional(), groupName: z.string().optional(),
 });
 export type TaskSummaryView = z.infer<typeof taskSummary>;
 export const outcome = open({ status: z.string(), at: isoTime, detail: z.string().optional() });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoTime, open, serial } from './common.ts';
+import { deviceGroups } from './groups.ts';
 
 export const complianceStatus = z.enum(['compliant', 'non-compliant', 'remediated', 'unsupported', 'unreachable', 'auth-failed']);
 
@@ -55,9 +56,10 @@ export const historyEntry = open({
   identity: open({ from: certificate.nullable(), to: certificate.nullable(), approvedBy: z.string().optional() }).optional(),
   assessment: open({ status: complianceStatus, policyId: z.string(), policyName: z.string(), taskId: z.string(), run: z.number(),
     changed: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })), nonCompliant: z.array(z.string()) }).optional(),
+  group: open({ id: z.string(), name: z.string(), cause: z.string() }).optional(),
 });
 export type HistoryEntryView = z.infer<typeof historyEntry>;
 
 export const deviceList = open({ total: z.number(), devices: z.array(device) });
-export const deviceDetail = device.extend({ history: z.array(historyEntry), identity: identity.optional() });
+export const deviceDetail = device.extend({ history: z.array(historyEntry), identity: identity.optional(), ...deviceGroups });
 export type DeviceDetail = z.infer<typeof deviceDetail>;

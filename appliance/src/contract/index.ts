@@ -14,9 +14,10 @@ import * as system from './system.ts';
 import * as trust from './trust.ts';
 import * as observability from './observability.ts';
 import * as operations from './operations.ts';
+import * as groups from './groups.ts';
 
 export * from './common.ts';
-export { auth, compliance, devices, forwarding, operations, settings, system, trust, observability };
+export { auth, compliance, devices, forwarding, groups, operations, settings, system, trust, observability };
 
 export interface RouteContract {
   body?: z.ZodType;
@@ -84,6 +85,16 @@ export const contract = {
   'GET /api/v1/discovery/schedules': route({ response: compliance.scheduleList }),
   'POST /api/v1/discovery/schedules': route({ response: open({ id: z.string() }) }),
   'DELETE /api/v1/discovery/schedules/:id': route({ response: z.union([compliance.schedule, open({})]) }),
+  // ——— groups and autogroups ———
+  'GET /api/v1/groups': route({ response: groups.groupList }),
+  'POST /api/v1/groups': route({ body: groups.groupInput, response: groups.group }),
+  'GET /api/v1/groups/fields': route({ response: groups.fields }),
+  'POST /api/v1/groups/preview': route({ body: groups.previewPost, response: groups.preview }),
+  'GET /api/v1/groups/:id': route({ response: groups.group }),
+  'PUT /api/v1/groups/:id': route({ body: groups.groupInput, response: groups.group }),
+  'DELETE /api/v1/groups/:id': route({ response: NO_CONTENT }),
+  'GET /api/v1/groups/:id/members': route({ response: groups.members }),
+  'POST /api/v1/groups/:id/assess': route({ body: groups.assessPost, response: groups.assessStarted }),
   // ——— trust ———
   'GET /api/v1/pki/trusted-cas': route({ response: trust.trustedCas }),
   'POST /api/v1/pki/trusted-cas': route({ response: trust.caImported }),
@@ -132,15 +143,6 @@ export const contract = {
   'POST /api/v1/syslog/test': route({ response: observability.syslogTested }),
   'GET /api/v1/stats/history': route({ query: operations.historyQuery, response: operations.historyAnswer }),
   // ——— described loosely for now (any JSON object): their rooms' own schemas are to move here ———
-  'GET /api/v1/groups': route({ response: LOOSE }),
-  'POST /api/v1/groups': route({ response: LOOSE }),
-  'GET /api/v1/groups/fields': route({ response: LOOSE }),
-  'POST /api/v1/groups/preview': route({ response: LOOSE }),
-  'GET /api/v1/groups/:id': route({ response: LOOSE }),
-  'PUT /api/v1/groups/:id': route({ response: LOOSE }),
-  'DELETE /api/v1/groups/:id': route({ response: LOOSE }),
-  'GET /api/v1/groups/:id/members': route({ response: LOOSE }),
-  'POST /api/v1/groups/:id/assess': route({ response: LOOSE }),
   'GET /metrics': route({ response: NOT_JSON }),
 } satisfies Record<string, RouteContract>;
 

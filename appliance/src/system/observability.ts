@@ -115,6 +115,9 @@ export class Observability implements ObservabilityApi {
     };
     parts.registry.on('device', onDevice);
     this.unsubscribe.push(() => parts.registry.off('device', onDevice));
+    const onIdentity = (e: { device: Parameters<DeviceAlerts['onIdentity']>[0]; change: Parameters<DeviceAlerts['onIdentity']>[1] }) => devices.onIdentity(e.device, e.change);
+    parts.registry.on('identity', onIdentity);
+    this.unsubscribe.push(() => parts.registry.off('identity', onIdentity));
     this.unsubscribe.push(parts.events.subscribe((type, data) => { if (type === 'audit') this.syslog.send(auditEvent(data as never)); }));
     const onTask = (t: Parameters<ApplianceMetrics['observeTask']>[0]) => this.metrics.observeTask(t);
     parts.tasks.on('task', onTask);
@@ -148,6 +151,8 @@ export class Observability implements ObservabilityApi {
       this.alerts.sync('certificate-expiry', checks.expiring(certs, now, days, 'expires'));
       this.alerts.sync('crl-expiry', checks.expiring([...p.trust.crls].map((c) => ({ key: `crl:${c.issuer.text}`, what: `the CRL of "${c.issuer.text}"`, at: c.nextUpdate })), now, days, 'is due'));
       this.alerts.sync('syslog-failing', checks.deliveryFailing(this.syslog.status()));
+      const health = this.base.store.health();
+      this.alerts.sync('store-degraded', health.status === 'ok' ? new Map() : new Map([['store', { message: `the store is ${health.status}: ${health.reasons.join('; ')}`, status: health.status }]]));
       const fs = await statfs(this.base.dataDir);
       this.alerts.sync('disk-low', checks.diskLow(fs.bavail * fs.bsize, fs.blocks * fs.bsize, settings.get('alertDiskFreeMb'), this.base.dataDir));
     } catch (err) {
