@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine of this kind: the real peers the tests
-# talk to (snmpd, dig, openssl, chromium, mosquitto) and the npm dependencies pinned in package-lock.json.
+# talk to (snmpd, dig, openssl, testssl.sh, chromium, mosquitto), pdftotext (poppler-utils) to read report PDFs back,
+# and the npm dependencies pinned in package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Operations tests (issue 16): promtool (in Debian's prometheus package), rsyslogd with the OpenSSL stream driver.
 # The binary tests also need: systemd (systemd-analyze, systemd-notify), qemu-user-static and the arm64 cross
 # libraries (the arm64 binary runs under emulation), binutils-aarch64-linux-gnu (strip), xz-utils.
-DEBS=(snmpd snmp bind9-dnsutils openssl chromium mosquitto mosquitto-clients socat python3 systemd qemu-user-static
-  binutils-aarch64-linux-gnu xz-utils curl libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)
+DEBS=(snmpd snmp bind9-dnsutils openssl testssl.sh chromium mosquitto mosquitto-clients socat python3 systemd qemu-user-static poppler-utils
+  binutils-aarch64-linux-gnu xz-utils curl libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross
+  prometheus rsyslog rsyslog-openssl)
 # git: the binary build stamps the commit it was built from (scripts/build-binary.ts).
 DEBS+=(git)
 missing=()

@@ -35,7 +35,13 @@ simulate options:
   --announce-port N     port to announce to after a DNS lookup (default 3329)
   --reason R            announcement reason: ${ANNOUNCE_REASONS.join(', ')} (default initial-boot)
   --rate PER_S          new announcements per second (default: as fast as possible)
-  --first-index N       index of the first printer (serials SIM000000…, addresses 127.0.x.y)
+  --first-index N       index of the first printer (its serial number and address 127.0.x.y follow from it)
+  --serial-prefix P     serials are P and six digits (default LAB; --demo printers use SIM)
+  --silent              printers that never announce (no DAA): only their SNMP agents answer; find them with discovery
+  --snmp-port N         SNMP agents' port: 161 as root (each on its own 127.x address), else 0 = a free port each
+  --snmp-delay-ms N     delay every SNMP reply (a LAN instead of loopback)
+  --once                announce once and exit (no SNMP agents); exit status 1 if any was not accepted
+  The printers (except with --once) run until Ctrl-C; v2c communities public/private, v3 user admin.
 
 Environment: INSTANT_ON_ADMIN_PASSWORD sets the first admin password; GET /api/v1/settings shows every
 value with where it came from.
@@ -78,7 +84,13 @@ async function serve(args: string[]) {
   const { Appliance } = await import('./system/controller.ts');
   let appliance: Awaited<ReturnType<typeof Appliance.start>>;
   try {
-    appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n') });
+    appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n'), onFatal: (err) => {
+      // Crash rather than limp: a store that cannot write must not keep answering devices. systemd restarts us.
+      log.fatal({ err: { message: err.message, cause: (err.cause as Error | undefined)?.message } }, 'the store is failing; exiting');
+      process.stderr.write(`instant-on-edge: the store is failing: ${err.message}\n`);
+      root.flush?.();
+      setTimeout(() => process.exit(75), 100).unref();
+    } });
   } catch (err: any) {
     // The controller already stopped what had started (listeners before the store); only exiting is left.
     log.fatal({ err: { message: err.message, code: err.code, component: err.component } }, 'could not start');
@@ -117,15 +129,24 @@ async function simulate(args: string[]) {
   const v = parse(args, {
     count: { type: 'string' }, server: { type: 'string' }, reason: { type: 'string' }, rate: { type: 'string' },
     'first-index': { type: 'string' }, dns: { type: 'string' }, 'search-domain': { type: 'string', multiple: true },
-    'announce-port': { type: 'string' },
+    'announce-port': { type: 'string' }, 'serial-prefix': { type: 'string' }, silent: { type: 'boolean' }, once: { type: 'boolean' },
+    'snmp-port': { type: 'string' }, 'snmp-delay-ms': { type: 'string' },
   });
+  const { simulate: run, SIMULATE_SERIAL_PREFIX, defaultSnmpPort } = await import('./sim/simulate.ts');
   const count = Number(v.count ?? 10);
   if (!Number.isInteger(count) || count < 1 || count > 60_000) fail('--count takes a whole number (1–60000)');
   const reason = (v.reason ?? 'initial-boot') as AnnounceReason;
   if (!ANNOUNCE_REASONS.includes(reason)) fail(`--reason must be one of ${ANNOUNCE_REASONS.join(', ')}`);
   const rate = v.rate === undefined ? 0 : Number(v.rate);
   if (!(rate >= 0)) fail('--rate takes a number of announcements per second');
-  if (!v.server && !v.dns) fail('--server HOST:PORT or --dns HOST:PORT is required');
+  const serialPrefix = String(v['serial-prefix'] ?? SIMULATE_SERIAL_PREFIX);
+  if (!/^[A-Za-z0-9-]{0,20}$/.test(serialPrefix)) fail('--serial-prefix takes up to 20 of A-Z a-z 0-9 - (serials are the prefix and six digits)');
+  const snmpPort = v['snmp-port'] === undefined ? defaultSnmpPort() : Number(v['snmp-port']);
+  if (!Number.isInteger(snmpPort) || snmpPort < 0 || snmpPort > 65535) fail('--snmp-port takes a port number (0 = a free port per printer)');
+  const delay = Number(v['snmp-delay-ms'] ?? 0);
+  if (!Number.isInteger(delay) || delay < 0 || delay > 10_000) fail('--snmp-delay-ms takes a whole number of milliseconds');
+  if (v.silent && v.once) fail('--silent printers only answer SNMP; --once only announces: choose one');
+  if (!v.silent && !v.server && !v.dns) fail('--server HOST:PORT or --dns HOST:PORT is required (or --silent for printers that never announce)');
   const hostPort = (flag: string, text: string) => {
     const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
     if (!m) fail(`--${flag} takes HOST:PORT (IPv6 as [::1]:3329)`);
@@ -134,29 +155,32 @@ async function simulate(args: string[]) {
 
   const root = createRootLogger();
   const log = componentLogger(root, 'simulate');
-  const { Fleet } = await import('./sim/fleet.ts');
-  let resolveTarget: () => Promise<{ host: string; port: number }>;
+  let resolveTarget: (() => Promise<{ host: string; port: number }>) | undefined;
   if (v.server) {
     const target = hostPort('server', String(v.server));
     resolveTarget = async () => target;
-  } else {
+  } else if (v.dns) {
     hostPort('dns', String(v.dns));
     const { dnsTargetResolver } = await import('./sim/dns-resolve.ts');
     resolveTarget = dnsTargetResolver({ dns: String(v.dns), searchDomains: (v['search-domain'] as unknown as string[] | undefined) ?? [], port: Number(v['announce-port'] ?? 3329), ipv4Only: true }, log);
   }
-  const fleet = new Fleet({ count, firstIndex: Number(v['first-index'] ?? 0), log, resolveTarget });
-  const started = Date.now();
-  let last = 0;
-  const summary = await fleet.announceAll(reason, {
-    ratePerSecond: rate,
-    onProgress: (n) => { if (Date.now() - last > 1000 || n === count) { last = Date.now(); log.info({ done: n, of: count }, 'progress'); } },
-  });
-  const seconds = (Date.now() - started) / 1000;
-  log.info({ summary, seconds, perSecond: Math.round(count / seconds) }, 'all printers announced');
-  const failed = fleet.printers.filter((p) => p.status !== 'Success');
-  for (const p of failed.slice(0, 5)) log.warn({ serial: p.serialNumber, error: p.lastError }, 'announcement failed');
-  root.flush?.();
-  process.exitCode = failed.length ? 1 : 0;
+  let result: Awaited<ReturnType<typeof run>>;
+  try {
+    result = await run({ count, firstIndex: Number(v['first-index'] ?? 0), serialPrefix, reason, ratePerSecond: rate, silent: !!v.silent, once: !!v.once,
+      snmpPort, snmpDelayMs: delay, resolveTarget, log });
+  } catch (err: any) {
+    log.fatal({ err: { message: err.message, code: err.code } }, 'simulated printers could not start');
+    process.stderr.write(`instant-on-edge: ${err.message}${err.code === 'EADDRINUSE' ? ' (another agent holds that address and port: --first-index or --snmp-port 0)' : err.code === 'EACCES' ? ' (port 161 needs root: --snmp-port 0)' : ''}\n`);
+    root.flush?.();
+    process.exitCode = 1;
+    return;
+  }
+  if ('exitCode' in result) { root.flush?.(); process.exitCode = result.exitCode; return; }
+  log.info('running; Ctrl-C stops the printers');
+  const stop = result.stop;
+  const end = () => { void stop().finally(() => { root.flush?.(); setTimeout(() => process.exit(0), 50); }); };
+  process.once('SIGINT', end);
+  process.once('SIGTERM', end);
 }
 
 const [first, ...rest] = process.argv.slice(2);

@@ -15,7 +15,7 @@ export async function startTestAppliance(opts: { dataDir?: string; cli?: Partial
   const sink = capture ? new Writable({ write(chunk, _enc, cb) { capture.push(String(chunk)); cb(); } }) : undefined;
   const appliance = await Appliance.start({
     cli: { dataDir, host: '127.0.0.1', announcePort: 0, webPort: 0, dnsPort: 0, ...opts.cli },
-    env: { INSTANT_ON_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },
+    env: { INSTANT_ON_ADMIN_PASSWORD: ADMIN_PASSWORD, INSTANT_ON_CONTRACT_CHECK: '1', ...opts.env },
     log: sink ? createRootLogger({ level: 'debug', destination: sink }) : opts.logs ? createRootLogger({ level: 'debug', json: true }) : silentLogger(),
   });
   return {

@@ -17,10 +17,19 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
-export type KeySpec = 'ec-p256' | 'ec-p384' | 'ec-p224' | 'rsa-1024' | 'rsa-2048';
-export type CaName = 'root' | 'inter' | 'other' | 'impostor';
-/** Extension sections of the generated config (see CONFIG below). */
-export type ExtName = 'client' | 'client-server' | 'server-only' | 'no-digital-signature' | 'no-usage-extensions' | 'inter';
+/** `rsa-2052`: a modulus that is not whole bytes; `ec-p256-explicit`: P-256 written as explicit parameters. */
+export type KeySpec = 'ec-p256' | 'ec-p384' | 'ec-p224' | 'rsa-1024' | 'rsa-2048' | 'rsa-2052' | 'dsa-2048' | 'ec-p256-explicit';
+/**
+ * The four made by create(), and CAs made on demand with subCa(): `sub` under inter (whose pathlen is 0),
+ * `wide` under root with pathlen 1 and `deep` under wide, `odd` with an unknown critical extension,
+ * `constrained` with critical nameConstraints, `nocrlsign` whose keyUsage lacks cRLSign.
+ */
+export type CaName = 'root' | 'inter' | 'other' | 'impostor' | 'sub' | 'wide' | 'deep' | 'odd' | 'constrained' | 'nocrlsign';
+const CA_NAMES: CaName[] = ['root', 'inter', 'other', 'impostor', 'sub', 'wide', 'deep', 'odd', 'constrained', 'nocrlsign'];
+/** Extension sections of the generated config (see CONFIG below); `none` issues an X.509 v1 certificate. */
+export type ExtName = 'client' | 'client-server' | 'server-only' | 'no-digital-signature' | 'no-usage-extensions' | 'inter'
+  | 'client-critical-unknown' | 'client-any-eku' | 'client-critical-eku' | 'none'
+  | 'sub' | 'wide' | 'odd' | 'constrained' | 'nocrlsign';
 
 export interface TestCert {
   name: string;
@@ -55,7 +64,7 @@ email_in_dn = no
   return `
 [ ca ]
 default_ca = root
-${ca('root')}${ca('inter')}${ca('other')}${ca('impostor')}
+${CA_NAMES.map(ca).join('')}
 [ policy_any ]
 organizationName = optional
 commonName = supplied
@@ -104,6 +113,66 @@ authorityKeyIdentifier = keyid
 
 [ ext_no-usage-extensions ]
 basicConstraints = critical,CA:FALSE
+
+[ ext_client-critical-unknown ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+authorityKeyIdentifier = keyid
+1.3.6.1.4.1.55738.666.1 = critical,ASN1:NULL
+
+[ ext_client-any-eku ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth,anyExtendedKeyUsage
+authorityKeyIdentifier = keyid
+
+[ ext_client-critical-eku ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = critical,clientAuth
+authorityKeyIdentifier = keyid
+
+[ ext_sub ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+
+[ ext_wide ]
+basicConstraints = critical,CA:TRUE,pathlen:1
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+
+[ ext_odd ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+1.3.6.1.4.1.55738.666.1 = critical,ASN1:NULL
+
+[ ext_constrained ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+nameConstraints = critical,permitted;DNS:example.com
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+
+[ crl_critical-unknown ]
+authorityKeyIdentifier = keyid
+1.3.6.1.4.1.55738.666.1 = critical,ASN1:NULL
+
+[ crl_scoped ]
+issuingDistributionPoint = critical,@idp_scoped
+[ idp_scoped ]
+onlysomereasons = keyCompromise
+
+[ ext_nocrlsign ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 `;
 }
 
@@ -121,6 +190,8 @@ export class OpensslPki {
   inter!: TestCert;
   other!: TestCert;
   impostor!: TestCert;
+  /** CAs made with subCa(), by name. */
+  readonly cas: Partial<Record<CaName, TestCert>> = {};
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -131,7 +202,7 @@ export class OpensslPki {
   static async create(): Promise<OpensslPki> {
     const pki = new OpensslPki(await mkdtemp(path.join(os.tmpdir(), 'ioe-openssl-pki-')));
     await writeFile(pki.configPath, config(pki.dir));
-    for (const name of ['root', 'inter', 'other', 'impostor']) {
+    for (const name of CA_NAMES) {
       await mkdir(path.join(pki.dir, name, 'new'), { recursive: true });
       await writeFile(path.join(pki.dir, name, 'index.txt'), '');
       await writeFile(path.join(pki.dir, name, 'crlnumber'), '1000\n');
@@ -148,6 +219,15 @@ export class OpensslPki {
     return pki;
   }
 
+  /** An intermediate CA `name` issued by `issuer`, with the extension section of the same name unless told. */
+  async subCa(name: Exclude<CaName, 'root' | 'inter' | 'other' | 'impostor'>, issuer: CaName, ext: ExtName = name as ExtName): Promise<TestCert> {
+    const cert = await this.issue(`${name}-ca`, { issuer, key: 'ec-p256', ext, subject: `/O=Instant-On Test/CN=Test ${name} CA` });
+    await writeFile(path.join(this.dir, name, 'ca.pem'), cert.certPem);
+    await writeFile(path.join(this.dir, name, 'ca.key'), cert.keyPem);
+    this.cas[name] = cert;
+    return cert;
+  }
+
   /** `openssl ca` rewrites its index file, so CA operations run one at a time even when tests overlap. */
   private caQueue: Promise<unknown> = Promise.resolve();
 
@@ -160,9 +240,16 @@ export class OpensslPki {
 
   async newKey(file: string, spec: KeySpec): Promise<string> {
     const keyPath = path.join(this.dir, file);
-    const [algorithm, size] = spec.split('-');
-    const opt = algorithm === 'ec' ? `ec_paramgen_curve:P-${size.slice(1)}` : `rsa_keygen_bits:${size}`;
-    await this.openssl(['genpkey', '-algorithm', algorithm.toUpperCase(), '-pkeyopt', opt, '-out', keyPath]);
+    const [algorithm, size, encoding] = spec.split('-');
+    if (algorithm === 'dsa') {
+      const params = path.join(this.dir, `${file}.params`);
+      await this.openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', `dsa_paramgen_bits:${size}`, '-out', params]);
+      await this.openssl(['genpkey', '-paramfile', params, '-out', keyPath]);
+      return keyPath;
+    }
+    const opts = algorithm === 'ec' ? ['-pkeyopt', `ec_paramgen_curve:P-${size.slice(1)}`] : ['-pkeyopt', `rsa_keygen_bits:${size}`];
+    if (encoding === 'explicit') opts.push('-pkeyopt', 'ec_param_enc:explicit');
+    await this.openssl(['genpkey', '-algorithm', algorithm.toUpperCase(), ...opts, '-out', keyPath]);
     return keyPath;
   }
 
@@ -206,7 +293,7 @@ export class OpensslPki {
     const start = opts.start ?? new Date(Date.now() - 3600_000);
     const end = opts.end ?? new Date(Date.now() + 365 * 86400_000);
     await this.openssl(['ca', '-config', this.configPath, '-name', opts.issuer, '-batch', '-notext', '-in', csrPath,
-      '-out', certPath, '-extensions', `ext_${opts.ext}`, '-md', opts.md ?? 'sha256',
+      '-out', certPath, ...(opts.ext === 'none' ? [] : ['-extensions', `ext_${opts.ext}`]), '-md', opts.md ?? 'sha256',
       '-startdate', opensslDate(start), '-enddate', opensslDate(end)]);
     return certPath;
   }
@@ -225,13 +312,17 @@ export class OpensslPki {
     await this.openssl(['ca', '-config', this.configPath, '-name', issuer, '-revoke', cert.certPath, '-crl_reason', reason]);
   }
 
-  /** A CRL for `issuer` with explicit lastUpdate/nextUpdate (defaults: now-1h … now+7d). PEM text. */
-  async crl(issuer: CaName, opts: { lastUpdate?: Date; nextUpdate?: Date } = {}): Promise<string> {
+  /**
+   * A CRL for `issuer` with explicit lastUpdate/nextUpdate (defaults: now-1h … now+7d). PEM text. `exts`
+   * adds a CRL extension section: `critical-unknown` (a critical extension nobody processes) or `scoped`
+   * (an issuing distribution point limited to some reasons).
+   */
+  async crl(issuer: CaName, opts: { lastUpdate?: Date; nextUpdate?: Date; exts?: 'critical-unknown' | 'scoped' } = {}): Promise<string> {
     const out = path.join(this.dir, `${issuer}-${++this.counter}.crl`);
     const last = opts.lastUpdate ?? new Date(Date.now() - 3600_000);
     const next = opts.nextUpdate ?? new Date(Date.now() + 7 * 86400_000);
     await this.openssl(['ca', '-config', this.configPath, '-name', issuer, '-gencrl', '-out', out,
-      '-crl_lastupdate', opensslDate(last), '-crl_nextupdate', opensslDate(next)]);
+      '-crl_lastupdate', opensslDate(last), '-crl_nextupdate', opensslDate(next), ...(opts.exts ? ['-crlexts', `crl_${opts.exts}`] : [])]);
     return readFile(out, 'utf8');
   }
 

@@ -166,3 +166,30 @@ test('a burst beyond the handshake cap waits its turn instead of being refused; 
   t.is(tight.appliance.listener.stats().limits.rejected.queueFull, refused);
   t.is(tight.appliance.registry.size, 20 - refused, 'and the rest were all stored');
 });
+
+test('a client that tries to resume its TLS session gets a full handshake (whole chain presented) and is answered', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.announcePort;
+  const once = (session?: Buffer) => new Promise<{ session?: Buffer; reused: boolean; ack: any }>((resolve, reject) => {
+    const ann = sampleAnnouncement(`RESUME${session ? 2 : 1}`);
+    let saved: Buffer | undefined;
+    let reused = false;
+    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, session }, () => { reused = s.isSessionReused(); s.write(frameBytes(ann)); });
+    s.on('session', (sess) => { saved = sess; });
+    const chunks: Buffer[] = [];
+    s.on('data', (c) => chunks.push(c));
+    s.on('error', reject);
+    s.on('close', () => {
+      const buf = Buffer.concat(chunks);
+      resolve({ session: saved, reused, ack: buf.length > 10 ? JSON.parse(buf.subarray(10).toString()) : null });
+    });
+  });
+  const first = await once();
+  t.like(first.ack, { status: 'accepted' });
+  t.truthy(first.session, 'the client kept a session to resume');
+  // Before the TLS profile, a resumption attempt on 3329 was aborted by the server with an internal_error alert.
+  const second = await once(first.session);
+  t.false(second.reused, 'no resumed session on 3329');
+  t.like(second.ack, { status: 'accepted' });
+});

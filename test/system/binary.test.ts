@@ -115,13 +115,13 @@ test('arm64 binary under qemu-aarch64-static: version, and it answers an HDAP an
   t.log(`arm64 (emulated) start to web port bound: ${(performance.now() - app.startedAt).toFixed(0)} ms`);
   const port = portFrom(app.output(), /announcement listener ready/);
 
-  // The printer side is the x64 binary's own simulator.
-  const sim = await run(binaryPath('x64'), ['simulate', '--server', `127.0.0.1:${port}`, '--count', '2'],
+  // The printer side is the x64 binary's own simulator (--once: announce and exit, no SNMP agents).
+  const sim = await run(binaryPath('x64'), ['simulate', '--once', '--server', `127.0.0.1:${port}`, '--count', '2'],
     { cwd: dir, env: { ...env, XDG_CACHE_HOME: join(dir, 'sim-cache') } });
   t.regex(sim.stdout, /"Success":2,"Failed":0/);
   // Both printers' discoveries, in whatever order the emulated appliance logged them.
-  await app.waitFor(/"serial":"SIM000001"[^\n]*"device discovered"/, 20_000);
-  await app.waitFor(/"serial":"SIM000000"[^\n]*"device discovered"/, 20_000);
+  await app.waitFor(/"serial":"LAB000001"[^\n]*"device discovered"/, 20_000);
+  await app.waitFor(/"serial":"LAB000000"[^\n]*"device discovered"/, 20_000);
   app.child.kill('SIGTERM');
   t.is(await app.exited, 0);
 });

@@ -89,6 +89,7 @@ export interface FakeUpstream {
 /**
  * A dns2 server playing the branch's corporate resolver:
  *  missing.example → NXDOMAIN with SOA; big.example → 60 A records (truncated over plain UDP);
+ *  huge.example → 150 A records (about 2.4 KB, more than any EDNS budget we allow);
  *  short-ttl.example → A with TTL 2; silent.example → no reply; no-edns.example → A without OPT even when
  *  asked with EDNS; anything else → A 198.51.100.1.
  */
@@ -109,8 +110,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         name: 'example', type: Packet.TYPE.SOA, class: Packet.CLASS.IN, ttl: 60,
         primary: 'ns.example', admin: 'hostmaster.example', serial: 1, refresh: 3600, retry: 600, expiration: 86400, minimum: 30,
       } as never);
-    } else if (name === 'big.example') {
-      for (let i = 1; i <= 60; i++) response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 120, address: `198.51.100.${i}` } as never);
+    } else if (name === 'big.example' || name === 'huge.example') {
+      for (let i = 1; i <= (name === 'big.example' ? 60 : 150); i++) response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 120, address: `198.51.100.${i}` } as never);
     } else {
       const ttl = name === 'short-ttl.example' ? 2 : 120;
       response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl, address: '198.51.100.1' } as never);

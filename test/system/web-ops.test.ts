@@ -41,3 +41,62 @@ test('version in the header; the compliance trend; a token made and revoked on t
   t.is((await api(port, 'GET', '/api/v1/status', { token: secret })).status, 401);
   t.deepEqual(errors, []);
 });
+
+test('devices page: select, bulk remediate and retire; reports page: show, PDF and CSV downloads', async (t) => {
+  if (!haveChromium()) { t.fail('chromium is not installed (scripts/setup.sh installs it)'); return; }
+  await ensureWebBuilt();
+  const h = await startTestAppliance({ env: { INSTANT_ON_SNMP_TIMEOUT_MS: '1000' } });
+  const { Fleet } = await import('../../appliance/src/sim/fleet.ts');
+  const fleet = new Fleet({ count: 3, serialPrefix: 'WOP', firstIndex: 7500, resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
+  await fleet.startAgents({ port: 0 });
+  const b = await openBrowser();
+  t.teardown(async () => { await b.close(); await fleet.stop(); await h.stop(); });
+  const errors: string[] = [];
+  b.page.on('pageerror', (e) => errors.push(e.message));
+  const port = h.appliance.webPort;
+  const base = `https://127.0.0.1:${port}`;
+  const page = b.page;
+  const { login } = await import('../fakes/appliance.ts');
+  const token = await login(port);
+  await api(port, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'public', writeCommunity: 'private' } });
+  await api(port, 'POST', '/api/v1/policies', { token, body: { name: 'Branch baseline', settings: { telnet: false } } });
+  await fleet.announceAll('initial-boot');
+  const [p0, p1, p2] = fleet.printers.map((p) => p.serialNumber);
+  await signIn(page, base, ADMIN_PASSWORD);
+
+  await page.goto(`${base}/#/devices`);
+  await page.getByLabel(`Select ${p0}`).check();
+  await page.getByLabel(`Select ${p1}`).check();
+  await page.getByTestId('bulk-actions').getByText('2 selected').waitFor();
+  await page.getByTestId('bulk-actions').getByRole('button', { name: 'Remediate' }).click();
+  await page.getByText(/remediate: 2 done \(task /).waitFor();
+  await page.locator(`tr[data-serial="${p1}"]`).getByText('remediated').waitFor({ timeout: 20_000 });
+  await page.locator(`tr[data-serial="${p0}"]`).getByText('remediated').waitFor({ timeout: 20_000 });
+  t.is(await page.locator(`tr[data-serial="${p2}"]`).getByText('remediated').count(), 0, 'the unselected printer was left alone');
+  await page.getByLabel(`Select ${p2}`).check();
+  await page.getByLabel(`Select ${p1}`).uncheck();
+  await page.getByTestId('bulk-actions').getByRole('button', { name: 'Retire' }).click();
+  await page.getByText('retire: 2 done.').waitFor();
+  await page.locator(`tr[data-serial="${p2}"]`).getByText('retired').waitFor();
+  t.truthy(h.appliance.registry.get(p0)?.retired);
+  await screenshot(page, shotPath('devices-bulk.png'));
+
+  await page.goto(`${base}/#/reports`);
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByTestId('report-changes').waitFor();
+  t.is(await page.getByTestId('report-changes').locator('tbody tr').count(), 2);
+  await screenshot(page, shotPath('reports.png'));
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-pdf').click()]);
+  const { readFileSync } = await import('node:fs');
+  const bytes = readFileSync((await pdf.path())!);
+  t.is(bytes.subarray(0, 5).toString(), '%PDF-');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-csv').click()]);
+  t.regex(csv.suggestedFilename(), /^compliance-.*-devices\.csv$/);
+  t.true(readFileSync((await csv.path())!, 'utf8').includes(p0));
+  // A period in the future is refused with the reason shown.
+  await page.getByLabel('From').fill('2099-01-01');
+  await page.getByLabel('To').fill('2099-01-02');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('alert').getByText(/future/).waitFor();
+  t.deepEqual(errors, []);
+});

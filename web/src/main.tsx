@@ -13,18 +13,22 @@ import { Devices } from './screens/devices.tsx';
 import { DeviceDetail } from './screens/device.tsx';
 import { Policies, PolicyEditor } from './screens/policies.tsx';
 import { InstantOn } from './screens/instant-on.tsx';
+import { Groups, GroupEditor } from './screens/groups.tsx';
 import { Credentials } from './screens/credentials.tsx';
 import { Tasks } from './screens/tasks.tsx';
+import { Discovery } from './screens/discovery.tsx';
 import { Dns } from './screens/dns.tsx';
 import { Audit } from './screens/audit.tsx';
 import { Settings } from './screens/settings.tsx';
 import { Password } from './screens/password.tsx';
 import { Trust } from './screens/trust.tsx';
 import { Forwarding } from './screens/forwarding.tsx';
+import { Alerts } from './screens/alerts.tsx';
 import { Tokens } from './screens/tokens.tsx';
+import { Reports } from './screens/reports.tsx';
 
-const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['policies', 'Policies'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
+const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['discovery', 'Discovery'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['alerts', 'Alerts'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -42,15 +46,19 @@ function Screen(p: { route: string[] }) {
     case 'dashboard': return <Dashboard />;
     case 'devices': return arg ? <DeviceDetail serial={arg} /> : <Devices />;
     case 'policies': return arg ? <PolicyEditor id={arg} /> : <Policies />;
+    case 'groups': return arg ? <GroupEditor id={arg} /> : <Groups />;
     case 'instant-on': return <InstantOn />;
     case 'credentials': return <Credentials />;
     case 'tasks': return <Tasks />;
+    case 'discovery': return <Discovery />;
     case 'dns': return <Dns />;
     case 'certificates': return <Trust />;
     case 'forwarding': return <Forwarding />;
+    case 'alerts': return <Alerts kind={arg} />;
     case 'audit': return <Audit />;
     case 'settings': return <Settings />;
     case 'tokens': return <Tokens />;
+    case 'reports': return <Reports />;
     case 'password': return <Password />;
     default: return <p>Nothing here. <a href="#/">Back to the dashboard</a>.</p>;
   }

@@ -53,7 +53,7 @@ export function Loaded<T>(p: { q: { data?: T; error?: unknown; loading: boolean;
 const STATUS_CLASS: Record<string, string> = {
   compliant: 'ok', remediated: 'ok', done: 'ok', ok: 'ok', accepted: 'ok', live: 'ok',
   'non-compliant': 'warn', unsupported: 'warn', queued: 'info', running: 'info', 'not assessed': 'muted', cancelled: 'muted', connecting: 'info',
-  unreachable: 'bad', 'auth-failed': 'bad', failed: 'bad', rejected: 'bad', offline: 'bad',
+  held: 'warn', unreachable: 'bad', 'auth-failed': 'bad', failed: 'bad', rejected: 'bad', offline: 'bad',
 };
 
 export function Badge(p: { status: string; title?: string }) {

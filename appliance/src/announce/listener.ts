@@ -3,24 +3,15 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../util/log.ts';
-import type { Frame } from '../protocol/frame.ts';
+import { ThrottledWarning } from '../util/log-throttle.ts';
 import { hdapCodec, type Codec } from '../protocol/codec.ts';
-import type { Acknowledge, Announcement } from '../protocol/messages.ts';
 import { HandshakeGate } from './handshake-gate.ts';
-import { chainFromPeerCertificate } from '../pki/verify-client.ts';
+import { peerCertificateChain } from '../pki/verify-client.ts';
+import { serverTlsOptions } from '../pki/tls-profile.ts';
 import type { CaptureSink } from './capture.ts';
-import { Connection } from './connection.ts';
+import { handle, newSessionCounters, type AnnouncementHandler, type PeerContext, type RefusalKind, type SessionDeps } from './connection.ts';
 
-export interface PeerContext {
-  address: string;
-  port: number;
-  tlsVersion: string | null;
-  /** The client certificate chain as presented (leaf first, DER), empty when none was sent. */
-  certChain: Buffer[];
-  clientCert?: { subject: string; issuer: string; fingerprint256: string; validTo: string };
-}
-
-export type AnnouncementHandler = (ann: Announcement, peer: PeerContext) => Promise<Acknowledge>;
+export type { AnnouncementHandler, PeerContext } from './connection.ts';
 
 export interface ListenerOptions {
   host: string;
@@ -42,31 +33,38 @@ export class AnnouncementListener {
   private server: net.Server;
   private context: tls.SecureContext;
   private sockets = new Set<tls.TLSSocket>();
-  private inFlight = new Set<Promise<unknown>>();
   private readonly gate: HandshakeGate;
-  private readonly codec: Codec;
-  readonly counters = { connections: 0, announcements: 0, accepted: 0, rejected: {} as Record<string, number>, closed: {} as Record<string, number> };
+  private readonly deps: SessionDeps;
+  /** Connections refused by the gate or failing their handshake: at warn at most once per interval, with counts. */
+  private readonly refusedConnections: ThrottledWarning<string>;
+  readonly counters = newSessionCounters();
 
   constructor(private readonly opts: ListenerOptions) {
-    this.codec = opts.codec ?? hdapCodec;
-    this.context = this.makeContext(opts);
+    this.context = tls.createSecureContext(serverTlsOptions(opts, { resumption: false }));
     this.gate = new HandshakeGate(() => {
       const l = opts.limits();
       return { maxHandshakes: l.maxHandshakes, maxPerSource: l.maxPerSource, maxWaiting: l.maxWaiting ?? 4096, maxWaitMs: l.frameTimeoutMs };
     });
+    this.refusedConnections = new ThrottledWarning(opts.log, 'announcement connection closed before a session');
+    this.deps = {
+      codec: opts.codec ?? hdapCodec,
+      handler: opts.handler,
+      log: opts.log,
+      counters: this.counters,
+      refusals: new ThrottledWarning<RefusalKind>(opts.log, 'rejected announcement input'),
+      frameTimeoutMs: () => opts.limits().frameTimeoutMs,
+      capture: () => null,
+      inFlight: new Set(),
+    };
     // pauseOnConnect: a waiting connection reads nothing until its handshake starts.
     this.server = net.createServer({ pauseOnConnect: true }, (raw) => this.onTcp(raw));
   }
 
   get address() { return this.server.address() as net.AddressInfo; }
 
-  private makeContext(ctx: { key: string; cert: string; ca?: string[] }) {
-    return tls.createSecureContext({ key: ctx.key, cert: ctx.cert, ca: ctx.ca && ctx.ca.length ? ctx.ca : undefined, minVersion: 'TLSv1.2' });
-  }
-
   /** New identity or trusted CAs: later handshakes use them (existing connections keep theirs). */
   updateContext(ctx: { key: string; cert: string; ca?: string[] }) {
-    this.context = this.makeContext(ctx);
+    this.context = tls.createSecureContext(serverTlsOptions(ctx, { resumption: false }));
   }
 
   listen(): Promise<void> {
@@ -83,8 +81,10 @@ export class AnnouncementListener {
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     for (const raw of this.gate.drain()) raw.destroy();
     const deadline = new Promise((r) => setTimeout(r, graceMs).unref());
-    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    await Promise.race([Promise.allSettled([...this.deps.inFlight]), deadline]);
     for (const s of this.sockets) s.destroy();
+    this.deps.refusals.close();
+    this.refusedConnections.close();
     await closed;
   }
 
@@ -98,7 +98,7 @@ export class AnnouncementListener {
     const admitted = this.gate.admit(raw, source, (done) => this.handshake(raw, done));
     if (!admitted.ok) {
       this.count('closed', admitted.reason);
-      this.opts.log.warn({ peer: source, reason: admitted.reason }, 'connection refused by flood guard');
+      this.refusedConnections.note(admitted.reason, { peer: source, detail: 'connection refused by flood guard' });
       raw.destroy();
     }
   }
@@ -114,8 +114,10 @@ export class AnnouncementListener {
       clearTimeout(timer);
       done();
       if (ok) return this.onSecure(socket);
-      this.count('closed', err ? 'tls-error' : 'handshake-timeout');
-      this.opts.log.info({ peer: raw.remoteAddress, err: err?.message ?? 'no TLS handshake within the frame deadline' }, 'TLS handshake failed');
+      const reason = err ? 'tls-error' : 'handshake-timeout';
+      this.count('closed', reason);
+      // A port scanner fails handshakes by the thousand: one warn line per interval, the rest counted.
+      this.refusedConnections.note(reason, { peer: raw.remoteAddress, err: err?.message ?? 'no TLS handshake within the frame deadline' });
       socket.destroy();
     };
     const timer = setTimeout(() => finish(false), this.opts.limits().frameTimeoutMs);
@@ -125,58 +127,28 @@ export class AnnouncementListener {
   }
 
   private onSecure(socket: tls.TLSSocket) {
-    this.counters.connections++;
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', (err) => this.opts.log.debug({ peer: socket.remoteAddress, err: err.message }, 'socket error'));
-    new Connection(this, socket, this.peerContext(socket)).start();
+    const peer = this.peerContext(socket);
+    handle(socket, peer, { ...this.deps, capture: () => this.captureFor(socket, peer) });
   }
 
-  /** @internal used by Connection */
-  countPublic(kind: 'rejected' | 'closed', reason: string) { this.count(kind, reason); }
-  /** @internal */
-  get options() { return this.opts; }
-  /** @internal */
-  get wireCodec() { return this.codec; }
-
-  /** Decodes one frame and asks the handler; never throws. */
-  async answer(frame: Frame, peer: PeerContext): Promise<{ ack: Acknowledge; relay: boolean }> {
-    this.counters.announcements++;
-    const decoded = this.codec.decodeAnnouncement(frame);
-    const authMethod = 'anonymous' as const;
-    if (!decoded.ok) {
-      this.count('rejected', 'malformed');
-      this.opts.log.warn({ peer: peer.address, detail: decoded.detail, messageId: decoded.messageId }, 'rejected malformed announcement');
-      return { ack: { messageId: decoded.messageId ?? '', status: 'rejected', reason: 'malformed', authMethod, retryAfterSeconds: 0 }, relay: false };
-    }
-    const relay = (decoded.announcement.forwardedBy?.length ?? 0) > 0;
-    const p = this.opts.handler(decoded.announcement, peer);
-    this.inFlight.add(p);
-    try {
-      const ack = await p;
-      if (ack.status === 'accepted') this.counters.accepted++; else this.count('rejected', ack.reason);
-      return { ack, relay };
-    } catch (err) {
-      // A store failure must not leave the device hanging: it is told busy and retries; we log loudly.
-      this.opts.log.error({ err, peer: peer.address, messageId: decoded.announcement.messageId }, 'announcement handler failed');
-      this.count('rejected', 'busy');
-      return { ack: { messageId: decoded.announcement.messageId, status: 'rejected', reason: 'busy', authMethod, retryAfterSeconds: 60 }, relay: false };
-    } finally {
-      this.inFlight.delete(p);
-    }
-  }
-
-  /** @internal */
-  saveCapture(socket: tls.TLSSocket, peer: PeerContext, data: Buffer, startedAt: Date) {
-    const cipher = socket.getCipher();
-    this.opts.log.info({ peer: peer.address, bytes: data.length }, 'captured a non-HDAP stream');
-    void this.opts.capture!.save({
-      // Ordered by when the stream began, not when it ended: a slow close must not reorder the records.
-      at: startedAt.toISOString(), peerAddress: peer.address, tlsVersion: socket.getProtocol(), cipher: cipher?.name ?? null,
-      sni: (socket as any).servername || null,
-      clientCert: peer.clientCert && { subject: peer.clientCert.subject, fingerprint256: peer.clientCert.fingerprint256 },
-      bytes: data.length, dataBase64: data.toString('base64'),
-    }).catch((err) => this.opts.log.error({ err }, 'could not save capture'));
+  /** Capture mode (HDAP.md §7) records the TLS parameters too, which only the listener knows. */
+  private captureFor(socket: tls.TLSSocket, peer: PeerContext) {
+    const sink = this.opts.capture;
+    if (!sink || !this.opts.limits().capture) return null;
+    return (data: Buffer, startedAt: Date) => {
+      const cipher = socket.getCipher();
+      this.opts.log.info({ peer: peer.address, bytes: data.length }, 'captured a non-HDAP stream');
+      void sink.save({
+        // Ordered by when the stream began, not when it ended: a slow close must not reorder the records.
+        at: startedAt.toISOString(), peerAddress: peer.address, tlsVersion: socket.getProtocol(), cipher: cipher?.name ?? null,
+        sni: (socket as tls.TLSSocket & { servername?: string | false }).servername || null,
+        clientCert: peer.clientCert && { subject: peer.clientCert.subject, fingerprint256: peer.clientCert.fingerprint256 },
+        bytes: data.length, dataBase64: data.toString('base64'),
+      }).catch((err) => this.opts.log.error({ err }, 'could not save capture'));
+    };
   }
 
   private peerContext(socket: tls.TLSSocket): PeerContext {
@@ -187,7 +159,7 @@ export class AnnouncementListener {
       address: (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, ''),
       port: socket.remotePort ?? 0,
       tlsVersion: socket.getProtocol(),
-      certChain: has ? chainFromPeerCertificate(socket.getPeerCertificate(true) as any) : [],
+      certChain: has ? peerCertificateChain(socket) : [],
       clientCert: has ? { subject: dn(cert.subject as any), issuer: dn(cert.issuer as any), fingerprint256: cert.fingerprint256, validTo: cert.valid_to } : undefined,
     };
   }

@@ -6,6 +6,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from '../util/log.ts';
 import { errorMiddleware } from './errors.ts';
+import { contractCheck } from './contract-check.ts';
 import { accessCheck } from './auth.ts';
 import { closeUnreadBodies } from './body.ts';
 import { guardRoutes, ROUTER_OPTIONS } from './route-policy.ts';
@@ -15,12 +16,18 @@ import { CookieAuth } from './cookie-auth.ts';
 import { EventHub, eventRoutes, type EventServices } from './routes/events.ts';
 import { AuditLog, auditRoute, auditRoutes, type AuditServices } from './audit.ts';
 import { devicesCsvRoute } from './routes/devices-csv.ts';
+import { deviceIdentityRoutes } from './routes/device-identity.ts';
 import { compressApi, staticFiles, type StaticOptions } from './static.ts';
 
 export type RouteInstaller = (router: Router, services: AppServices) => void;
 
 /** Optional knobs of the page's side of the API; tests use them to shorten timeouts. */
-export interface WebOptions { cookieAuth?: CookieAuth; static?: StaticOptions }
+export interface WebOptions {
+  cookieAuth?: CookieAuth;
+  static?: StaticOptions;
+  /** Validate every JSON answer against the contract (tests: INSTANT_ON_CONTRACT_CHECK=1). */
+  contractCheck?: boolean;
+}
 
 const routers = new WeakMap<object, Router>();
 
@@ -47,6 +54,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
   eventRoutes(events)(router, services);
   auditRoutes(audit)(router);
   devicesCsvRoute(router, services);
+  deviceIdentityRoutes(router, services);
   for (const install of extraRoutes) install(router, services);
   guardRoutes(router, { access: accessCheck(cookieAuth), audit: auditRoute(services, audit, log), backoff: () => cookieAuth.backoff() });
   routers.set(services, router);
@@ -63,6 +71,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
   app.use(compressApi());
   app.use(closeUnreadBodies());
   app.use(staticFiles({ log, ...web.static }));
+  if (web.contractCheck) app.use(contractCheck(log));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return { app, router, events, audit, cookieAuth };

@@ -52,7 +52,7 @@ export class AuditLog {
   publisher?: EventPublisher;
 
   /** Without a store (not wired yet) entries are kept in memory only, newest `limit`. */
-  constructor(private readonly store?: Store, private readonly limit = 10_000) {}
+  constructor(private readonly store?: Store, private readonly limit = 10_000, private readonly log?: { error(o: object, m: string): void }) {}
 
   get durable(): boolean { return !!this.store; }
 
@@ -61,7 +61,7 @@ export class AuditLog {
     const entry: AuditEntry = { ...e, at, id: `${at}!${randomBytes(4).toString('hex')}` };
     if (this.store) {
       await this.store.commit([{ type: 'put', sublevel: this.store.sub('audit'), key: entry.id, value: entry }]);
-      if (++this.writes % 100 === 0) void this.prune().catch(() => undefined);
+      if (++this.writes % 100 === 0) void this.prune().catch((err) => this.log?.error({ err: (err as Error).message }, 'could not prune the audit log'));
     } else {
       this.memory.push(entry);
       if (this.memory.length > this.limit) this.memory.splice(0, this.memory.length - this.limit);
@@ -128,7 +128,7 @@ const LOGIN_ROUTES = new Set(['/api/v1/login', '/api/v1/session']);
  * locked sign-ins. The action is named from the route template, so it is the same whatever spelling of the
  * path reached the route; the path as requested is kept too.
  */
-export function auditRoute(s: AppServices, audit: AuditLog, log?: { warn(o: object, m: string): void }) {
+export function auditRoute(s: AppServices, audit: AuditLog, log?: { error(o: object, m: string): void }) {
   return (template: string): Koa.Middleware => async (ctx, next) => {
     const take = SNAPSHOTS.get(`${ctx.method} ${template}`);
     let before: unknown;
@@ -153,8 +153,9 @@ export function auditRoute(s: AppServices, audit: AuditLog, log?: { warn(o: obje
         before: extra.before !== undefined ? redact(extra.before) : before,
         after: extra.after !== undefined ? redact(extra.after) : (status < 400 && ctx.body && typeof ctx.body === 'object' && !('pipe' in ctx.body) && !Buffer.isBuffer(ctx.body) ? redact(ctx.body) : undefined),
       };
-      // A store failure must not turn a completed change into an error answer; it is logged.
-      try { await audit.record(entry); } catch (err) { log?.warn({ err, path: ctx.path }, 'audit record failed'); }
+      // The change is done; a failed audit write must not turn it into an error answer, but it is never quiet:
+      // logged here with what went unrecorded, counted by the store (which ends the process if it is failing).
+      try { await audit.record(entry); } catch (err) { log?.error({ err: (err as Error).message, action: entry.action, user: entry.user, path: ctx.path }, 'audit record failed: a change went unrecorded'); }
     }
     if (failure) throw failure;
   };

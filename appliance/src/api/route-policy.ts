@@ -52,6 +52,8 @@ const POLICIES: Record<string, Partial<RoutePolicy>> = {
   'POST /api/v1/discovery': { body: json(1 * MiB) },
   'POST /api/v1/discovery/schedules': { body: json(1 * MiB) },
   'POST /api/v1/discovery/upload': { body: { kind: 'text', limit: 2 * MiB } },
+  // Prometheus scrapers: the route checks its own bearer token or allow list (metrics/access.ts).
+  'GET /metrics': { access: 'public' },
 };
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);

@@ -15,10 +15,13 @@ import type { AnnounceRate } from '../devices/announce-rate.ts';
 import type { TrustRepo } from '../pki/trust-repo.ts';
 import type { Identity } from '../pki/identity.ts';
 import type { Forwarder } from '../forward/forwarder.ts';
+import type { Autogroups, RemediationTriggers } from '../autogroups/index.ts';
 import type { SerialFilter } from '../devices/serial-filter.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import type { Discovery } from '../discovery/index.ts';
 import type { HourlyHistory } from '../history/index.ts';
+import type { ComplianceReports } from '../reports/index.ts';
+import type { DeviceActions } from './device-actions.ts';
 
 export interface AppServices {
   version: string;
@@ -51,6 +54,8 @@ export interface AppServices {
   audit?: AuditLog;
   /** Counters of the running components, for /status and the dashboard. */
   stats(): Record<string, unknown>;
+  /** The store's damage report: an admin acknowledges it once the devices it names were checked. */
+  store?: { acknowledgeDamage(by: string): Promise<boolean> };
   /**
    * What is wrong right now (a damaged store, a full disk…), one sentence each; empty when all is well.
    * Any of these makes `GET /api/v1/health` say `degraded` (details only to a signed-in caller).
@@ -64,4 +69,10 @@ export interface AppServices {
   apiTokens?: ApiTokens;
   /** Stored hourly counters: announcements and compliance over a year (issue 16 §6). */
   history?: HourlyHistory;
+  /** Compliance reports over a period (issue 16 §1). */
+  reports?: ComplianceReports;
+  /** Delete, retire and bulk actions on devices (issue 16 §7). */
+  deviceActions?: DeviceActions;
+  /** Groups and autogroups with their remediation triggers (issue 15). */
+  groups?: { groups: Autogroups; triggers: RemediationTriggers };
 }

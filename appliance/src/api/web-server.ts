@@ -3,6 +3,7 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import { serverTlsOptions } from '../pki/tls-profile.ts';
 
 export interface WebServerOptions { host: string; port: number; key: string; cert: string }
 
@@ -11,13 +12,13 @@ export class WebServer {
   private readonly server: https.Server;
 
   constructor(app: Koa, private readonly opts: WebServerOptions) {
-    this.server = https.createServer({ key: opts.key, cert: opts.cert, minVersion: 'TLSv1.2' }, app.callback());
+    this.server = https.createServer(serverTlsOptions(opts), app.callback());
   }
 
   get port(): number { return (this.server.address() as AddressInfo).port; }
 
   setIdentity(key: string, cert: string): void {
-    this.server.setSecureContext({ key, cert, minVersion: 'TLSv1.2' });
+    this.server.setSecureContext(serverTlsOptions({ key, cert }));
   }
 
   start(): Promise<void> {

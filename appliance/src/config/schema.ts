@@ -1,6 +1,7 @@
 // Every setting of the appliance, one row each: its type, default, where it may come from and whether a
 // change needs a restart. The API, the CLI help and the admin page are all driven from this table
 // (the Pi-hole FTL / zigbee2mqtt way), so a setting is documented exactly once.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -17,12 +18,38 @@ export interface SettingDef<T = unknown> {
   restart: boolean;
   /** Can be saved in the store through the API (the data dir itself cannot: it holds the store). */
   storable: boolean;
+  /** Holds a secret (a password, a token): the API shows only whether it is set. */
+  secret?: boolean;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
 const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().min(1)));
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+// "udp://host:port", "tcp://…", "tls://…"; IPv6 addresses in brackets. The message names the entry at fault.
+const SYSLOG_TARGET = /^(udp|tcp|tls):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):(\d{1,5})$/;
+const syslogTargetList = list.superRefine((v, ctx) => {
+  v.forEach((t, i) => {
+    const m = SYSLOG_TARGET.exec(t);
+    if (!m || Number(m[3]) < 1 || Number(m[3]) > 65535) ctx.addIssue({ code: 'custom', path: [i], message: `entry ${i + 1} "${t.slice(0, 80)}" is not udp://host:port, tcp://host:port or tls://host:port` });
+  });
+  if (v.length > 8) ctx.addIssue({ code: 'custom', message: 'at most 8 syslog targets' });
+});
+const cidrList = list.superRefine((v, ctx) => {
+  v.forEach((t, i) => {
+    const [addr, bits, extra] = t.split('/');
+    const family = isIP(addr);
+    const max = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      ctx.addIssue({ code: 'custom', path: [i], message: `entry ${i + 1} "${t.slice(0, 80)}" is not an address or address/bits` });
+    }
+  });
+});
+/** d:h:m:s as the vendor writes autoGroupFilterExecutionFrequency; at least one second, at most 9999 days. */
+const dhms = z.string().trim().regex(/^\d{1,4}:\d{1,2}:\d{1,2}:\d{1,2}$/, 'must be d:h:m:s, e.g. 1:0:0:0')
+  .refine((v) => { const [, h, m, s] = v.split(':').map(Number); return h < 24 && m < 60 && s < 60; }, 'hours below 24, minutes and seconds below 60')
+  .refine((v) => v.split(':').some((x) => Number(x) > 0), 'must not be zero');
 
 function def<T>(d: Omit<SettingDef<T>, 'storable'> & { storable?: boolean }): SettingDef<T> {
   return { storable: true, ...d };
@@ -63,6 +90,8 @@ export const settingsSchema = {
     help: 'DNS search suffixes of the branch: hp-print-mgmt.<suffix> is answered too (comma-separated).' }),
   dnsUpstreams: def({ schema: list, default: [] as string[], env: 'INSTANT_ON_DNS_UPSTREAMS', restart: true,
     help: 'Resolvers other names are forwarded to (ip or ip:port, comma-separated); none = REFUSED.' }),
+  dnsAllowFrom: def({ schema: cidrList, default: [] as string[], env: 'INSTANT_ON_DNS_ALLOW_FROM', restart: true,
+    help: 'Clients (IP or CIDR, comma-separated) whose queries for other names are forwarded to dnsUpstreams; others get REFUSED. Empty = this appliance\'s own subnets and loopback. hp-print-mgmt is answered to every client.' }),
   dnsAddresses: def({ schema: list, default: [] as string[], env: 'INSTANT_ON_DNS_ADDRESSES', restart: true,
     help: 'Addresses hp-print-mgmt answers with; empty = this appliance\'s own interface addresses.' }),
   dnsTtl: def({ schema: count(0, 86_400), default: 300, env: 'INSTANT_ON_DNS_TTL', restart: true,
@@ -77,6 +106,16 @@ export const settingsSchema = {
     help: 'Assess and remediate every accepted announcement with the Initial Assessment Policy (off: discovery only, as the vendor default).' }),
   initialPolicyId: def({ schema: z.string().max(64), default: '', env: 'INSTANT_ON_INITIAL_POLICY', restart: false,
     help: 'Id of the Initial Assessment Policy applied to announcing devices.' }),
+  skipInstantOnPolicy: def({ schema: bool, default: false, env: 'INSTANT_ON_SKIP_INSTANT_ON_POLICY', restart: false,
+    help: 'Trigger A: a device that has a group policy gets only that policy after an announcement, not the Initial Assessment Policy first (a device without one still gets the initial policy).' }),
+  autoGroupDiscoveryAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_DISCOVERY_REMEDIATION', restart: false,
+    help: 'Trigger B: a device found by discovery that is new in an autogroup with a policy is remediated with its group policy at once.' }),
+  autoGroupDailyRefreshAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_REFRESH_REMEDIATION', restart: false,
+    help: 'Trigger C: every autoGroupFilterExecutionFrequency the filters are re-run and devices that joined an autogroup with a policy since the last run get their group policy.' }),
+  autoGroupFilterExecutionFrequency: def({ schema: dhms, default: '1:0:0:0', env: 'INSTANT_ON_AUTOGROUP_FREQUENCY', restart: false,
+    help: 'How often (d:h:m:s, counted from start) autogroup filters are re-run for trigger C; 1:0:0:0 = once a day.' }),
+  autoGroupEditAutoRemediationEnable: def({ schema: bool, default: false, env: 'INSTANT_ON_AUTOGROUP_EDIT_REMEDIATION', restart: false,
+    help: 'Trigger D: editing an autogroup\'s filter or policy, or that policy itself, remediates every member of the group with its group policy.' }),
   maxNumberTasks: def({ schema: count(1, 100), default: 10, env: 'INSTANT_ON_MAX_TASKS', restart: false,
     help: 'Assessment tasks running at once (the vendor product\'s maxNumberTasks).' }),
   maxConcurrentDevices: def({ schema: count(1, 4096), default: 64, env: 'INSTANT_ON_MAX_DEVICES', restart: false,
@@ -129,6 +168,47 @@ export const settingsSchema = {
     help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off.' }),
   mqttTopicPrefix: def({ schema: z.string().min(1).max(128).regex(/^[^#+]+$/, 'no MQTT wildcards'), default: 'instant-on', env: 'INSTANT_ON_MQTT_PREFIX', restart: true,
     help: 'Topic prefix: <prefix>/devices/<serial>/events and <prefix>/devices/<serial>/state (retained).' }),
+  strictDeviceIdentity: def({ schema: bool, default: false, env: 'INSTANT_ON_STRICT_DEVICE_IDENTITY', restart: false,
+    help: 'Hold SNMP credentials for a device whose 3329 certificate changed (or that stopped presenting one) until an admin approves the new identity on its page; off: the change is only recorded and shown.' }),
+  storeMinFreeMb: def({ schema: count(0, 1_000_000), default: 8, env: 'INSTANT_ON_STORE_MIN_FREE_MB', restart: false,
+    help: 'Free space (MiB) under the data folder below which health is degraded; a store refusing writes for a full disk reopens once this much is free again.' }),
+  // Operations (issue 16): syslog, alert e-mail, metrics.
+  syslogTargets: def({ schema: syslogTargetList, default: [] as string[], env: 'INSTANT_ON_SYSLOG_TARGETS', restart: false,
+    help: 'Syslog collectors receiving audit events, alerts and device events as RFC 5424 with structured data: udp://host:port, tcp://host:port (octet-counted) or tls://host:port, comma-separated.' }),
+  syslogFacility: def({ schema: z.enum(['local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7']), default: 'local0' as string, env: 'INSTANT_ON_SYSLOG_FACILITY', restart: false,
+    help: 'Syslog facility of the messages (audit events always use "log audit", facility 13).' }),
+  syslogQueueMax: def({ schema: count(10, 100_000), default: 2000, env: 'INSTANT_ON_SYSLOG_QUEUE', restart: false,
+    help: 'Messages kept per syslog target while it is unreachable; beyond this the oldest are dropped and counted.' }),
+  syslogTimeoutMs: def({ schema: count(200, 120_000), default: 10_000, env: 'INSTANT_ON_SYSLOG_TIMEOUT_MS', restart: false,
+    help: 'Time a TCP/TLS syslog collector has to accept the connection (and the TLS handshake) before it counts as not answering.' }),
+  smtpHost: def({ schema: z.string().max(253).regex(/^[A-Za-z0-9.:[\]-]*$/, 'a host name or address'), default: '', env: 'INSTANT_ON_SMTP_HOST', restart: false,
+    help: 'Mail server for alert e-mail; empty = no e-mail.' }),
+  smtpPort: def({ schema: port, default: 587, env: 'INSTANT_ON_SMTP_PORT', restart: false,
+    help: 'Mail server port (587 submission with STARTTLS, 465 implicit TLS).' }),
+  smtpSecurity: def({ schema: z.enum(['starttls', 'tls', 'none']), default: 'starttls' as 'starttls' | 'tls' | 'none', env: 'INSTANT_ON_SMTP_SECURITY', restart: false,
+    help: 'starttls: upgrade required (refuses a server without it); tls: implicit TLS from the first byte; none: plain text (a relay on this machine only).' }),
+  smtpVerifyCertificate: def({ schema: bool, default: true, env: 'INSTANT_ON_SMTP_VERIFY', restart: false,
+    help: 'Check the mail server\'s certificate against the system CAs and the trusted CAs of the appliance.' }),
+  smtpUser: def({ schema: z.string().max(256), default: '', env: 'INSTANT_ON_SMTP_USER', restart: false,
+    help: 'Mail server sign-in name; empty = no authentication.' }),
+  smtpPassword: def({ schema: z.string().max(256), default: '', env: 'INSTANT_ON_SMTP_PASSWORD', restart: false, secret: true,
+    help: 'Mail server password (never shown; write a new one to change it).' }),
+  smtpFrom: def({ schema: z.string().max(256).regex(/^$|^[^\s<>@]+@[^\s<>@]+$/, 'an e-mail address'), default: '', env: 'INSTANT_ON_SMTP_FROM', restart: false,
+    help: 'Sender address of alert e-mail (empty = instant-on@<host name>).' }),
+  smtpTimeoutMs: def({ schema: count(500, 300_000), default: 20_000, env: 'INSTANT_ON_SMTP_TIMEOUT_MS', restart: false,
+    help: 'Time to wait for the mail server to connect and answer each step.' }),
+  alertDigestSeconds: def({ schema: count(0, 86_400), default: 60, env: 'INSTANT_ON_ALERT_DIGEST_SECONDS', restart: false,
+    help: 'Alert changes within this many seconds go out as one e-mail per recipient (a digest); 0 = at once.' }),
+  alertExpiryDays: def({ schema: count(1, 365), default: 30, env: 'INSTANT_ON_ALERT_EXPIRY_DAYS', restart: false,
+    help: 'Certificates and CRLs that expire (or are due for renewal) within this many days raise an alert.' }),
+  alertDiskFreeMb: def({ schema: count(0, 1_000_000), default: 500, env: 'INSTANT_ON_ALERT_DISK_FREE_MB', restart: false,
+    help: 'Free space of the data folder\'s file system below which "disk low" is raised (0 = never).' }),
+  alertForwardBacklog: def({ schema: count(1, 10_000_000), default: 10_000, env: 'INSTANT_ON_ALERT_FORWARD_BACKLOG', restart: false,
+    help: 'Queued relays for one secondary listener above which "forwarding backlog" is raised.' }),
+  metricsToken: def({ schema: z.string().max(256).regex(/^$|^[\x21-\x7e]{16,}$/, 'at least 16 printable characters, no spaces'), default: '', env: 'INSTANT_ON_METRICS_TOKEN', restart: false, secret: true,
+    help: 'Bearer token accepted on GET /metrics (besides a signed-in API token); empty = none.' }),
+  metricsAllowFrom: def({ schema: cidrList, default: [] as string[], env: 'INSTANT_ON_METRICS_ALLOW', restart: false,
+    help: 'Addresses or networks (CIDR) that may read GET /metrics without a token, comma-separated.' }),
   logLevel: def({ schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: 'info', env: 'INSTANT_ON_LOG_LEVEL', flag: 'log-level',
     restart: false, help: 'Log verbosity: trace, debug, info, warn or error (changes at once).' }),
 } satisfies Record<string, SettingDef<any>>;

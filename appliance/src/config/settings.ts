@@ -28,7 +28,9 @@ export class SettingsError extends Error {
 }
 
 /** A URL setting may carry a password (mqtt://user:secret@host): show that it is set, never what it is. */
-function mask(value: unknown): unknown {
+function mask(value: unknown, secret = false): unknown {
+  // A secret setting (a password, a token) shows only whether it is set.
+  if (secret) return value ? '***' : '';
   return typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/, '$1***@') : value;
 }
 
@@ -76,9 +78,9 @@ export class SettingsView {
     return settingKeys.map((key) => {
       const { value, source } = this.values.get(key)!;
       const def = settingsSchema[key];
-      const shown = mask(value);
+      const shown = mask(value, def.secret);
       return { key, value: shown, source, restart: def.restart, locked: source === 'env' || source === 'cli' || !def.storable,
-        help: def.help, env: def.env, ...(this.pending.has(key) ? { pending: mask(this.pending.get(key)) } : {}) };
+        help: def.help, env: def.env, ...(this.pending.has(key) ? { pending: mask(this.pending.get(key), def.secret) } : {}) };
     });
   }
 

@@ -16,7 +16,22 @@ export type FoundBy = Partial<Record<FoundWay, FoundRecord>>;
 export type DiscoveredBy = 'instant-on' | 'auto-discovered' | 'manual';
 export const DISCOVERED_BY: Record<FoundWay, DiscoveredBy> = { announcement: 'instant-on', discovery: 'auto-discovered', manual: 'manual' };
 
-export interface ClientCertInfo { subject: string; fingerprint256: string; issuer?: string; validTo?: string }
+
+/** The certificate a device presented on 3329: CA-signed when mutually authenticated, else (printers) a
+ *  self-signed one. Its fingerprint is the device's identity beyond the serial it claims. */
+export interface ClientCertInfo { subject: string; fingerprint256: string; issuer?: string; validFrom?: string; validTo?: string; selfSigned?: boolean }
+
+/** The announcement body named addresses other than the one it came from (SNMP never goes to those). */
+export interface AddressMismatch { claimed: string[]; actual: string; at: string }
+
+/** The latest change of the certificate this serial presents (it changed, appeared or disappeared). */
+export interface IdentityChange {
+  at: string;
+  from: ClientCertInfo | null;
+  to: ClientCertInfo | null;
+  fromAddress: string;
+  toAddress: string;
+}
 
 export interface Device {
   serialNumber: string;
@@ -41,8 +56,15 @@ export interface Device {
   /** Absent until the device announced. */
   lastReason?: AnnounceReason;
   lastMessageId?: string;
-  /** Where it was last heard from: the announcement's source address, or the address discovery reached. */
+  /** Where it was last heard from: the announcement's source address (for a relay, the original peer the
+   *  relay reports), or the address discovery reached. The only address SNMP is sent to. */
   peerAddress: string;
+  addressMismatch?: AddressMismatch;
+  /** The identity on record: the certificate (or none) first seen for this serial, or the one an admin
+   *  approved. While the device presents another one and strictDeviceIdentity is on, it gets no SNMP. */
+  trustedCert?: ClientCertInfo | null;
+  identityApproved?: { at: string; by: string };
+  identityChange?: IdentityChange;
   announceCount: number;
   /** How its last announcement authenticated; absent until the device announced. */
   authMethod?: 'anonymous' | 'mutual';
@@ -56,6 +78,8 @@ export interface Device {
   lastPolicy?: { id: string; name: string; at: string };
   /** Which SNMP credential answered last time (a label, never a secret). */
   credentialRef?: { source: 'device' } | { source: 'default' } | { source: 'global'; index: number };
+  /** Retired by an admin: kept with its history, left out of fleet counts and "all devices" runs. */
+  retired?: { at: string; by: string; note?: string };
 }
 
 export interface ComplianceSetting {
@@ -82,7 +106,8 @@ export const TRACKED_ATTRIBUTES = ['macAddress', 'model', 'ipv4', 'ipv6', 'hostn
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[number];
 
 /** 'discovered': the device became known; 'found': known already, found a new way for the first time. */
-export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment';
+export type HistoryKind = 'discovered' | 'found' | 'announcement' | 'attributes-changed' | 'formatter-replaced' | 'assessment' | 'group-joined' | 'group-left'
+  | 'retired' | 'reinstated' | 'identity-changed' | 'identity-approved';
 
 export interface HistoryEntry {
   seq: number;
@@ -97,15 +122,25 @@ export interface HistoryEntry {
   messageId?: string;
   peerAddress?: string;
   changes?: Partial<Record<TrackedAttribute, { from: unknown; to: unknown }>>;
+  /** The addresses the body claimed, when they were not the one it came from. */
+  claimedAddresses?: string[];
+  /** For identity-changed and identity-approved: the certificates before and after. */
+  identity?: { from: ClientCertInfo | null; to: ClientCertInfo | null; approvedBy?: string };
+  /** Retired / reinstated entries: who and why. */
+  detail?: string;
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
     changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };
+  /** For kinds 'group-joined' and 'group-left': the group, and what caused the change. */
+  group?: { id: string; name: string; cause: string };
 }
 
 export interface PeerInfo {
   address: string;
   authMethod: 'anonymous' | 'mutual';
+  /** The certificate presented on this connection; `undefined` for a relay (the relay's own is not the device's). */
   clientCert?: ClientCertInfo;
+  relayed?: boolean;
   lastAuth?: LastAuth;
 }
 

@@ -3,11 +3,14 @@
 // with a new MAC is a formatter replacement (the technician reloaded the serial), not a second device.
 import type { Announcement } from '../protocol/messages.ts';
 import { TRACKED_ATTRIBUTES, type Device, type HistoryEntry, type PeerInfo, type TrackedAttribute } from './device.ts';
+import { addressMismatch, identityChangedEntry, identityStep } from './identity.ts';
 
 export interface Reconciled {
   device: Device;
   entries: Omit<HistoryEntry, 'seq'>[];
   outcome: 'new' | 'changed' | 'unchanged';
+  /** The certificate this serial presents changed with this announcement. */
+  identityChanged?: boolean;
 }
 
 const normMac = (mac: string) => mac.toLowerCase().replace(/-/g, ':');
@@ -23,7 +26,9 @@ export function reconcile(previous: Device | undefined, ann: Announcement, peer:
     macAddress: normMac(d.macAddress), model: d.model, ipv4: d.ipv4, ipv6: d.ipv6, hostname: d.hostname,
     firmware: d.firmware, authMode: d.authMode, snmpPort: d.snmpPort,
   };
-  const base = { at, via: 'announcement' as const, reason: ann.reason, messageId: ann.messageId, peerAddress: peer.address };
+  const mismatch = addressMismatch([d.ipv4, ...(d.ipv6 ?? [])], peer.address, at);
+  const base = { at, via: 'announcement' as const, reason: ann.reason, messageId: ann.messageId, peerAddress: peer.address, ...(mismatch ? { claimedAddresses: mismatch.claimed } : {}) };
+  const identity = identityStep(previous, peer.clientCert, peer.relayed ?? false, peer.address, at);
   const device: Device = {
     ...previous,
     serialNumber: d.serialNumber,
@@ -36,13 +41,18 @@ export function reconcile(previous: Device | undefined, ann: Announcement, peer:
     lastMessageId: ann.messageId,
     peerAddress: peer.address,
     announceCount: (previous?.announceCount ?? 0) + 1,
+    // A mismatch stays on record while it lasts (since when), and is cleared by an announcement that agrees.
+    addressMismatch: mismatch && previous?.addressMismatch && sameValue(previous.addressMismatch.claimed, mismatch.claimed) && previous.addressMismatch.actual === mismatch.actual
+      ? previous.addressMismatch : mismatch,
     authMethod: peer.authMethod,
-    clientCert: peer.clientCert,
+    clientCert: identity.clientCert,
+    trustedCert: identity.trustedCert,
+    identityChange: identity.change ?? previous?.identityChange,
     lastAuth: peer.lastAuth ?? previous?.lastAuth,
     forwardedBy: ann.forwardedBy,
     historySeq: previous?.historySeq ?? 0,
   };
-  if (!previous) return { device, entries: [{ ...base, kind: 'discovered' }], outcome: 'new' };
+  if (!previous) return { device, entries: [{ ...base, kind: 'discovered' }], outcome: 'new', identityChanged: false };
 
   const changes: NonNullable<HistoryEntry['changes']> = {};
   for (const key of TRACKED_ATTRIBUTES) {
@@ -57,5 +67,7 @@ export function reconcile(previous: Device | undefined, ann: Announcement, peer:
   if (Object.keys(changes).length > 0) {
     entries.push({ ...base, kind: formatter ? 'formatter-replaced' : 'attributes-changed', changes });
   }
-  return { device, entries, outcome: Object.keys(changes).length > 0 ? 'changed' : 'unchanged' };
+  if (identity.change) entries.push(identityChangedEntry(identity.change, base));
+  const changed = Object.keys(changes).length > 0 || Boolean(identity.change);
+  return { device, entries, outcome: changed ? 'changed' : 'unchanged', identityChanged: Boolean(identity.change) };
 }

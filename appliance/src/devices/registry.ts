@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Store, StoreOp } from '../store/store.ts';
 import type { Announcement } from '../protocol/messages.ts';
-import type { Device, FoundWay, HistoryEntry, PeerInfo } from './device.ts';
+import type { Device, FoundWay, HistoryEntry, IdentityChange, PeerInfo } from './device.ts';
 import { reconcile, type Reconciled } from './reconcile.ts';
 import { reconcileFound, type FoundPrinter } from './found.ts';
 
@@ -20,13 +20,21 @@ export interface DeviceEvent { type: 'discovered' | 'changed' | 'announced' | 'f
 
 export interface RegistryEvents {
   device: [DeviceEvent];
+  /** The certificate a known serial presents changed (devices/identity.ts). */
+  identity: [{ device: Device; change: IdentityChange }];
+  /** A device was deleted (with its history); it is no longer in the registry. */
+  removed: [{ serialNumber: string; device: Device }];
 }
+
+/** Adds operations to every apply() batch, given the device before and after (e.g. a compliance journal). */
+export type ApplyHook = (before: Device, after: Device) => StoreOp[];
 
 const historyKey = (serial: string, seq: number) => `${serial}!${String(seq).padStart(10, '0')}`;
 
 export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   private devices = new Map<string, Device>();
   private locks = new Map<string, Promise<unknown>>();
+  private applyHooks: ApplyHook[] = [];
 
   constructor(private readonly store: Store, private readonly historyLimit: () => number, private readonly clock: () => Date = () => new Date()) {
     super();
@@ -58,7 +66,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       const previous = this.devices.get(ann.device.serialNumber);
       if (previous && previous.lastMessageId === ann.messageId) {
         // At-least-once senders (relays, retrying devices) repeat a message: acknowledge it again, record nothing.
-        return { device: previous, entries: [], outcome: 'unchanged', duplicate: true } satisfies RecordResult;
+        return { device: previous, entries: [], outcome: 'unchanged', identityChanged: false, duplicate: true } satisfies RecordResult;
       }
       const r = reconcile(previous, ann, peer, this.clock());
       const ops = this.writeOps(r);
@@ -67,6 +75,7 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       await this.store.commit(ops);
       this.devices.set(r.device.serialNumber, r.device);
       this.emit('device', { type: r.outcome === 'new' ? 'discovered' : r.outcome === 'changed' ? 'changed' : 'announced', device: r.device, reason: ann.reason, via: 'announcement' });
+      if (r.identityChanged) this.emit('identity', { device: r.device, change: r.device.identityChange! });
       return result;
     });
   }
@@ -88,6 +97,12 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   /** The device, its new history entries (older ones beyond the limit pruned), in one list of operations. */
   private writeOps(r: Reconciled): StoreOp[] {
     const ops: StoreOp[] = [];
+    if (r.device.retired) {
+      // A retired device that announces or answers a sweep is back in service; its history says so.
+      const { retired, ...rest } = r.device;
+      r.device = rest as Device;
+      r.entries.push({ at: r.device.lastSeen, kind: 'reinstated', via: r.entries[0]?.via, detail: `retired ${retired.at} by ${retired.by}; seen again` });
+    }
     let seq = r.device.historySeq;
     const history = this.store.sub<HistoryEntry>('history');
     for (const e of r.entries) {
@@ -104,9 +119,10 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   /**
    * Changes a device on behalf of another room (a compliance result, a remembered credential), with history
    * entries and the caller's own operations in the same durable batch, so a result and the task state
-   * that records it can never disagree after a crash.
+   * that records it can never disagree after a crash. `quiet` writes without a device event: for notes
+   * about the device (group membership) that change nothing a listener of device changes cares about.
    */
-  async apply(serial: string, change: (cur: Device) => { patch: Partial<Device>; entries?: Omit<HistoryEntry, 'seq'>[]; ops?: StoreOp[] }): Promise<Device | undefined> {
+  async apply(serial: string, change: (cur: Device) => { patch: Partial<Device>; entries?: Omit<HistoryEntry, 'seq'>[]; ops?: StoreOp[] }, opts: { quiet?: boolean } = {}): Promise<Device | undefined> {
     return this.withLock(serial, async () => {
       const cur = this.devices.get(serial);
       if (!cur) return undefined;
@@ -121,10 +137,43 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
         if (stale > 0) batch.push({ type: 'del', sublevel: history, key: historyKey(serial, stale) });
       }
       batch.push({ type: 'put', sublevel: this.store.sub<Device>('devices'), key: serial, value: next }, ...ops);
+      for (const hook of this.applyHooks) batch.push(...hook(cur, next));
       await this.store.commit(batch);
       this.devices.set(serial, next);
-      this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
+      if (!opts.quiet) this.emit('device', { type: 'changed', device: next, reason: next.lastReason });
       return next;
+    });
+  }
+
+  /** Registers operations to add to every apply() batch (atomically with the device). */
+  addApplyHook(hook: ApplyHook): void { this.applyHooks.push(hook); }
+
+  /** Marks a device retired (kept with its history, left out of fleet counts and "all devices" runs) or not. */
+  setRetired(serial: string, retired: boolean, by: string, note?: string): Promise<Device | undefined> {
+    return this.apply(serial, (cur) => {
+      if (!!cur.retired === retired) return { patch: {} };
+      const at = this.clock().toISOString();
+      return retired
+        ? { patch: { retired: { at, by, ...(note ? { note } : {}) } }, entries: [{ at, kind: 'retired', detail: note ? `by ${by}: ${note}` : `by ${by}` }] }
+        : { patch: { retired: undefined }, entries: [{ at, kind: 'reinstated', detail: `by ${by}` }] };
+    });
+  }
+
+  /**
+   * Deletes a device and all its history in one batch with `extraOps` (other rooms' records of it); an
+   * announcement afterwards makes it a new device. Resolves with what was deleted, or undefined.
+   */
+  remove(serial: string, extraOps: StoreOp[] = []): Promise<Device | undefined> {
+    return this.withLock(serial, async () => {
+      const cur = this.devices.get(serial);
+      if (!cur) return undefined;
+      const history = this.store.sub<HistoryEntry>('history');
+      const keys = await history.keys({ gte: `${serial}!`, lt: `${serial}!~` }).all();
+      await this.store.commit([{ type: 'del', sublevel: this.store.sub<Device>('devices'), key: serial },
+        ...keys.map((key) => ({ type: 'del' as const, sublevel: history, key })), ...extraOps]);
+      this.devices.delete(serial);
+      this.emit('removed', { serialNumber: serial, device: cur });
+      return cur;
     });
   }
 

@@ -2,6 +2,7 @@
 // without being listed are kept as "unlisted announcers" an admin can promote with one action. A listed
 // serial that has been discovered leaves the pending view but stays in the filter, so it keeps passing.
 import type { Store } from '../store/store.ts';
+import type { Logger } from '../util/log.ts';
 import { parseSerialList, SerialListReader, type SerialImport, type SerialListReport } from './serial-list.ts';
 
 /** Most serials the list may hold: every one is in memory (the filter checks each announcement). */
@@ -18,7 +19,9 @@ export class SerialFilter {
   private listed = new Map<string, ListedSerial>();
   private unlisted = new Map<string, UnlistedAnnouncer>();
   private importing: Promise<unknown> = Promise.resolve();
-  constructor(private readonly store: Store) {}
+  // The two bookkeeping writes below run after the announcement was answered, so nobody awaits them: a
+  // failure is logged here with what was not kept (the store counts it, and ends the process if it is failing).
+  constructor(private readonly store: Store, private readonly log?: Logger) {}
 
   get size(): number { return this.listed.size; }
 
@@ -85,7 +88,8 @@ export class SerialFilter {
     const l = this.listed.get(serial);
     if (!l || l.discoveredAt) return;
     l.discoveredAt = new Date().toISOString();
-    void this.store.commit([{ type: 'put', sublevel: this.store.sub('serials'), key: `listed!${serial}`, value: l }]).catch(() => undefined);
+    void this.store.commit([{ type: 'put', sublevel: this.store.sub('serials'), key: `listed!${serial}`, value: l }])
+      .catch((err) => this.log?.error({ err: (err as Error).message, serial }, 'could not store that a listed serial was discovered (it shows as pending after a restart)'));
   }
 
   /** Remembers a refused announcer (bounded: the 1,000 most recent). */
@@ -100,6 +104,6 @@ export class SerialFilter {
       this.unlisted.delete(oldest.serial);
       ops.push({ type: 'del', sublevel: this.store.sub('serials'), key: `unlisted!${oldest.serial}` });
     }
-    void this.store.commit(ops).catch(() => undefined);
+    void this.store.commit(ops).catch((err) => this.log?.error({ err: (err as Error).message, serial }, 'could not store an unlisted announcer (it is shown until a restart)'));
   }
 }

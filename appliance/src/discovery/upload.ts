@@ -15,7 +15,7 @@ export interface LineError { line: number; message: string }
 export function parseUpload(text: string): { ok: true; targets: Array<Target & { line: number }> } | { ok: false; errors: LineError[]; total: number } {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, comment: '#', delimiter: [',', ';', '\t'], info: true, trim: true, bom: true,
+    records = parse(text, { relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true, delimiter: [',', ';', '\t'], info: true, trim: true, bom: true,
       relax_quotes: false, max_record_size: 4096 }) as unknown as typeof records;
   } catch (err) {
     const e = err as { lines?: number; message?: string; code?: string };

@@ -16,6 +16,8 @@ export interface ListenerLimits {
   /** Queries waiting on upstreams at once; beyond it further forwardable queries are dropped. */
   maxInFlight: number;
   maxTcpConnections: number;
+  /** Open TCP connections from one address: one host must not take every slot of maxTcpConnections. */
+  maxTcpPerSource: number;
   tcpIdleTimeoutMs: number;
 }
 
@@ -74,6 +76,7 @@ export interface TcpListener {
 
 export function startTcpListener(host: string, port: number, s: Shared): Promise<TcpListener> {
   const open = new Set<net.Socket>();
+  const perSource = new Map<string, number>();
   const server = net.createServer((conn) => {
     const source = conn.remoteAddress ?? 'unknown';
     if (open.size >= s.limits.maxTcpConnections) {
@@ -81,8 +84,20 @@ export function startTcpListener(host: string, port: number, s: Shared): Promise
       conn.destroy();
       return;
     }
+    const fromSource = perSource.get(source) ?? 0;
+    if (fromSource >= s.limits.maxTcpPerSource) {
+      s.guard.reject('tcp-per-source-limit', source, 'tcp', 0);
+      conn.destroy();
+      return;
+    }
+    perSource.set(source, fromSource + 1);
     open.add(conn);
-    conn.on('close', () => open.delete(conn));
+    conn.on('close', () => {
+      open.delete(conn);
+      const left = (perSource.get(source) ?? 1) - 1;
+      if (left <= 0) perSource.delete(source);
+      else perSource.set(source, left);
+    });
     conn.on('error', (err) => s.log.debug({ err: err.message, source }, 'dns tcp connection error'));
     conn.setTimeout(s.limits.tcpIdleTimeoutMs, () => conn.destroy());
     let buffered: Buffer = Buffer.alloc(0);
@@ -159,7 +174,7 @@ function admit(s: Shared, msg: Buffer, source: string, transport: 'udp' | 'tcp')
 /** The local reply; null when it must be forwarded; false when building it failed (contained, no reply). */
 function answerLocally(s: Shared, msg: Buffer, summary: MessageSummary, transport: 'udp' | 'tcp', source: string): Buffer | null | false {
   try {
-    return s.handler.answerLocally(msg, summary, transport);
+    return s.handler.answerLocally(msg, summary, transport, source);
   } catch (err) {
     contain(s, err as Error, source);
     return false;

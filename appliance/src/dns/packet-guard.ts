@@ -1,7 +1,8 @@
 // The guard every inbound datagram/TCP message passes before dns2 parses it. It decides from raw bytes
-// alone, counts each rejection by reason, logs each at debug and a summary at warn at most every 10 s
-// (a flood must not turn into a log flood on an SD card).
+// alone, counts each rejection by reason, logs each at debug and at warn at most once per 10 s with the
+// counts (util/log-throttle.ts: a flood must not turn into a log flood on an SD card).
 import type { Logger } from '../util/log.ts';
+import { ThrottledWarning } from '../util/log-throttle.ts';
 import { walkMessage, type MessageSummary, type WalkFailure } from './message-walk.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -12,7 +13,8 @@ export type DropReason =
   | 'response'
   | 'not-one-question'
   | 'overload'
-  | 'tcp-connection-limit';
+  | 'tcp-connection-limit'
+  | 'tcp-per-source-limit';
 
 export const DROP_REASONS: readonly DropReason[] = [
   'rate-limited',
@@ -29,6 +31,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   'trailing-bytes',
   'overload',
   'tcp-connection-limit',
+  'tcp-per-source-limit',
 ];
 
 /**
@@ -40,19 +43,14 @@ export const UDP_HARD_LIMIT = 4096;
 
 export type Transport = 'udp' | 'tcp';
 
-const WARN_INTERVAL_MS = 10_000;
-
 export class PacketGuard {
   private readonly limiter: RateLimiter;
   private readonly counts = new Map<DropReason, number>(DROP_REASONS.map((r) => [r, 0]));
-  private sinceWarn = 0;
-  private lastWarnAt = -Infinity;
+  private readonly warning: ThrottledWarning<DropReason>;
 
-  constructor(
-    rateLimitPerSecond: number,
-    private readonly log: Logger,
-  ) {
+  constructor(rateLimitPerSecond: number, log: Logger) {
     this.limiter = new RateLimiter(rateLimitPerSecond);
+    this.warning = new ThrottledWarning(log, 'dns packet dropped');
   }
 
   /** The message summary when the packet may be parsed and answered; null (and counted) when dropped. */
@@ -75,15 +73,13 @@ export class PacketGuard {
   /** Count a drop decided elsewhere (overload, connection limit) under the same bookkeeping. */
   reject(reason: DropReason, source: string, transport: Transport, length: number): null {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
-    this.sinceWarn++;
-    this.log.debug({ reason, source, transport, length }, 'dns packet dropped');
-    const now = performance.now();
-    if (now - this.lastWarnAt >= WARN_INTERVAL_MS) {
-      this.log.warn({ dropped: this.sinceWarn, lastReason: reason, lastSource: source, totals: this.dropped() }, 'dns guard is dropping packets');
-      this.lastWarnAt = now;
-      this.sinceWarn = 0;
-    }
+    this.warning.note(reason, { source, transport, length });
     return null;
+  }
+
+  /** Logs what the warning held back (shutdown). */
+  close(): void {
+    this.warning.close();
   }
 
   dropped(): Record<DropReason, number> {

@@ -1,11 +1,12 @@
 // Decides what an admitted query gets: our own authoritative answer, the upstream's answer, or an error
 // code. Transport-agnostic; the listeners hand it guarded bytes and send back whatever it returns.
 import type { Logger } from '../util/log.ts';
+import type { ClientAllowList } from './client-allow.ts';
 import type { Forwarder } from './forwarder.ts';
 import { canonicalName, CLASS_ANY, CLASS_IN, TYPE_AXFR, TYPE_IXFR, type LocalZone } from './local-zone.ts';
 import type { MessageSummary } from './message-walk.ts';
 import type { Transport } from './packet-guard.ts';
-import { ensureOpt, errorAnswer, fitForUdp, localAnswer, parseQuery, RCODE, udpBudget, type ReplyContext } from './response-builder.ts';
+import { ownOpt, errorAnswer, fitForUdp, localAnswer, parseQuery, RCODE, udpBudget, type ReplyContext } from './response-builder.ts';
 
 export interface AnswerCounters {
   /** Local answers for hp-print-mgmt (including NODATA). */
@@ -13,6 +14,8 @@ export interface AnswerCounters {
   /** Answers relayed from an upstream or its cache. */
   forwarded: number;
   refused: number;
+  /** Of those refused: a name we would forward, asked by a client outside dnsAllowFrom. */
+  refusedNotAllowed: number;
   servfail: number;
   notimp: number;
   formerr: number;
@@ -21,14 +24,17 @@ export interface AnswerCounters {
 }
 
 export class QueryHandler {
-  readonly counters: AnswerCounters = { answered: 0, forwarded: 0, refused: 0, servfail: 0, notimp: 0, formerr: 0, badvers: 0, handlerErrors: 0 };
+  readonly counters: AnswerCounters = { answered: 0, forwarded: 0, refused: 0, refusedNotAllowed: 0, servfail: 0, notimp: 0, formerr: 0, badvers: 0, handlerErrors: 0 };
   private readonly ctx: ReplyContext;
+  /** What a client outside dnsAllowFrom is told: no recursion here (RFC 1035 §4.1.1 RA). */
+  private readonly noRecursion: ReplyContext = { recursionAvailable: false };
   private readonly templates = new Map<string, Buffer>();
 
   constructor(
     private readonly zone: LocalZone,
     private readonly forwarder: Forwarder,
     private readonly log: Logger,
+    private readonly allowed: ClientAllowList,
   ) {
     this.ctx = { recursionAvailable: forwarder.enabled };
   }
@@ -37,8 +43,8 @@ export class QueryHandler {
    * Our own reply, computed synchronously (no promise per query on the hot path); null when the query
    * must go to an upstream — then call answerForwarded.
    */
-  answerLocally(query: Buffer, summary: MessageSummary, transport: Transport): Buffer | null {
-    const response = this.respondLocally(query, summary);
+  answerLocally(query: Buffer, summary: MessageSummary, transport: Transport, source: string): Buffer | null {
+    const response = this.respondLocally(query, summary, source);
     return response && this.fit(response, summary, transport);
   }
 
@@ -46,14 +52,14 @@ export class QueryHandler {
     const forwarded = await this.forwarder.forward(query, summary);
     if (!forwarded) return this.fit(this.fail(query, summary, RCODE.SERVFAIL, 'servfail'), summary, transport);
     this.counters.forwarded++;
-    return this.fit(summary.opt ? ensureOpt(forwarded.response) : forwarded.response, summary, transport);
+    return this.fit(summary.opt ? ownOpt(forwarded.response) : forwarded.response, summary, transport);
   }
 
   private fit(response: Buffer, summary: MessageSummary, transport: Transport): Buffer {
     return transport === 'udp' ? fitForUdp(response, udpBudget(summary), !!summary.opt) : response;
   }
 
-  private respondLocally(query: Buffer, summary: MessageSummary): Buffer | null {
+  private respondLocally(query: Buffer, summary: MessageSummary, source: string): Buffer | null {
     const q = summary.question!;
     if (summary.opcode !== 0) return this.fail(query, summary, RCODE.NOTIMP, 'notimp');
     if (summary.opt && summary.opt.version > 0) return this.fail(query, summary, RCODE.BADVERS, 'badvers');
@@ -77,12 +83,18 @@ export class QueryHandler {
       return response;
     }
     if (!this.forwarder.enabled) return this.fail(query, summary, RCODE.REFUSED, 'refused');
+    // hp-print-mgmt above is answered to anyone (printers on a routed VLAN must find it); forwarding is not.
+    if (!this.allowed.allows(source)) {
+      this.counters.refusedNotAllowed++;
+      this.log.debug({ source, name: q.name }, 'dns forwarding refused: client not in dnsAllowFrom');
+      return this.fail(query, summary, RCODE.REFUSED, 'refused', this.noRecursion);
+    }
     return null;
   }
 
-  private fail(query: Buffer, summary: MessageSummary, rcode: number, counter: keyof AnswerCounters): Buffer {
+  private fail(query: Buffer, summary: MessageSummary, rcode: number, counter: keyof AnswerCounters, ctx = this.ctx): Buffer {
     this.counters[counter]++;
-    return errorAnswer(parseQuery(query), summary, rcode, this.ctx);
+    return errorAnswer(parseQuery(query), summary, rcode, ctx);
   }
 }
 

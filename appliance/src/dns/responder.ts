@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Logger } from '../util/log.ts';
 import { defaultApplianceAddresses } from './appliance-addresses.ts';
 import { AnswerCache } from './answer-cache.ts';
+import { ClientAllowList, parseCidr } from './client-allow.ts';
 import { Forwarder, type ForwarderStats } from './forwarder.ts';
 import { startTcpListener, startUdpListener, type TcpListener } from './listeners.ts';
 import { LocalZone, localNames } from './local-zone.ts';
@@ -31,6 +32,10 @@ export const dnsResponderOptionsSchema = z.object({
   rateLimitPerSecond: z.number().min(0).default(200),
   maxInFlight: z.number().int().positive().default(1024),
   maxTcpConnections: z.number().int().positive().default(100),
+  /** Open TCP connections from one address. */
+  maxTcpPerSource: z.number().int().positive().default(8),
+  /** Clients (addresses or CIDR blocks) whose other names are forwarded; empty = our own subnets and loopback. */
+  allowFrom: z.array(z.string().refine((s) => parseCidr(s) !== null, 'must be an IP address or CIDR block')).default([]),
   tcpIdleTimeoutMs: z.number().int().positive().default(10_000),
 });
 
@@ -68,12 +73,13 @@ export async function startDnsResponder(input: DnsResponderOptions, log: Logger)
   const zone = new LocalZone({ names: opts.names, searchSuffixes: opts.searchSuffixes, addresses, ttl: opts.ttl });
   const forwarder = new Forwarder(upstreams, opts.upstreamTimeoutMs, log, new AnswerCache());
   const guard = new PacketGuard(opts.rateLimitPerSecond, log);
-  const handler = new QueryHandler(zone, forwarder, log);
+  const allowed = new ClientAllowList(opts.allowFrom);
+  const handler = new QueryHandler(zone, forwarder, log, allowed);
   const shared = {
     guard,
     handler,
     log,
-    limits: { maxInFlight: opts.maxInFlight, maxTcpConnections: opts.maxTcpConnections, tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs },
+    limits: { maxInFlight: opts.maxInFlight, maxTcpConnections: opts.maxTcpConnections, maxTcpPerSource: opts.maxTcpPerSource, tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs },
     inFlight: { n: 0 },
   };
   const { udp, tcp } = await bindBoth(opts.host, opts.port, shared).catch((err: NodeJS.ErrnoException) => {
@@ -85,7 +91,8 @@ export async function startDnsResponder(input: DnsResponderOptions, log: Logger)
   const udpPort = udp.address().port;
   const tcpPort = (tcp.server.address() as net.AddressInfo).port;
   const names = localNames(opts.names, opts.searchSuffixes);
-  log.info({ host: opts.host, udpPort, tcpPort, names, addresses: zone.addresses, upstreams: opts.upstreams }, 'dns responder listening');
+  log.info({ host: opts.host, udpPort, tcpPort, names, addresses: zone.addresses, upstreams: opts.upstreams,
+    forwardFor: opts.upstreams.length ? allowed.blocks() : [] }, 'dns responder listening');
   return {
     udpPort,
     tcpPort,
@@ -106,6 +113,7 @@ export async function startDnsResponder(input: DnsResponderOptions, log: Logger)
         new Promise<void>((resolve) => udp.close(() => resolve())),
         tcp.close(),
       ]);
+      guard.close();
       log.info({ udpPort, tcpPort }, 'dns responder stopped');
     },
   };

@@ -17,10 +17,15 @@ export interface ReplyContext {
   recursionAvailable: boolean;
 }
 
-/** Largest response the client accepts over UDP: 512 without EDNS, else its advertised size (capped at 4096). */
+/**
+ * Largest response we send over UDP: 512 without EDNS; with EDNS the client's advertised size (RFC 6891
+ * §6.2.5: below 512 counts as 512), but never more than the 1232 we advertise ourselves — a larger
+ * datagram fragments, and forged fragments are a known way to poison a resolver's cache. Anything larger
+ * goes out truncated (TC) and the client asks again over TCP.
+ */
 export function udpBudget(summary: MessageSummary): number {
   if (!summary.opt) return 512;
-  return Math.min(Math.max(summary.opt.udpSize, 512), 4096);
+  return Math.min(Math.max(summary.opt.udpSize, 512), OUR_EDNS_PAYLOAD);
 }
 
 function baseResponse(request: DnsPacket, summary: MessageSummary, ctx: ReplyContext, rcode: number): DnsPacket {
@@ -74,16 +79,28 @@ export function fitForUdp(response: Buffer, budget: number, withOpt: boolean): B
 }
 
 /**
- * RFC 6891 §7: a client that sent OPT gets OPT back. An upstream that ignores EDNS answers without one;
- * append ours rather than relay a reply the client may treat as coming from an EDNS-unaware server.
+ * RFC 6891 §7: a client that sent OPT gets OPT back — ours. An upstream that ignores EDNS answers without
+ * one: append ours rather than relay a reply the client may treat as coming from an EDNS-unaware server.
+ * An upstream's OPT is hop-by-hop (§6.1.1) and advertises *its* payload size: it gets ours instead, so a
+ * client never reads 4096 from us while we send it at most 1232.
  */
-export function ensureOpt(response: Buffer): Buffer {
+export function ownOpt(response: Buffer): Buffer {
   const walked = walkMessage(response);
-  if (!walked.ok || walked.summary.opt) return response;
+  if (!walked.ok) return response;
+  const opt = walked.summary.records.find((r) => r.type === TYPE_OPT);
+  if (opt) {
+    // CLASS of the OPT record (just before its TTL) is the sender's UDP payload size.
+    if (response.readUInt16BE(opt.ttlOffset - 2) === OUR_EDNS_PAYLOAD) return response;
+    const out = Buffer.from(response);
+    out.writeUInt16BE(OUR_EDNS_PAYLOAD, opt.ttlOffset - 2);
+    return out;
+  }
   const out = Buffer.concat([response, MINIMAL_OPT]);
   out.writeUInt16BE(walked.summary.arcount + 1, 10);
   return out;
 }
+
+const TYPE_OPT = 41;
 
 export function parseQuery(buf: Buffer): DnsPacket {
   return Packet.parse(buf);

@@ -78,6 +78,11 @@ export class MqttEvents {
     this.publish(`${base}/state`, state, true);
   }
 
+  /** A note about a device that is not a change of the device itself (joined or left a group), on its events topic. */
+  deviceNote(serial: string, type: string, data: Record<string, unknown>): void {
+    this.publish(`${this.opts.topicPrefix}/devices/${serial}/events`, { type, at: new Date().toISOString(), source: this.opts.clientId, ...data }, false);
+  }
+
   private publish(topic: string, payload: unknown, retain: boolean) {
     const max = this.opts.maxQueued ?? 10_000;
     if (!this.client || this.queued >= max) {

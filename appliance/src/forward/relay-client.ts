@@ -5,8 +5,7 @@
 import tls from 'node:tls';
 import { isIP } from 'node:net';
 import { hdapCodec } from '../protocol/codec.ts';
-import { FrameType } from '../protocol/frame.ts';
-import { acknowledgeSchema, type Acknowledge, type Announcement } from '../protocol/messages.ts';
+import type { Acknowledge, Announcement } from '../protocol/messages.ts';
 
 /** HDAP.md §3: a relaying listener may send up to 1,000 announcements on one connection. */
 export const MAX_RELAY_FRAMES = 1000;
@@ -74,12 +73,11 @@ export function relayBatch(target: RelayTarget, anns: Announcement[]): Promise<R
     socket.on('data', (chunk: Buffer) => {
       try {
         for (const frame of decoder.push(chunk)) {
-          if (frame.type !== FrameType.Acknowledge) return done(new RelayError('bad-answer', `unexpected frame type ${frame.type}`));
-          const parsed = acknowledgeSchema.safeParse(JSON.parse(frame.body.toString('utf8')));
-          if (!parsed.success) return done(new RelayError('bad-answer', `invalid Acknowledge: ${parsed.error.issues[0].message}`));
+          const decoded = hdapCodec.decodeAcknowledge(frame);
+          if (!decoded.ok) return done(new RelayError('bad-answer', decoded.detail));
           const expected = anns[acks.length].messageId;
-          if (parsed.data.messageId !== expected) return done(new RelayError('bad-answer', `Acknowledge for ${parsed.data.messageId}, expected ${expected}`));
-          acks.push(parsed.data);
+          if (decoded.ack.messageId !== expected) return done(new RelayError('bad-answer', `Acknowledge for ${decoded.ack.messageId}, expected ${expected}`));
+          acks.push(decoded.ack);
           if (acks.length === anns.length) return done();
           arm();
         }

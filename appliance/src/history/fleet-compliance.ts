@@ -10,7 +10,7 @@ export function fleetCompliance(devices: Iterable<Device>): { devices: number; b
   const byStatus: Record<string, number> = {};
   let n = 0;
   for (const d of devices) {
-    if ((d as Device & { retired?: unknown }).retired) continue;
+    if (d.retired) continue;
     n++;
     const s = complianceStatus(d);
     byStatus[s] = (byStatus[s] ?? 0) + 1;

@@ -6,11 +6,12 @@
 import type { Announcement } from '../protocol/messages.ts';
 import type { StoreOp } from '../store/store.ts';
 import type { RecordResult } from '../devices/registry.ts';
+import type { Device } from '../devices/device.ts';
 import type { IntakeDeps, PeerContext, Verdict } from '../announce/index.ts';
 
 /** What this feature needs of the task engine (tasks/engine.ts). */
 export interface InstantOnTasks<T> {
-  reserveInstantOn(serial: string, policyId: string, trigger: string): { ops: StoreOp[]; task?: T };
+  reserveInstantOn(serial: string, policyIds: string[], trigger: string): { ops: StoreOp[]; task?: T };
   adopt(task: T): void;
   release(task: T): void;
 }
@@ -25,8 +26,11 @@ export interface InstantOnForwarding {
 export interface InstantOnDeps<T> {
   tasks: InstantOnTasks<T>;
   forwarding: InstantOnForwarding;
-  /** The Initial Assessment Policy to apply, or undefined when automatic remediation is off or it is missing. */
-  initialPolicy: () => string | undefined;
+  /**
+   * The policies to apply to the device as it is about to be stored, in order: the Initial Assessment Policy,
+   * then its group policy (autogroups/ decides, with skipInstantOnPolicy); undefined when remediation is off.
+   */
+  policies: (device: Device) => string[] | undefined;
   /** False on a hub: it keeps what branches relay and never remediates. */
   remediates: boolean;
   /** Called for every accepted, recorded announcement (announce-rate flag, serial list "seen"). */
@@ -41,9 +45,9 @@ export function instantOnHooks<T>(deps: InstantOnDeps<T>): IntakeHooks {
   return {
     extraOps: (ann, peer, r) => {
       const forwardOps = deps.forwarding.extraOps(ann, peer, r);
-      const policyId = deps.remediates && !r.duplicate ? deps.initialPolicy() : undefined;
-      if (!policyId) return forwardOps;
-      const { ops, task } = deps.tasks.reserveInstantOn(ann.device.serialNumber, policyId, ann.reason);
+      const policyIds = deps.remediates && !r.duplicate ? deps.policies(r.device) : undefined;
+      if (!policyIds?.length) return forwardOps;
+      const { ops, task } = deps.tasks.reserveInstantOn(ann.device.serialNumber, policyIds, ann.reason);
       if (task) reserved.set(ann.messageId, task);
       return [...ops, ...forwardOps];
     },

@@ -130,27 +130,42 @@ export interface KeyStrength {
   ok: boolean;
   /** e.g. `RSA 2048`, `EC prime256v1`, `Ed25519`. */
   description: string;
+  /** Why not ok: too small (`weak-key`) or a kind of key we do not accept at any size (`unsupported-key`). */
+  code?: 'weak-key' | 'unsupported-key';
+  /** For people: what is wrong, when not ok. */
+  problem?: string;
 }
 
-/** HDAP.md §2: at least RSA-2048 or EC P-256. EdDSA keys are at least that strong. */
+/**
+ * HDAP.md §2: at least RSA-2048 or EC P-256; EdDSA keys are at least that strong. DSA is refused at any size
+ * (withdrawn for signatures by FIPS 186-5, and no device PKI needs it), and so is an RSA modulus that is not
+ * a whole number of bytes: no sound key generator makes one.
+ */
 export function keyStrength(key: KeyObject): KeyStrength {
   const details = key.asymmetricKeyDetails ?? {};
+  const weak = (description: string, problem: string): KeyStrength => ({ ok: false, description, code: 'weak-key', problem });
+  const unsupported = (description: string, problem: string): KeyStrength => ({ ok: false, description, code: 'unsupported-key', problem });
   switch (key.asymmetricKeyType) {
     case 'rsa':
-    case 'rsa-pss':
-    case 'dsa': {
+    case 'rsa-pss': {
       const bits = details.modulusLength ?? 0;
-      return { ok: bits >= 2048, description: `${key.asymmetricKeyType.toUpperCase()} ${bits}` };
+      const description = `RSA ${bits}`;
+      if (bits < 2048) return weak(description, `a weak key, ${description} (minimum RSA 2048 or EC P-256)`);
+      if (bits % 8 !== 0) return unsupported(description, `an RSA modulus of ${bits} bits, not a multiple of 8`);
+      return { ok: true, description };
     }
+    case 'dsa':
+      return unsupported(`DSA ${details.modulusLength ?? 0}`, 'a DSA key (DSA is not accepted; use RSA, EC or Ed25519)');
     case 'ec': {
       const curve = details.namedCurve ?? 'unknown curve';
-      return { ok: STRONG_CURVES.has(curve), description: `EC ${curve}` };
+      const description = `EC ${curve}`;
+      return STRONG_CURVES.has(curve) ? { ok: true, description } : weak(description, `a weak key, ${description} (minimum RSA 2048 or EC P-256)`);
     }
     case 'ed25519':
       return { ok: true, description: 'Ed25519' };
     case 'ed448':
       return { ok: true, description: 'Ed448' };
     default:
-      return { ok: false, description: String(key.asymmetricKeyType) };
+      return unsupported(String(key.asymmetricKeyType), `a ${String(key.asymmetricKeyType)} key, which we do not accept`);
   }
 }

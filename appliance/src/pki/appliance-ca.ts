@@ -123,7 +123,7 @@ export class ApplianceCa {
     const csr = parseCsr(csrInput);
     if (!csr.signatureValid) throw new PkiError('bad-signature', 'CSR is not signed by the key it requests a certificate for');
     const strength = keyStrength(csr.publicKey);
-    if (!strength.ok) throw new PkiError('weak-key', `CSR key ${strength.description} is below RSA-2048 / EC P-256`);
+    if (!strength.ok) throw new PkiError(strength.code ?? 'weak-key', `CSR has ${strength.problem}`);
     if (csr.subject.attributes.length === 0 && !csr.requestedSan) throw new PkiError('malformed', 'CSR has neither a subject nor a subjectAltName');
 
     const notBefore = new Date(now.getTime() - BACKDATE_MS);

@@ -25,7 +25,10 @@ export const OID = {
   subjectAltName: '2.5.29.17',
   clientAuth: '1.3.6.1.5.5.7.3.2',
   serverAuth: '1.3.6.1.5.5.7.3.1',
+  anyExtendedKeyUsage: '2.5.29.37.0',
 } as const;
+
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 
 /** KeyUsage bits we look at (RFC 5280 §4.2.1.3). */
 export interface KeyUsage {
@@ -53,6 +56,14 @@ export interface CertificateInfo {
   /** Absent when the certificate has no ExtendedKeyUsage extension. */
   extKeyUsage?: string[];
   isCa: boolean;
+  /** basicConstraints pathLenConstraint, when present. */
+  pathLenConstraint?: number;
+  /** 1 for v1, 3 for v3 (the encoded INTEGER plus one). */
+  version: number;
+  /** Every extension in encoded order, duplicates included (the map-shaped fields above keep the last). */
+  extensions: { oid: string; critical: boolean }[];
+  /** SubjectPublicKeyInfo algorithm; an EC key with explicit curve parameters has `namedCurve` undefined. */
+  keyAlgorithm: { oid: string; namedCurve?: string };
   subjectKeyId?: string;
   authorityKeyId?: string;
   /** dNSName and iPAddress entries of the SubjectAltName extension. */
@@ -68,18 +79,21 @@ export interface Extension {
   value: Buffer;
 }
 
-/** Reads `Extensions ::= SEQUENCE OF Extension` into a map by OID. */
-export function readExtensions(node: Asn1 | undefined): Map<string, Extension> {
-  const map = new Map<string, Extension>();
-  for (const ext of children(node, 'extensions')) {
+/** Reads `Extensions ::= SEQUENCE OF Extension` in encoded order, duplicates kept (judging them is the caller's). */
+export function readExtensionList(node: Asn1 | undefined): (Extension & { oid: string })[] {
+  return children(node, 'extensions').map((ext) => {
     const fields = children(ext, 'extension');
-    const id = readOid(fields[0], 'extension id');
+    const oid = readOid(fields[0], 'extension id');
     const critical = isUniversal(fields[1], Tag.BOOLEAN) ? bytesOf(fields[1], 'critical') !== '\x00' : false;
     const valueNode = fields[fields.length - 1];
-    if (!isUniversal(valueNode, Tag.OCTETSTRING)) throw new PkiError('malformed', `extension ${id}: expected OCTET STRING`);
-    map.set(id, { critical, value: toBuffer(bytesOf(valueNode, id)) });
-  }
-  return map;
+    if (!isUniversal(valueNode, Tag.OCTETSTRING)) throw new PkiError('malformed', `extension ${oid}: expected OCTET STRING`);
+    return { oid, critical, value: toBuffer(bytesOf(valueNode, oid)) };
+  });
+}
+
+/** Reads `Extensions ::= SEQUENCE OF Extension` into a map by OID (a repeated OID keeps its last value). */
+export function readExtensions(node: Asn1 | undefined): Map<string, Extension> {
+  return new Map(readExtensionList(node).map(({ oid, ...ext }) => [oid, ext]));
 }
 
 function readKeyUsage(ext: Extension): KeyUsage {
@@ -93,9 +107,24 @@ function readKeyUsage(ext: Extension): KeyUsage {
   };
 }
 
-function readBasicConstraintsCa(ext: Extension): boolean {
+function readBasicConstraints(ext: Extension): { isCa: boolean; pathLen?: number } {
   const fields = children(parseDer(ext.value, 'basicConstraints'), 'basicConstraints');
-  return isUniversal(fields[0], Tag.BOOLEAN) && bytesOf(fields[0], 'cA') !== '\x00';
+  const isCa = isUniversal(fields[0], Tag.BOOLEAN) && bytesOf(fields[0], 'cA') !== '\x00';
+  const last = fields[fields.length - 1];
+  if (!isUniversal(last, Tag.INTEGER)) return { isCa };
+  const bytes = toBuffer(bytesOf(last, 'pathLenConstraint'));
+  if ((bytes[0] ?? 0) & 0x80) throw new PkiError('malformed', 'basicConstraints: negative pathLenConstraint');
+  // Beyond any chain we would follow, so "unlimited" is exact enough.
+  return { isCa, pathLen: bytes.length > 6 ? Infinity : bytes.reduce((n, b) => n * 256 + b, 0) };
+}
+
+/** The key algorithm of a SubjectPublicKeyInfo; EC parameters other than a namedCurve OID leave the curve unnamed. */
+function readKeyAlgorithm(spki: Buffer): { oid: string; namedCurve?: string } {
+  const [algorithm] = children(parseDer(spki, 'subjectPublicKeyInfo'), 'subjectPublicKeyInfo');
+  const [oidNode, params] = children(algorithm, 'subjectPublicKeyInfo algorithm');
+  const oid = readOid(oidNode, 'key algorithm');
+  if (oid !== EC_PUBLIC_KEY) return { oid };
+  return isUniversal(params, Tag.OID) ? { oid, namedCurve: readOid(params, 'namedCurve') } : { oid };
 }
 
 function hex(bytes: string): string {
@@ -133,7 +162,9 @@ function readCertificate(der: Buffer): CertificateInfo {
   const [serial, , issuer, validity, subject] = fields.slice(offset);
   const [notBefore, notAfter] = children(validity, 'validity');
   const extsNode = fields.find((f) => isContext(f, 3));
-  const exts = extsNode ? readExtensions(children(extsNode, 'extensions')[0]) : new Map<string, Extension>();
+  const extList = extsNode ? readExtensionList(children(extsNode, 'extensions')[0]) : [];
+  const exts = new Map<string, Extension>(extList.map(({ oid, ...ext }) => [oid, ext]));
+  const version = offset ? toBuffer(bytesOf(children(fields[0], 'version')[0], 'version'))[0] + 1 : 1;
 
   const rawTbs = readTlv(exact, readTlv(exact, 0).contentStart);
   const rawFields = readChildren(exact, rawTbs).slice(offset);
@@ -144,6 +175,8 @@ function readCertificate(der: Buffer): CertificateInfo {
   const ski = exts.get(OID.subjectKeyId);
   const aki = exts.get(OID.authorityKeyId);
   const san = exts.get(OID.subjectAltName);
+  const basic = bc ? readBasicConstraints(bc) : { isCa: false };
+  const rawSpki = slice(exact, rawFields[5]);
   const akiKeyId = aki ? children(parseDer(aki.value, 'authorityKeyIdentifier'), 'aki').find((n) => isContext(n, 0)) : undefined;
   return {
     der: exact,
@@ -158,12 +191,16 @@ function readCertificate(der: Buffer): CertificateInfo {
     publicKey: x509.publicKey,
     keyUsage: ku ? readKeyUsage(ku) : undefined,
     extKeyUsage: eku ? children(parseDer(eku.value, 'extKeyUsage'), 'extKeyUsage').map((n) => readOid(n, 'EKU')) : undefined,
-    isCa: bc ? readBasicConstraintsCa(bc) : false,
+    isCa: basic.isCa,
+    pathLenConstraint: basic.pathLen,
+    version,
+    extensions: extList.map(({ oid, critical }) => ({ oid, critical })),
+    keyAlgorithm: readKeyAlgorithm(rawSpki),
     subjectKeyId: ski ? hex(bytesOf(parseDer(ski.value, 'subjectKeyIdentifier'), 'ski')) : undefined,
     authorityKeyId: akiKeyId ? hex(bytesOf(akiKeyId, 'aki keyIdentifier')) : undefined,
     altNames: san ? readAltNames(san) : [],
     rawSubject: slice(exact, rawFields[4]),
-    rawSubjectPublicKeyInfo: slice(exact, rawFields[5]),
+    rawSubjectPublicKeyInfo: rawSpki,
   };
 }
 
@@ -180,9 +217,14 @@ export function isSignedBy(cert: CertificateInfo, issuerKey: KeyObject): boolean
   }
 }
 
-/** Validity check relative to `now`. */
+/**
+ * Validity check relative to `now`, at the one-second resolution certificate times have (RFC 5280
+ * §4.1.2.5: no fractional seconds): notAfter 12:00:00 covers all of that second, notBefore 12:00:01 none of
+ * 12:00:00.999.
+ */
 export function validityAt(cert: CertificateInfo, now: Date): 'valid' | 'expired' | 'not-yet-valid' {
-  if (now.getTime() < cert.notBefore.getTime()) return 'not-yet-valid';
-  if (now.getTime() > cert.notAfter.getTime()) return 'expired';
+  const second = Math.floor(now.getTime() / 1000) * 1000;
+  if (second < cert.notBefore.getTime()) return 'not-yet-valid';
+  if (second > cert.notAfter.getTime()) return 'expired';
   return 'valid';
 }

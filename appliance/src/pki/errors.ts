@@ -12,7 +12,13 @@ export type PkiErrorCode =
   | 'key-mismatch' // a certificate whose public key is not the given private key
   | 'chain-broken' // a chain whose links do not verify
   | 'not-issued-here' // revoking a serial the appliance CA never issued
-  | 'weak-key';
+  | 'weak-key'
+  | 'unsupported-key' // DSA, explicit EC curve parameters, an RSA modulus that is not whole bytes
+  | 'unsupported-version' // an X.509 v1/v2 certificate where v3 is required
+  | 'duplicate-extension' // the same extension twice (RFC 5280 §4.2)
+  | 'unknown-critical-extension' // a critical extension we do not process (RFC 5280 §4.2, §5.2)
+  | 'not-crl-signer' // a CRL signed by a CA whose keyUsage lacks cRLSign
+  | 'wrong-kind'; // an upload of the wrong kind: a CRL where a certificate belongs, a private key, a CSR
 
 export class PkiError extends Error {
   readonly code: PkiErrorCode;

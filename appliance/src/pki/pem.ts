@@ -104,9 +104,100 @@ function readBlocks(input: Buffer | string): DerBlock[] {
   return blocks;
 }
 
+export type BlockKind = 'certificate' | 'crl' | 'csr' | 'private-key' | 'unknown';
+
+const KIND_BY_LABEL: Record<string, BlockKind> = {
+  CERTIFICATE: 'certificate',
+  'X509 CRL': 'crl',
+  'CERTIFICATE REQUEST': 'csr',
+  'NEW CERTIFICATE REQUEST': 'csr',
+  'PRIVATE KEY': 'private-key',
+  'ENCRYPTED PRIVATE KEY': 'private-key',
+  'RSA PRIVATE KEY': 'private-key',
+  'EC PRIVATE KEY': 'private-key',
+  'DSA PRIVATE KEY': 'private-key',
+};
+
+/** Tag numbers of the first few children of a DER element (0x30 SEQUENCE, 0x02 INTEGER, 0xa0 [0], …). */
+function childTags(der: Buffer, offset = 0): { tags: number[]; starts: number[] } {
+  const parent = readTlv(der, offset);
+  const tags: number[] = [];
+  const starts: number[] = [];
+  for (let pos = parent.contentStart; pos < parent.end && tags.length < 5; ) {
+    const child = readTlv(der, pos);
+    tags.push(child.tag);
+    starts.push(child.start);
+    pos = child.end;
+  }
+  return { tags, starts };
+}
+
+/**
+ * What a block is, so a wrong upload can be named ("this is a CRL", "this is a private key"). Labels decide
+ * for PEM; binary blocks are told apart by shape: signed structures are SEQUENCE { SEQUENCE tbs, … } whose
+ * tbs starts with [0] version (certificate), an INTEGER then AlgorithmIdentifier (CRL v2, or a v1
+ * certificate when a validity SEQUENCE follows the names), an AlgorithmIdentifier (CRL v1) or INTEGER 0 then
+ * Name then key (CSR); private keys start with an INTEGER version.
+ */
+export function blockKind(block: DerBlock): BlockKind {
+  if (block.label !== 'DER') return KIND_BY_LABEL[block.label] ?? 'unknown';
+  try {
+    const outer = childTags(block.der);
+    if (outer.tags[0] === 0x02) return 'private-key';
+    if (outer.tags[0] !== 0x30) return 'unknown';
+    if (outer.tags.length === 2 && outer.tags[1] === 0x04) return 'private-key'; // EncryptedPrivateKeyInfo
+    const tbs = childTags(block.der, outer.starts[0]).tags;
+    if (tbs[0] === 0xa0) return 'certificate';
+    if (tbs[0] === 0x30) return 'crl';
+    if (tbs[0] !== 0x02) return 'unknown';
+    if (tbs[1] === 0x30 && tbs[2] === 0x30 && tbs[3] === 0x30) return 'certificate';
+    if (tbs[1] === 0x30 && tbs[2] === 0x30 && (tbs[3] === 0x17 || tbs[3] === 0x18)) return 'crl';
+    if (tbs[1] === 0x30 && tbs[2] === 0x30) return 'csr';
+    return 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const KIND_NAMES: Record<BlockKind, string> = {
+  certificate: 'a certificate',
+  crl: 'a CRL',
+  csr: 'a certificate request (CSR)',
+  'private-key': 'a private key',
+  unknown: 'a block of unknown kind',
+};
+
+/** `a CRL`, `a private key (PEM RSA PRIVATE KEY)`: for messages that tell the admin what they uploaded. */
+export function describeBlock(block: DerBlock): string {
+  const name = KIND_NAMES[blockKind(block)];
+  return block.label === 'DER' ? name : `${name} (PEM ${block.label})`;
+}
+
 /** DER blocks with one of the given labels (binary input counts as any label). */
 export function blocksWithLabel(input: Buffer | string, labels: string[]): Buffer[] {
   return decodeBlocks(input)
     .filter((b) => b.label === 'DER' || labels.includes(b.label))
     .map((b) => b.der);
+}
+
+/**
+ * Decodes an admin upload, refusing it whole when it holds a private key: a key has no business leaving
+ * the machine it belongs to, and quietly dropping it would hide from the admin that it was sent.
+ */
+export function decodeUpload(input: Buffer | string): DerBlock[] {
+  const blocks = decodeBlocks(input);
+  const key = blocks.findIndex((b) => blockKind(b) === 'private-key');
+  if (key >= 0) {
+    throw new PkiError('wrong-kind', `block ${key + 1} is ${describeBlock(blocks[key])}; private keys are never uploaded (it was not stored), send only certificates and CRLs`);
+  }
+  return blocks;
+}
+
+/** The certificates of an upload as one PEM text, refusing anything else by name (for the identity upload). */
+export function certificatesAsPem(input: Buffer | string): string {
+  return decodeUpload(input).map((block, i) => {
+    const kind = blockKind(block);
+    if (kind !== 'certificate') throw new PkiError('wrong-kind', `block ${i + 1} is ${describeBlock(block)}, not a certificate`);
+    return toPem('CERTIFICATE', block.der);
+  }).join('');
 }

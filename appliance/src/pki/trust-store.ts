@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { parseCertificate, type CertificateInfo } from './certificate.ts';
 import { isPkiError, PkiError, type PkiErrorCode } from './errors.ts';
-import { decodeBlocks, toPem } from './pem.ts';
+import { anchorChecks } from './path-rules.ts';
+import { blockKind, decodeBlocks, describeBlock, toPem } from './pem.ts';
 
 export interface TrustedCaSummary {
   subject: string;
@@ -55,6 +56,13 @@ export function normalizeFingerprint(value: string): string {
   return (digits.match(/.{2}/g) ?? []).join(':');
 }
 
+function assertCa(cert: CertificateInfo): void {
+  if (!cert.isCa) throw new PkiError('not-a-ca', `${cert.subject.text} is not a CA certificate (no basicConstraints cA=TRUE)`);
+  if (cert.keyUsage && !cert.keyUsage.keyCertSign) {
+    throw new PkiError('not-a-ca', `${cert.subject.text} has a keyUsage without keyCertSign`);
+  }
+}
+
 export class TrustStore {
   private readonly certs = new Map<string, CertificateInfo>();
 
@@ -67,9 +75,10 @@ export class TrustStore {
     const result: TrustImportResult = { added: [], alreadyTrusted: [], rejected: [] };
     decodeBlocks(input).forEach((block, i) => {
       const index = i + 1;
-      if (block.label !== 'CERTIFICATE' && block.label !== 'DER') {
-        // Never keep private keys or anything else that was pasted along.
-        result.rejected.push({ index, code: 'malformed', reason: `a ${block.label} block is not a certificate` });
+      const kind = blockKind(block);
+      if (kind !== 'certificate' && (block.label !== 'DER' || kind !== 'unknown')) {
+        // Never keep private keys or anything else that was pasted along; say what it was.
+        result.rejected.push({ index, code: 'wrong-kind', reason: `${describeBlock(block)} is not a CA certificate` });
         return;
       }
       try {
@@ -78,6 +87,11 @@ export class TrustStore {
           result.alreadyTrusted.push(summarize(cert));
           return;
         }
+        assertCa(cert);
+        // New anchors meet today's rules; stored ones are judged where they are used (path-rules.ts). Dates
+        // are not held against an upload: a CA valid from tomorrow may be prepared today.
+        const failure = anchorChecks(cert, cert.notBefore);
+        if (failure) throw new PkiError(failure.reason as PkiErrorCode, failure.detail);
         this.add(cert);
         result.added.push(summarize(cert));
       } catch (error) {
@@ -90,10 +104,7 @@ export class TrustStore {
 
   /** Adds one parsed certificate; it must be a CA (basicConstraints cA=TRUE). */
   add(cert: CertificateInfo): void {
-    if (!cert.isCa) throw new PkiError('not-a-ca', `${cert.subject.text} is not a CA certificate (no basicConstraints cA=TRUE)`);
-    if (cert.keyUsage && !cert.keyUsage.keyCertSign) {
-      throw new PkiError('not-a-ca', `${cert.subject.text} has a keyUsage without keyCertSign`);
-    }
+    assertCa(cert);
     this.certs.set(cert.fingerprint, cert);
   }
 

@@ -1,38 +1,36 @@
 /**
- * Device client-certificate validation for the `mutual-authentication` server mode (HDAP.md §2).
+ * Device client-certificate validation for the `mutual-authentication` server mode (HDAP.md §2), following
+ * RFC 5280 §6.1 with the key and usage policy of HDAP.md §2.
  *
  * Checks run in a fixed order and the first failure is the answer, so a certificate with several faults
  * always gets the same reason:
  *   1. no-certificate            empty chain, or a leaf that is not a parseable X.509 certificate
- *   2. weak-signature-algorithm  leaf signed with MD2/MD4/MD5/SHA-1 (before anything trusts its content)
- *   3. weak-key                  leaf key below RSA-2048 / EC P-256
- *   4. not-yet-valid, 5. expired leaf validity dates against ctx.now
- *   6. wrong-key-usage           EKU present without clientAuth (anyExtendedKeyUsage does not count, as in
- *                                OpenSSL), or keyUsage present without digitalSignature
- *   7. chain                     untrusted-issuer: no path by issuer name to a trusted CA (through the
+ *   2. the leaf by itself (path-rules.ts): unsupported-version (not v3), duplicate-extension,
+ *      unknown-critical-extension, weak-signature-algorithm (MD2/MD4/MD5/SHA-1, before anything trusts its
+ *      content), unsupported-key (DSA, explicit EC curve, RSA modulus not whole bytes), weak-key (below
+ *      RSA-2048 / EC P-256), not-yet-valid, expired
+ *   3. wrong-key-usage           EKU present without clientAuth, with anyExtendedKeyUsage, or critical;
+ *                                keyUsage present without digitalSignature
+ *   4. chain                     untrusted-issuer: no path by issuer name to a trusted CA (through the
  *                                presented intermediates); bad-signature: a path exists by name but a
  *                                signature on it does not verify (e.g. a forgery naming a trusted CA)
- *   8. the intermediates and the anchor on that path: not a CA → untrusted-issuer, then weak-signature-
- *      algorithm, weak-key, not-yet-valid, expired — each detail names the certificate
- *   9. revoked                   any certificate on the path listed by a CRL its issuer signed
+ *   5. the intermediates and the anchor on that path: not a CA → untrusted-issuer, then the checks of 2
+ *      (the anchor's self-signature and signature algorithm excepted) — each detail names the certificate
+ *   6. path-length-exceeded      a CA's pathLenConstraint is smaller than the intermediates below it
+ *   7. revoked / revocation-unknown: a loaded CRL covering a certificate on the path lists it; or CRLs for
+ *      its issuer are loaded but none can be used (issuer lacks cRLSign, signature fails, a critical
+ *      extension we do not process). A CRL that cannot be relied on refuses rather than silently letting
+ *      everything through; a CA with no CRL loaded at all is not revocation-checked (HDAP.md §2).
  * The trust anchor's own self-signature is not judged (anchors are trusted by configuration, not by their
- * signature), but its key strength and dates are.
+ * signature), but its structure, key strength and dates are.
  */
-import { keyStrength } from './algorithms.ts';
-import { isSignedBy, parseCertificate, validityAt, type CertificateInfo, OID } from './certificate.ts';
-import { crlFreshness, crlSignedBy, revocationOf, type Crl } from './crl.ts';
+import { isSignedBy, parseCertificate, type CertificateInfo } from './certificate.ts';
+import { crlCovers, crlFreshness, crlSignerProblem, revocationOf, type Crl } from './crl.ts';
+import { anchorChecks, ownChecks, pathLengthCheck, usageCheck, type ClientAuthFailure, type Failure } from './path-rules.ts';
 import type { TrustStore } from './trust-store.ts';
 
-export type ClientAuthFailure =
-  | 'no-certificate'
-  | 'weak-signature-algorithm'
-  | 'weak-key'
-  | 'not-yet-valid'
-  | 'expired'
-  | 'wrong-key-usage'
-  | 'untrusted-issuer'
-  | 'bad-signature'
-  | 'revoked';
+export type { ClientAuthFailure } from './path-rules.ts';
+export { chainFromPeerCertificate, peerCertificateChain, type PeerCertificateLike } from './peer-chain.ts';
 
 export interface VerifyClientContext {
   trust: Pick<TrustStore, 'issuersOf'>;
@@ -64,35 +62,6 @@ export type VerifyClientResult =
 
 /** Longest path we follow; real device PKIs are two or three deep. */
 const MAX_DEPTH = 8;
-
-type Failure = { reason: ClientAuthFailure; detail: string };
-
-function ownChecks(cert: CertificateInfo, role: string, now: Date): Failure | undefined {
-  const name = `${role} ${cert.subject.text}`;
-  if (cert.signatureAlgorithm.weak) {
-    return { reason: 'weak-signature-algorithm', detail: `${name} is signed with ${cert.signatureAlgorithm.name}` };
-  }
-  const strength = keyStrength(cert.publicKey);
-  if (!strength.ok) return { reason: 'weak-key', detail: `${name} has a ${strength.description} key (minimum RSA 2048 or EC P-256)` };
-  return datesCheck(cert, name, now);
-}
-
-function datesCheck(cert: CertificateInfo, name: string, now: Date): Failure | undefined {
-  const validity = validityAt(cert, now);
-  if (validity === 'not-yet-valid') return { reason: 'not-yet-valid', detail: `${name} is valid from ${cert.notBefore.toISOString()}` };
-  if (validity === 'expired') return { reason: 'expired', detail: `${name} expired ${cert.notAfter.toISOString()}` };
-  return undefined;
-}
-
-function usageCheck(leaf: CertificateInfo): Failure | undefined {
-  if (leaf.extKeyUsage && !leaf.extKeyUsage.includes(OID.clientAuth)) {
-    return { reason: 'wrong-key-usage', detail: `extended key usage ${leaf.extKeyUsage.join(', ')} lacks clientAuth` };
-  }
-  if (leaf.keyUsage && !leaf.keyUsage.digitalSignature) {
-    return { reason: 'wrong-key-usage', detail: 'key usage lacks digitalSignature' };
-  }
-  return undefined;
-}
 
 interface PathResult {
   /** Leaf first, trust anchor last. */
@@ -141,25 +110,34 @@ function issuerChecks(path: CertificateInfo[], now: Date): Failure | undefined {
     if (!ca.isCa || (ca.keyUsage && !ca.keyUsage.keyCertSign)) {
       return { reason: 'untrusted-issuer', detail: `${role} ${ca.subject.text} is not allowed to issue certificates` };
     }
-    const failure = isAnchor ? checkAnchor(ca, now) : ownChecks(ca, role, now);
+    const failure = isAnchor ? anchorChecks(ca, now) : ownChecks(ca, role, now);
     if (failure) return failure;
   }
-  return undefined;
+  return pathLengthCheck(path);
 }
 
-function checkAnchor(anchor: CertificateInfo, now: Date): Failure | undefined {
-  const name = `trusted CA ${anchor.subject.text}`;
-  const strength = keyStrength(anchor.publicKey);
-  if (!strength.ok) return { reason: 'weak-key', detail: `${name} has a ${strength.description} key` };
-  return datesCheck(anchor, name, now);
-}
+const SIGNER_PROBLEMS = {
+  'not-crl-signer': 'its keyUsage lacks cRLSign',
+  'bad-signature': 'the CRL signature does not verify with its key',
+  'unsupported-algorithm': 'the CRL signature algorithm is not supported',
+} as const;
 
 function revocationCheck(path: CertificateInfo[], ctx: VerifyClientContext, warnings: string[]): Failure | undefined {
   const crls = [...ctx.crls];
   for (let i = 0; i < path.length - 1; i++) {
     const cert = path[i];
-    for (const crl of crls) {
-      if (!crlSignedBy(crl, path[i + 1])) continue;
+    const issuer = path[i + 1];
+    const covering = crls.filter((crl) => crlCovers(crl, cert, issuer));
+    if (covering.length === 0) continue;
+    const unusable: string[] = [];
+    let usable = 0;
+    for (const crl of covering) {
+      const signer = crlSignerProblem(crl, issuer);
+      if (crl.problems.length > 0 || signer) {
+        unusable.push(signer ? SIGNER_PROBLEMS[signer] : crl.problems[0]);
+        continue;
+      }
+      usable++;
       if (crlFreshness(crl, ctx.now) === 'stale') {
         warnings.push(`crl-stale: CRL of ${crl.issuer.text} was due ${crl.nextUpdate?.toISOString()}`);
       }
@@ -168,6 +146,12 @@ function revocationCheck(path: CertificateInfo[], ctx: VerifyClientContext, warn
         const why = entry.reason ? ` (${entry.reason})` : '';
         return { reason: 'revoked', detail: `${cert.subject.text} serial ${cert.serial} revoked ${entry.revokedAt.toISOString()}${why}` };
       }
+    }
+    if (usable === 0) {
+      return {
+        reason: 'revocation-unknown',
+        detail: `a CRL of ${issuer.subject.text} is loaded but cannot be used (${unusable[0]}), so whether ${cert.subject.text} is revoked is unknown; load a CRL that CA signed or remove the old one`,
+      };
     }
   }
   return undefined;
@@ -213,24 +197,4 @@ export function verifyClientCertificate(chain: Buffer[], ctx: VerifyClientContex
     path: path.map((c) => c.subject.text),
     warnings: [...new Set(warnings)],
   };
-}
-
-/** Minimal shape of `tls.TLSSocket#getPeerCertificate(true)`; kept structural so this room needs no tls. */
-export interface PeerCertificateLike {
-  raw?: Buffer;
-  issuerCertificate?: PeerCertificateLike;
-}
-
-/**
- * Flattens Node's linked peer certificate into the DER chain, leaf first. Node links a self-signed root to
- * itself, and an empty object means no certificate; both are handled.
- */
-export function chainFromPeerCertificate(peer: PeerCertificateLike | undefined | null): Buffer[] {
-  const chain: Buffer[] = [];
-  const seen = new Set<PeerCertificateLike>();
-  for (let cert = peer; cert && cert.raw && !seen.has(cert) && chain.length <= MAX_DEPTH; cert = cert.issuerCertificate) {
-    seen.add(cert);
-    chain.push(cert.raw);
-  }
-  return chain;
 }

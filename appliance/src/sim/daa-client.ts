@@ -3,8 +3,7 @@
 import tls from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { hdapCodec } from '../protocol/codec.ts';
-import { FrameType } from '../protocol/frame.ts';
-import { acknowledgeSchema, type Acknowledge, type Announcement } from '../protocol/messages.ts';
+import type { Acknowledge, Announcement } from '../protocol/messages.ts';
 
 export interface DaaTarget {
   host: string;
@@ -53,10 +52,8 @@ export function announce(target: DaaTarget, ann: Announcement): Promise<Acknowle
     socket.on('data', (chunk) => {
       try {
         for (const frame of decoder.push(chunk)) {
-          if (frame.type !== FrameType.Acknowledge) return done(new DaaError('bad-answer', `unexpected frame type ${frame.type}`));
-          const parsed = acknowledgeSchema.safeParse(JSON.parse(frame.body.toString('utf8')));
-          if (!parsed.success) return done(new DaaError('bad-answer', `invalid Acknowledge: ${parsed.error.issues[0].message}`));
-          return done(null, parsed.data);
+          const decoded = hdapCodec.decodeAcknowledge(frame);
+          return decoded.ok ? done(null, decoded.ack) : done(new DaaError('bad-answer', decoded.detail));
         }
       } catch (err) {
         done(new DaaError('bad-answer', (err as Error).message));

@@ -10,7 +10,10 @@ export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; time
   return async (device: Device, policy, remediate, compatibility) => {
     // The catalog is HP's objects: on another maker's printer a SET could mean anything, so nothing is sent.
     if (device.vendor === 'other') return { record: { status: 'unsupported', settings: [], detail: 'not an HP printer: no catalog setting applies' } };
-    const host = device.ipv4 ?? device.ipv6?.[0] ?? device.peerAddress;
+    // Where the announcement came from (or discovery reached it), never an address an announcement's body
+    // claims: otherwise anyone on the LAN could announce a known serial "at" another machine and have its
+    // credentials sent there (issue 12 §3).
+    const host = device.peerAddress;
     const credentials = await deps.credentials.forDevice(device.serialNumber, device.credentialRef);
     const { timeoutMs, retries } = deps.timeouts();
     const r = await assessAndRemediate({ host, port: device.snmpPort, credentials, policy, remediate, compatibility, timeoutMs, retries }, deps.log);

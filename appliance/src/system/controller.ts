@@ -23,6 +23,7 @@ import { createSnmpDeviceRunner } from '../snmp/device-runner.ts';
 import { TaskEngine } from '../tasks/engine.ts';
 import { Scheduler } from '../tasks/scheduler.ts';
 import { assessmentAction } from '../tasks/assessment-action.ts';
+import { identityHold } from '../devices/identity.ts';
 import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
 import { Forwarder } from '../forward/forwarder.ts';
 import { MqttEvents } from '../forward/mqtt-events.ts';
@@ -45,6 +46,8 @@ import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { buildOperations } from './operations.ts';
+import { Observability } from './observability.ts';
+import { buildGroups } from './groups.ts';
 import { buildDiscovery } from './discovery.ts';
 
 export interface StartOptions {
@@ -56,6 +59,9 @@ export interface StartOptions {
   log: Logger;
   /** Tell the console (not the log) things a person must see once, such as a generated password. */
   say?: (text: string) => void;
+  /** The store itself is failing (not a full disk): the CLI exits non-zero so systemd restarts it.
+   *  Without it the appliance stops itself. */
+  onFatal?: (err: Error) => void;
 }
 
 export class Appliance {
@@ -91,11 +97,22 @@ export class Appliance {
     const dataDir = resolve(new SettingsView({ env, cli: opts.cli }).get('dataDir'));
     setAddonDataDir(dataDir); // inside the single binary, the LevelDB addon is unpacked under <dataDir>/.cache
     let opened: Store | undefined;
-    await components.start([component('store', async () => { opened = await Store.open({ dir: join(dataDir, 'db') }); }, () => opened?.close())]);
+    // Until the stored settings are read, the free-space floor is the schema default.
+    let settingsRef = new SettingsView({ env, cli: opts.cli });
+    await components.start([component('store', async () => {
+      opened = await Store.open({ dir: join(dataDir, 'db'), log: logOf('store'), minFreeBytes: () => settingsRef.get('storeMinFreeMb') * 1024 * 1024 });
+    }, () => opened?.close())]);
     const store = opened!;
+    let started: Appliance | undefined;
+    // The store itself is failing (not a full disk): crash rather than limp. The CLI exits non-zero (systemd restarts it).
+    store.on('failed', (err) => {
+      if (opts.onFatal) return opts.onFatal(err);
+      void (started?.stop(500) ?? components.stop()).catch((e) => log.error({ err: e }, 'stopping after a store failure failed'));
+    });
     let graceMs = 5000; // how long stop() lets in-flight announcements finish
     try {
       const settings = new SettingsView({ stored: Object.fromEntries(await store.entries<unknown>('settings')), env, cli: opts.cli });
+      settingsRef = settings;
       // The logger was made before the store could say the saved level; from here on it follows the setting.
       setLogLevel(opts.log, settings.get('logLevel'));
       settings.onChange((key, value) => { if (key === 'logLevel') setLogLevel(opts.log, String(value)); });
@@ -108,24 +125,30 @@ export class Appliance {
       const s = <K extends SettingKey>(key: K) => () => settings.get(key);
 
       // ——— the rooms, built (no I/O yet) in dependency order ———
+      // Alerts, syslog and metrics first: the SNMP runner and the store's commits are metered from the start.
+      const observe = new Observability({ store, settings, log: opts.log, dataDir, version: VERSION });
       const users = new Users(store);
       const registry = new DeviceRegistry(store, s('deviceHistoryLimit'));
       const policies = new PolicyRepo(store);
       const credentials = new CredentialRepo(store, box);
       const trust = new TrustRepo(store, box);
-      const serials = new SerialFilter(store);
+      const serials = new SerialFilter(store, logOf('devices'));
       const announceRate = new AnnounceRate(s('announceTooOftenPerHour'));
       const tasks = new TaskEngine({
         store, registry, policies, log: logOf('tasks'),
-        runDevice: createSnmpDeviceRunner({ credentials, log: logOf('snmp'),
-          timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) }),
+        holdReason: (d) => identityHold(d, settings.get('strictDeviceIdentity')),
+        runDevice: observe.metrics.meterSnmp(createSnmpDeviceRunner({ credentials, log: logOf('snmp'),
+          timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) })),
         limits: () => ({ maxNumberTasks: settings.get('compatibilityMode') ? 10 : settings.get('maxNumberTasks'),
           maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),
           compatibilityMode: settings.get('compatibilityMode') }),
       });
       const scheduler = new Scheduler({ store, log: logOf('scheduler'), minIntervalMs: () => settings.get('scheduleMinIntervalSeconds') * 1000 });
-      scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().map((d) => d.serialNumber) }));
+      const grouping = buildGroups({ store, settings, registry, policies, tasks, scheduler, log: logOf });
+      scheduler.registerAction('assessment', assessmentAction({ engine: tasks, policyExists: (id) => !!policies.get(id), allSerials: () => registry.list().filter((d) => !d.retired).map((d) => d.serialNumber) }));
       const discovery = buildDiscovery({ settings, registry, policies, credentials, tasks, scheduler, log: logOf('discovery') });
+      // Trigger B: devices a job brought into an autogroup with a policy are remediated when the job has stored them all.
+      discovery.discovery.onFound(() => grouping.triggers.flushFound());
       const forwarder = new Forwarder({
         store, log: logOf('forward'), listenerId: s('listenerId'),
         caps: () => ({ maxEntries: settings.get('forwardOutboxMaxEntries'), maxBytes: settings.get('forwardOutboxMaxBytes'),
@@ -142,14 +165,15 @@ export class Appliance {
         authorize: hubAuthorize(hub, createAuthorizer({
           mode: s('authentication'), useSerialList: s('useSerialList'), verify: (chain) => trust.verify(chain), serials, log: announceLog,
           noteRefusal: (serial, lastAuth) => {
-            if (registry.get(serial)) void registry.apply(serial, () => ({ patch: { lastAuth } })).catch(() => undefined);
+            if (registry.get(serial)) void registry.apply(serial, () => ({ patch: { lastAuth } }))
+              .catch((err) => announceLog.error({ err: (err as Error).message, serial }, 'could not store the device\'s last refused authentication'));
           },
         })),
         acceptAnnouncements: s('acceptAnnouncements'), listenerId: s('listenerId'), relayPeers: s('relayPeers'),
         backlog: () => store.commitStats().queued, isDuplicate: (ann) => forwarder.isDuplicate(ann),
         ...instantOnHooks({
           tasks, forwarding: forwarder, remediates: !hub,
-          initialPolicy: () => settings.get('allowAutomaticRemediation') && policies.get(settings.get('initialPolicyId')) ? settings.get('initialPolicyId') : undefined,
+          policies: (device) => grouping.instantOnPolicies(device), // Initial Assessment Policy, then the group policy
           seen: (serial) => { announceRate.record(serial); serials.markDiscovered(serial); },
         }),
       });
@@ -162,11 +186,21 @@ export class Appliance {
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
-      const ops = buildOperations({ store, registry, announcements: () => listener.counters, log: logOf });
+      const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups, announcements: () => listener.counters, log: logOf });
+      const events = new EventHub();
+      const audit = new AuditLog(store, 10_000, logOf('audit'));
+      // "Identity changed" (issue 12 §3): the device's history has it (registry), the page hears it live, the audit log keeps it.
+      registry.on('identity', ({ device, change }) => {
+        events.publish('identity-changed', { serialNumber: device.serialNumber, change, held: Boolean(identityHold(device, settings.get('strictDeviceIdentity'))) });
+        void audit.record({ user: '-', ip: change.toAddress, method: 'HDAP', path: '3329', status: 0, action: 'device.identity-changed',
+          before: { serialNumber: device.serialNumber, certificate: change.from, address: change.fromAddress },
+          after: { serialNumber: device.serialNumber, certificate: change.to, address: change.toAddress } })
+          .catch((err) => log.error({ err: (err as Error).message, serial: device.serialNumber }, 'audit record failed: an identity change went unrecorded'));
+      });
       const services: AppServices = {
         ...ops.services, ...discovery.services,
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
-        events: new EventHub(), audit: new AuditLog(store), serials, forwarding: forwarder,
+        events, audit, serials, forwarding: forwarder, groups: grouping,
         saveSetting: async (key, value) => {
           await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
           settings.apply(key, value);
@@ -176,10 +210,14 @@ export class Appliance {
         captures: () => store.values('captures', { reverse: true }),
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
-        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.commitStats(), tasks: tasks.stats(), dns: dns.stats(),
-          forwarding: forwarder.stats(), mqtt: mqtt?.stats(), components: components.names(), memory: process.memoryUsage() }),
+        healthProblems: () => store.health().reasons,
+        store: { acknowledgeDamage: (by) => store.acknowledgeDamage(by) },
+        stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.status(), tasks: tasks.stats(), dns: dns.stats(),
+          forwarding: forwarder.stats(), mqtt: mqtt?.stats(), observability: observe.status(), components: components.names(), memory: process.memoryUsage() }),
       };
-      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes]);
+      grouping.publishTo({ events: services.events, audit: services.audit, mqtt });
+      const { app } = createApiApp(services, logOf('api'), [complianceRoutes, trustRoutes, forwardingRoutes, ...ops.routes, ...discovery.routes, ...grouping.routes, observe.routes],
+        { contractCheck: env.INSTANT_ON_CONTRACT_CHECK === '1' });
       const web = new WebServer(app, { host: settings.get('host'), port: settings.get('webPort'), key: first.keyPem, cert: identity.certChainPem() });
       // A new identity or trusted CA list applies to both TLS servers from their next handshake on.
       const retls = () => listener.updateContext({ key: identity.current().keyPem, cert: identity.certChainPem(), ca: trust.caPems() });
@@ -195,6 +233,7 @@ export class Appliance {
         component('trust', () => trust.load()),
         component('serial-list', () => serials.load()),
         component('tasks', async () => { await tasks.load(); }, () => tasks.stop()),
+        grouping.component, // before schedules run group assessments and before 3329 opens (Instant-On asks it for group policies)
         component('scheduler', () => scheduler.start(), () => scheduler.stop()),
         component('forwarding', () => forwarder.start(), () => forwarder.stop()),
         component('announce', async () => {
@@ -206,19 +245,22 @@ export class Appliance {
           if (hub) return hubNote(settings, log);
           dns = await startDnsResponder({ host: settings.get('host'), port: settings.get('dnsPort'), searchSuffixes: settings.get('dnsSearchSuffixes'),
             addresses: answerAddresses(settings, !!opts.demo, log), ttl: settings.get('dnsTtl'), upstreams: settings.get('dnsUpstreams'),
-            rateLimitPerSecond: settings.get('dnsRateLimit') }, logOf('dns'));
+            rateLimitPerSecond: settings.get('dnsRateLimit'), allowFrom: settings.get('dnsAllowFrom') }, logOf('dns'));
           log.info({ port: dns.udpPort, addresses: dns.addresses, suffixes: settings.get('dnsSearchSuffixes') }, 'DNS responder ready (hp-print-mgmt)');
         }, () => dns.stop()),
         ...(mqtt ? [component('mqtt', () => mqtt.start(), () => mqtt.stop())] : []),
         ...ops.components,
+        observe.component(() => ({ registry, announce: () => listener.stats(), tasks, dns: () => dnsCounters(dns), forwarder, announceRate, serials, trust,
+          identity: () => identity.current(), events: services.events!, apiToken: (t) => !!services.sessions.get(t) || !!services.apiTokens?.verify(t) })),
         component('web', async () => { await web.start(); log.info({ port: web.port }, 'admin page and API ready (HTTPS)'); }, () => web.stop()),
         ...(opts.demo ? [component('demo', () => {
           demoFleet = startDemoFleet({ count: opts.demo!, log: logOf('demo'), announcePort: listener.address.port, dnsPort: dns.udpPort,
             searchSuffixes: settings.get('dnsSearchSuffixes'), credentials });
         }, () => demoFleet?.stop())] : []),
       ]);
-      return new Appliance(components, settings, store, registry, listener, web, services, tasks, dns, forwarder, mqtt, demoFleet, log,
+      started = new Appliance(components, settings, store, registry, listener, web, services, tasks, dns, forwarder, mqtt, demoFleet, log,
         (ms) => { graceMs = ms; });
+      return started;
     } catch (err) {
       await components.stop(); // Components.start already unwound its own; this closes the store
       throw err;
@@ -270,4 +312,12 @@ function hubNote(settings: SettingsView, log: Logger) {
   const peers = settings.get('relayPeers');
   if (peers.length) log.info({ relayPeers: peers }, 'hub mode: no DNS responder, no remediation; relays accepted from relayPeers');
   else log.warn('hub mode but relayPeers is empty: every relay will be refused until the branches\' addresses are added');
+}
+
+/** DNS answers by result and drops by reason, from the responder's stats (absent in hub mode). */
+function dnsCounters(dns: DnsResponder): { counters: Record<string, number>; dropped: Record<string, number> } | undefined {
+  const d = dns.stats() as unknown as Record<string, unknown> | undefined;
+  if (!d) return undefined;
+  const counters = Object.fromEntries(Object.entries(d).filter(([k, v]) => typeof v === 'number' && k !== 'droppedTotal')) as Record<string, number>;
+  return { counters, dropped: (d.dropped ?? {}) as Record<string, number> };
 }

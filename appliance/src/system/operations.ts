@@ -1,5 +1,5 @@
-// The operations side of the appliance (issue 16): named API tokens, and later stored hourly history,
-// reports and backups. Built here and handed to the controller as services, routes and components, so the
+// The operations side of the appliance (issue 16): named API tokens, stored hourly history, compliance
+// reports, device retirement and bulk actions, backups. Built here and handed to the controller as services, routes and components, so the
 // controller's own list changes by one line per concern.
 import type { Store } from '../store/store.ts';
 import type { AppServices } from '../api/services.ts';
@@ -9,19 +9,38 @@ import { tokenRoutes } from '../api/routes/tokens.ts';
 import { historyRoutes } from '../api/routes/history.ts';
 import { HourlyHistory, fleetCompliance, type AnnounceTotals } from '../history/index.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
+import type { TaskEngine } from '../tasks/engine.ts';
+import type { PolicyRepo } from '../policy/policy-repo.ts';
+import type { CredentialRepo } from '../snmp/credential-repo.ts';
+import type { SettingsView } from '../config/settings.ts';
+import { settingById } from '../policy/catalog.ts';
+import { ComplianceJournal, ComplianceReports } from '../reports/index.ts';
+import { reportRoutes } from '../api/routes/reports.ts';
+import { DeviceActions } from '../api/device-actions.ts';
+import { deviceActionRoutes } from '../api/routes/device-actions.ts';
+import type { Autogroups } from '../autogroups/index.ts';
+import type { GroupsPort } from '../reports/index.ts';
+import type { GroupMembersPort } from '../api/device-actions.ts';
 import { component, type Component } from '../util/component.ts';
 import type { Logger } from '../util/log.ts';
 
 export interface OperationsDeps {
   store: Store;
   registry: DeviceRegistry;
+  tasks: TaskEngine;
+  policies: PolicyRepo;
+  credentials: CredentialRepo;
+  settings: SettingsView;
+  version: string;
+  /** Groups (issue 15): a report's group scope and "add to a group" use them. */
+  groups?: Autogroups;
   /** The announcement listener's counters since start. */
   announcements: () => AnnounceTotals;
   log: (name: string) => Logger;
 }
 
 export interface Operations {
-  services: Pick<AppServices, 'apiTokens' | 'history'>;
+  services: Pick<AppServices, 'apiTokens' | 'history' | 'reports' | 'deviceActions'>;
   routes: RouteInstaller[];
   /** Started after the rooms they read and before the web server; stopped in reverse. */
   components: Component[];
@@ -32,12 +51,35 @@ export function buildOperations(d: OperationsDeps): Operations {
   const apiTokens = new ApiTokens(d.store, { onWriteError: (err) => log.error({ err: err.message }, 'could not record an API token\'s last use') });
   const history = new HourlyHistory({ store: d.store, announcements: d.announcements, compliance: () => fleetCompliance(d.registry.list()),
     onError: (err) => log.error({ err: err.message }, 'could not write the hourly history') });
+  // Every compliance result worth keeping goes into the journal in the device's own batch.
+  const journal = new ComplianceJournal(d.store, { onError: (err) => log.error({ err: err.message }, 'could not prune the compliance journal') });
+  d.registry.addApplyHook(journal.hook);
+  const groups = d.groups ? groupPorts(d.groups) : undefined;
+  const reports = new ComplianceReports({ journal, registry: d.registry, policies: d.policies, groups: () => groups,
+    meta: () => ({ appliance: d.settings.get('listenerId'), version: d.version, settingTitle: (id) => settingById(id)?.title }) });
+  const deviceActions = new DeviceActions({ registry: d.registry, tasks: d.tasks, policies: d.policies, credentials: d.credentials,
+    deleteOps: (serials) => journal.deleteOps(serials), afterDelete: (serials) => journal.forget(serials), groups: () => groups });
   return {
-    services: { apiTokens, history },
-    routes: [tokenRoutes, historyRoutes],
+    services: { apiTokens, history, reports, deviceActions },
+    routes: [tokenRoutes, historyRoutes, reportRoutes, deviceActionRoutes],
     components: [
       component('api-tokens', () => apiTokens.load()),
       component('history', () => history.start(), () => history.stop()),
+      component('journal', async () => { await journal.load(); await journal.prune(); }),
     ],
+  };
+}
+
+/** The groups room as reports and device actions see it: names, members, and adding to a manual group. */
+function groupPorts(g: Autogroups): GroupsPort & GroupMembersPort {
+  return {
+    get: (id) => { const r = g.get(id); return r ? { id: r.id, name: r.name, kind: r.kind } : undefined; },
+    memberSerials: (id) => g.members(id, 0, Number.MAX_SAFE_INTEGER).members.map((m) => m.device.serialNumber),
+    addMembers: async (id, serials) => {
+      const r = g.get(id);
+      if (!r) return;
+      const { id: _id, createdAt: _c, updatedAt: _u, filter: _f, ...input } = r;
+      await g.update(id, { ...input, members: [...new Set([...(r.members ?? []), ...serials])] } as Parameters<Autogroups['update']>[1]);
+    },
   };
 }

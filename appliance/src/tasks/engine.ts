@@ -15,7 +15,7 @@ import type { DeviceRegistry } from '../devices/registry.ts';
 import type { ComplianceRecord, Device, HistoryEntry } from '../devices/device.ts';
 import type { PolicyRepo, StoredPolicy } from '../policy/policy-repo.ts';
 import { Semaphore } from './semaphore.ts';
-import { isActive, type TaskProgress, type TaskRecord, type TaskType } from './task.ts';
+import { isActive, policiesOf, type DeviceOutcome, type TaskProgress, type TaskRecord, type TaskType } from './task.ts';
 
 export interface DeviceRun {
   record: Omit<ComplianceRecord, 'taskId' | 'run' | 'policyId' | 'policyName' | 'at' | 'remediate'>;
@@ -26,6 +26,12 @@ export type RunDevice = (device: Device, policy: StoredPolicy, remediate: boolea
 export interface EngineLimits { maxNumberTasks: number; maxConcurrentDevices: number; childTaskSize: number; compatibilityMode: boolean }
 
 export interface EngineEvents { task: [TaskRecord] }
+
+/** What a task is for, when a group asked for it (group assessments, autogroup triggers B–D). */
+export interface TaskGroup { groupId: string; groupName: string }
+
+/** A device the SNMP step could not reach or log in to: later policies in the same run would fail alike. */
+const UNREACHABLE = new Set(['unreachable', 'auth-failed']);
 
 /**
  * What a registered runner gets for one run of its task. `progress` may be called as often as the work
@@ -58,7 +64,9 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   private runners = new Map<TaskType, TaskRunner>();
   private aborts = new Map<string, AbortController>();
 
-  constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger }) {
+  constructor(private readonly deps: { store: Store; registry: DeviceRegistry; policies: PolicyRepo; runDevice: RunDevice; limits: () => EngineLimits; log: Logger;
+    /** Why SNMP to a device is held (devices/identity.ts: an unapproved identity change), or undefined. */
+    holdReason?: (device: Device) => string | undefined; }) {
     super();
     this.devices = new Semaphore(() => (deps.limits().compatibilityMode ? deps.limits().maxNumberTasks : deps.limits().maxConcurrentDevices));
   }
@@ -101,14 +109,19 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
    * Instant-On, step 1 (inside the announcement's batch): at most one pending task per device. Returns the
    * operations that create it, or [] when one is already pending (then it runs once more, at most once).
    */
-  reserveInstantOn(serial: string, policyId: string, trigger: string): { ops: StoreOp[]; task?: TaskRecord } {
+  reserveInstantOn(serial: string, policy: string | string[], trigger: string): { ops: StoreOp[]; task?: TaskRecord } {
+    const ids = Array.isArray(policy) ? policy : [policy];
     const existing = this.activeInstantOn.get(serial);
     if (existing) {
       const t = this.tasks.get(existing)!;
-      if (t.state === 'running') t.runAgain = true; // a queued task will read the new state anyway
-      return { ops: [] };
+      // The newest announcement decides which policies apply (its group may have changed meanwhile).
+      const same = policiesOf(t).join() === ids.join();
+      if (t.state === 'running') { t.runAgain = true; if (!same) t.nextPolicyIds = ids; return { ops: [] }; }
+      if (same) return { ops: [] }; // a queued task will read the new state anyway
+      Object.assign(t, policyFields(ids));
+      return { ops: [this.putOp({ ...t, outcomes: { ...t.outcomes } })] };
     }
-    const task = this.newTask('instant-on', policyId, true, [serial], trigger);
+    const task = { ...this.newTask('instant-on', ids[0], true, [serial], trigger), ...policyFields(ids) };
     this.activeInstantOn.set(serial, task.id);
     return { ops: [this.putOp(task)], task };
   }
@@ -127,12 +140,12 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   }
 
   /** An assessment of a policy over devices, split into child tasks of `childTaskSize`. */
-  async createAssessment(policyId: string, serials: string[], remediate: boolean, trigger: string): Promise<TaskRecord> {
-    const parent = this.newTask('assessment', policyId, remediate, serials, trigger);
+  async createAssessment(policyId: string, serials: string[], remediate: boolean, trigger: string, group?: TaskGroup): Promise<TaskRecord> {
+    const parent = { ...this.newTask('assessment', policyId, remediate, serials, trigger), ...group };
     const size = this.deps.limits().childTaskSize;
     const children: TaskRecord[] = [];
     for (let i = 0; i < serials.length; i += size) {
-      const c = this.newTask('assessment-child', policyId, remediate, serials.slice(i, i + size), trigger);
+      const c = { ...this.newTask('assessment-child', policyId, remediate, serials.slice(i, i + size), trigger), ...group };
       c.parentId = parent.id;
       children.push(c);
     }
@@ -144,6 +157,19 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     this.emit('task', parent);
     this.pump();
     return parent;
+  }
+
+  /**
+   * Coalescing for remediation that many triggers may ask for at once (autogroup triggers B–D): the serials
+   * that have no task pending that will still apply this policy to them.
+   */
+  withoutPending(policyId: string, serials: string[]): string[] {
+    const pending = new Set<string>();
+    for (const t of this.tasks.values()) {
+      if (!isActive(t) || t.type === 'assessment' || !t.remediate || !policiesOf(t).includes(policyId)) continue;
+      for (const s of t.serials) if (!t.outcomes[s]) pending.add(s);
+    }
+    return pending.size ? serials.filter((s) => !pending.has(s)) : serials;
   }
 
   /** Lets another room run tasks of its own kind (progress, cancel, resume) through this engine. */
@@ -221,12 +247,14 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     t.startedAt ??= new Date().toISOString();
     this.emit('task', t);
     try {
-      const policy = this.deps.policies.get(t.policyId);
-      if (!policy) throw new Error(`policy ${t.policyId} no longer exists`);
+      const policies = policiesOf(t).map((id) => this.deps.policies.get(id) ?? id);
+      const gone = policies.find((p) => typeof p === 'string');
+      if (gone) throw new Error(`policy ${gone} no longer exists`);
+      const list = policies as StoredPolicy[];
       const sequential = this.deps.limits().compatibilityMode;
       const pending = t.serials.filter((s) => !t.outcomes[s]);
-      if (sequential) for (const s of pending) { if (!isActive(t) || this.stopped) break; await this.runOne(t, s, policy); }
-      else await Promise.all(pending.map((s) => this.runOne(t, s, policy)));
+      if (sequential) for (const s of pending) { if (!isActive(t) || this.stopped) break; await this.runOne(t, s, list); }
+      else await Promise.all(pending.map((s) => this.runOne(t, s, list)));
       if (!this.stopped && (t.state === 'running' || t.type === 'instant-on')) await this.finish(t);
     } catch (err) {
       this.deps.log.error({ task: t.id, err: (err as Error).message }, 'task failed');
@@ -234,7 +262,8 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
       t.error = (err as Error).message;
       t.finishedAt = new Date().toISOString();
       if (t.type === 'instant-on') this.release(t);
-      await this.deps.store.commit([this.putOp(t)]).catch(() => undefined);
+      // The failure may itself be the store's; the task stays failed in memory and is resumed after a restart.
+      await this.deps.store.commit([this.putOp(t)]).catch((e) => this.deps.log.error({ task: t.id, err: (e as Error).message }, 'could not store that the task failed'));
       this.emit('task', t);
       if (t.parentId) await this.updateParent(t.parentId);
     } finally {
@@ -255,7 +284,7 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     const progress = (p: TaskProgress) => {
       t.progress = p;
       emitTimer ??= setTimeout(() => { emitTimer = undefined; this.emit('task', t); }, PROGRESS_EVENT_MS);
-      if (Date.now() - savedAt > PROGRESS_SAVE_MS && isActive(t)) { savedAt = Date.now(); void save().catch((err) => this.deps.log.warn({ task: t.id, err: err.message }, 'could not store task progress')); }
+      if (Date.now() - savedAt > PROGRESS_SAVE_MS && isActive(t)) { savedAt = Date.now(); void save().catch((err) => this.deps.log.error({ task: t.id, err: err.message }, 'could not store task progress')); }
     };
     this.emit('task', t);
     try {
@@ -278,37 +307,63 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private async runOne(t: TaskRecord, serial: string, policy: StoredPolicy) {
+  /** Applies the task's policies to one device in order; each result is its own durable step. */
+  private async runOne(t: TaskRecord, serial: string, policies: StoredPolicy[]) {
     const release = await this.devices.acquire();
     try {
-      if (!isActive(t) || this.stopped) return;
-      const device = this.deps.registry.get(serial);
-      if (!device) { t.outcomes[serial] = { status: 'missing', at: new Date().toISOString() }; return; }
-      const run = await this.deps.runDevice(device, policy, t.remediate, this.deps.limits().compatibilityMode);
-      if (this.stopped) return;
-      const at = new Date().toISOString();
-      const record: ComplianceRecord = { ...run.record, policyId: policy.id, policyName: policy.name, at, taskId: t.id, run: t.runs, remediate: t.remediate };
-      await this.deps.registry.apply(serial, (cur) => {
-        // Runs synchronously right before this batch is queued for the disk, so the task snapshot written
-        // with it only names results whose batches are already queued ahead of it: after a crash the task
-        // never claims a result that is not on disk, and a result on disk is never run again.
-        t.outcomes[serial] = { status: record.status, at, detail: record.detail };
-        if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
-        return {
-          patch: { compliance: record, lastPolicy: { id: policy.id, name: policy.name, at }, ...(run.credentialRef ? { credentialRef: run.credentialRef } : {}) },
-          entries: [assessmentEntry(cur, record)],
-          ops: [this.putOp({ ...t, outcomes: { ...t.outcomes } })],
-        };
-      });
-      this.emit('task', t);
+      const steps: NonNullable<DeviceOutcome['steps']> = [];
+      for (let i = t.applied?.[serial] ?? 0; i < policies.length; i++) {
+        if (!isActive(t) || this.stopped) return;
+        const policy = policies[i];
+        const device = this.deps.registry.get(serial);
+        if (!device) { t.outcomes[serial] = { status: 'missing', at: new Date().toISOString() }; return; }
+        const hold = this.deps.holdReason?.(device);
+        if (hold) return await this.recordHeld(t, serial, hold);
+        const run = await this.deps.runDevice(device, policy, t.remediate, this.deps.limits().compatibilityMode);
+        if (this.stopped) return;
+        const at = new Date().toISOString();
+        const record: ComplianceRecord = { ...run.record, policyId: policy.id, policyName: policy.name, at, taskId: t.id, run: t.runs, remediate: t.remediate };
+        steps.push({ policyId: policy.id, status: record.status });
+        const last = i === policies.length - 1 || UNREACHABLE.has(record.status);
+        await this.deps.registry.apply(serial, (cur) => {
+          // Runs synchronously right before this batch is queued for the disk, so the task snapshot written
+          // with it only names results whose batches are already queued ahead of it: after a crash the task
+          // never claims a result that is not on disk, and a result on disk is never run again.
+          if (last) {
+            t.outcomes[serial] = { status: record.status, at, detail: record.detail, ...(policies.length > 1 ? { steps } : {}) };
+            if (t.applied) delete t.applied[serial];
+          } else (t.applied ??= {})[serial] = i + 1;
+          if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
+          return {
+            patch: { compliance: record, lastPolicy: { id: policy.id, name: policy.name, at }, ...(run.credentialRef ? { credentialRef: run.credentialRef } : {}) },
+            entries: [assessmentEntry(cur, record)],
+            ops: [this.putOp({ ...t, outcomes: { ...t.outcomes }, ...(t.applied ? { applied: { ...t.applied } } : {}) })],
+          };
+        });
+        this.emit('task', t);
+        if (last) return;
+      }
     } finally {
       release();
     }
   }
 
+  /** No SNMP at all for this device: its outcome says why; its compliance record stays what it was. */
+  private async recordHeld(t: TaskRecord, serial: string, detail: string) {
+    this.deps.log.warn({ task: t.id, serial, detail }, 'SNMP held for this device');
+    t.outcomes[serial] = { status: 'held', at: new Date().toISOString(), detail };
+    if (t.applied) delete t.applied[serial];
+    if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
+    await this.deps.store.commit([this.putOp({ ...t, outcomes: { ...t.outcomes }, ...(t.applied ? { applied: { ...t.applied } } : {}) })]);
+    this.emit('task', t);
+  }
+
   /** Instant-On: finished, or back in the queue once more if the device announced while it ran. */
   private finishedState(t: TaskRecord): Partial<TaskRecord> {
-    if (t.runAgain) return { state: 'queued', runAgain: false, outcomes: {}, runs: t.runs + 1 };
+    if (t.runAgain) {
+      return { state: 'queued', runAgain: false, outcomes: {}, applied: undefined, runs: t.runs + 1,
+        ...(t.nextPolicyIds ? { ...policyFields(t.nextPolicyIds), nextPolicyIds: undefined } : {}) };
+    }
     return { state: 'done', finishedAt: new Date().toISOString() };
   }
 
@@ -353,8 +408,13 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     const drop = finished.sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '')).slice(0, finished.length - FINISHED_KEPT);
     const ops: StoreOp[] = [];
     for (const t of drop) for (const id of [t.id, ...(t.childIds ?? [])]) { this.tasks.delete(id); ops.push({ type: 'del', sublevel: this.deps.store.sub('tasks'), key: id }); }
-    void this.deps.store.commit(ops).catch((err) => this.deps.log.warn({ err: err.message }, 'could not prune old tasks'));
+    void this.deps.store.commit(ops).catch((err) => this.deps.log.error({ err: err.message, tasks: ops.length }, 'could not prune old tasks (they come back after a restart)'));
   }
+}
+
+/** policyId is the first policy (what lists show); policyIds only when there are several. */
+function policyFields(ids: string[]): Pick<TaskRecord, 'policyId' | 'policyIds'> {
+  return { policyId: ids[0], policyIds: ids.length > 1 ? ids : undefined };
 }
 
 function assessmentEntry(device: Device, r: ComplianceRecord): Omit<HistoryEntry, 'seq'> {

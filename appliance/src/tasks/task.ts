@@ -3,7 +3,11 @@
 export type TaskType = 'instant-on' | 'assessment' | 'assessment-child' | 'discovery';
 export type TaskState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-export interface DeviceOutcome { status: string; at: string; detail?: string }
+export interface DeviceOutcome {
+  status: string; at: string; detail?: string;
+  /** With several policies (Instant-On: initial, then group): each one's result, in the order applied. */
+  steps?: { policyId: string; status: string }[];
+}
 
 export interface TaskRecord {
   id: string;
@@ -25,6 +29,15 @@ export interface TaskRecord {
   runAgain?: boolean;
   runs: number;
   error?: string;
+  /** Policies applied one after the other (Instant-On with a group policy: initial, then group); absent = [policyId]. */
+  policyIds?: string[];
+  /** serial → how many of policyIds are already applied in this run (a restart resumes after them). */
+  applied?: Record<string, number>;
+  /** Instant-On coalescing: the policies the extra run applies, when the later announcement asked for others. */
+  nextPolicyIds?: string[];
+  /** The group a group assessment or an autogroup remediation (triggers B–D) was made for. */
+  groupId?: string;
+  groupName?: string;
   /** Kinds with a registered runner: what the task was asked to do (validated before it was created). */
   params?: unknown;
   /** Kinds with a registered runner: counts shown as progress; `done` of `total` drives the progress bar. */
@@ -32,6 +45,9 @@ export interface TaskRecord {
   /** Kinds with a registered runner: what it produced, bounded by the runner. */
   result?: unknown;
 }
+
+/** The policies a task applies, in order. */
+export const policiesOf = (t: Pick<TaskRecord, 'policyId' | 'policyIds'>): string[] => t.policyIds ?? [t.policyId];
 
 export type { ScheduleKind } from './schedule.ts';
 export { parseEvery } from './schedule.ts';

@@ -128,10 +128,15 @@ test('an intermediate CRL needs the intermediate in the upload, and that must ch
 });
 
 test('garbage and non-CRL blocks are rejected, empty input throws', (t) => {
-  const result = new CrlList().import(pki.root.keyPem + freshCrl, trust, new Date());
-  t.is(result.rejected.length, 1);
-  t.is(result.rejected[0].code, 'malformed');
-  t.is(result.imported.length, 1);
+  // All or nothing: a private key pasted along spoils the upload, the CRL next to it is not loaded either.
+  const crls = new CrlList();
+  const result = crls.import(pki.root.keyPem + freshCrl, trust, new Date());
+  t.deepEqual(result.rejected.map((r) => [r.index, r.code]), [[1, 'wrong-kind']]);
+  t.regex(result.rejected[0].reason, /^a private key \(PEM PRIVATE KEY\) is not a CRL/);
+  t.is(result.imported.length, 0);
+  t.is(crls.size, 0);
+  const certOnly = new CrlList().import(pki.root.der, trust, new Date());
+  t.deepEqual(certOnly.rejected.map((r) => r.code), ['wrong-kind']);
   t.throws(() => new CrlList().import('nothing here', trust, new Date()), { message: /neither PEM nor DER/ });
   t.throws(() => new CrlList().import('', trust, new Date()), { message: /no PEM or DER block/ });
   const junk = new CrlList().import('-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n', trust, new Date());
@@ -147,3 +152,61 @@ test('toJSON/fromJSON round-trips the loaded lists', (t) => {
   t.false(refused.ok);
   t.throws(() => CrlList.fromJSON({ version: 2, crls: [] }));
 });
+
+test('a CRL from a CA without cRLSign: the upload is refused as not-crl-signer, and if one is loaded anyway the chain is revocation-unknown (openssl cannot use it either)', async (t) => {
+  const ca = await pki.subCa('nocrlsign', 'root');
+  const leaf = await pki.issue('nocrlsign-leaf', { issuer: 'nocrlsign', key: 'ec-p256', ext: 'client' });
+  const crlPem = await pki.crl('nocrlsign');
+  const crls = new CrlList();
+  const result = crls.import(crlPem + ca.certPem, trust, new Date());
+  t.deepEqual(result.rejected.map((r) => r.code), ['not-crl-signer']);
+  t.regex(result.rejected[0].reason, /keyUsage lacks cRLSign/);
+  t.is(crls.size, 0);
+
+  // Without any list for that CA the chain is simply not revocation-checked…
+  t.true(verifyClientCertificate([leaf.der, ca.der], { trust, crls, now: new Date() }).ok);
+  // …but a stored list that turns out unusable (an earlier version loaded it, the CA was reissued) refuses.
+  crls.add(parseCrl(der(crlPem)));
+  const refused = verifyClientCertificate([leaf.der, ca.der], { trust, crls, now: new Date() });
+  t.false(refused.ok);
+  if (!refused.ok) {
+    t.is(refused.reason, 'revocation-unknown');
+    t.regex(refused.detail, /lacks cRLSign/);
+  }
+  const crlPath = await pki.file('nocrlsign.crl', crlPem);
+  await t.throwsAsync(pki.openssl(['verify', '-crl_check', '-CAfile', pki.root.certPath, '-untrusted', ca.certPath, '-CRLfile', crlPath, leaf.certPath]));
+  await t.notThrowsAsync(pki.openssl(['verify', '-CAfile', pki.root.certPath, '-untrusted', ca.certPath, leaf.certPath]));
+});
+
+test('a failed CRL upload keeps the list in force: revoked stays revoked, nothing from the upload is applied', async (t) => {
+  const crls = new CrlList();
+  const now = new Date();
+  t.is(crls.import(freshCrl, trust, now).imported.length, 1);
+  const before = crls.list(now);
+  const forged = await pki.crl('impostor'); // newer, names the trusted root, wrong key
+  const refused = crls.import(forged, trust, now);
+  t.deepEqual(refused.rejected.map((r) => r.code), ['bad-signature']);
+  // A good list next to a bad one is not applied either: the upload is one decision.
+  const newer = await pki.crl('root');
+  const mixed = crls.import(newer + forged, trust, now);
+  t.deepEqual(mixed.rejected.map((r) => [r.index, r.code]), [[2, 'bad-signature']]);
+  t.deepEqual(mixed.imported, []);
+  t.deepEqual(crls.list(now), before);
+  const result = verifyClientCertificate([revoked.der], { trust, crls, now });
+  t.false(result.ok);
+  if (!result.ok) t.is(result.reason, 'revoked');
+});
+
+for (const exts of ['critical-unknown', 'scoped'] as const) {
+  test(`a CRL with ${exts === 'scoped' ? 'a reason-scoped issuing distribution point' : 'an unknown critical extension'} is refused on upload and, if stored, makes revocation unknown`, async (t) => {
+    const pem = await pki.crl('root', { exts });
+    const crls = new CrlList();
+    const upload = crls.import(pem, trust, new Date());
+    t.deepEqual(upload.rejected.map((r) => r.code), ['unknown-critical-extension']);
+    t.is(crls.size, 0);
+    crls.add(parseCrl(der(pem)));
+    const result = verifyClientCertificate([good.der], { trust, crls, now: new Date() });
+    t.false(result.ok);
+    if (!result.ok) t.is(result.reason, 'revocation-unknown', result.detail);
+  });
+}

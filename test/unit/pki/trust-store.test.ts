@@ -55,7 +55,8 @@ test('DER, concatenated DER and PKCS#7 (.p7b) bundles import', async (t) => {
 test('end-entity certificates and private keys are refused, block by block', (t) => {
   const store = new TrustStore();
   const result = store.import(leaf.certPem + pki.root.keyPem + pki.root.certPem);
-  t.deepEqual(result.rejected.map((r) => [r.index, r.code]), [[1, 'not-a-ca'], [2, 'malformed']]);
+  t.deepEqual(result.rejected.map((r) => [r.index, r.code]), [[1, 'not-a-ca'], [2, 'wrong-kind']]);
+  t.regex(result.rejected[1].reason, /^a private key/);
   t.is(result.added.length, 1);
   t.false(store.toPem().includes('PRIVATE KEY'));
 });
@@ -86,4 +87,20 @@ test('toJSON/fromJSON round-trips, and a damaged record throws instead of trusti
   t.is(decodeBlocks(copy.toPem()).length, 2);
   t.throws(() => TrustStore.fromJSON({ version: 1, certificates: ['garbage'] }));
   t.throws(() => TrustStore.fromJSON({ certificates: [] }));
+});
+
+test('a CA upload is held to the path rules (an unknown critical extension is refused by name); a CRL sent as a CA is named', async (t) => {
+  const odd = await pki.subCa('odd', 'root');
+  const store = new TrustStore();
+  const result = store.import(odd.certPem + pki.root.certPem);
+  t.deepEqual(result.rejected.map((r) => [r.index, r.code]), [[1, 'unknown-critical-extension']]);
+  t.regex(result.rejected[0].reason, /critical extension 1\.3\.6\.1\.4\.1\.55738\.666\.1/);
+  t.is(result.added.length, 1);
+  // A CRL or a certificate request sent where CA certificates belong is named as what it is.
+  const crl = await pki.crl('root');
+  const wrong = new TrustStore().import(crl);
+  t.deepEqual(wrong.rejected.map((r) => r.code), ['wrong-kind']);
+  t.regex(wrong.rejected[0].reason, /^a CRL \(PEM X509 CRL\) is not a CA certificate/);
+  const derCrl = decodeBlocks(crl)[0].der;
+  t.regex(new TrustStore().import(derCrl).rejected[0].reason, /^a CRL is not a CA certificate/);
 });

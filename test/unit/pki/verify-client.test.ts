@@ -28,8 +28,8 @@ let pki: OpensslPki;
 const certs: Record<string, TestCert> = {};
 let trust: TrustStore;
 let crls: CrlList;
-let interCrlPath: string;
-let rootCrlPath: string;
+/** Every CA's current CRL, so openssl's -crl_check finds one for whichever CA issued the leaf. */
+const crlPaths: string[] = [];
 
 test.before(async () => {
   pki = await OpensslPki.create();
@@ -56,12 +56,29 @@ test.before(async () => {
   await issue('sha1-and-expired', { issuer: 'root', key: 'rsa-2048', ext: 'client', md: 'sha1', start: new Date('2020-01-01T00:00:00Z'), end: new Date('2021-01-01T00:00:00Z') });
   await issue('outlives-root', { issuer: 'root', key: 'ec-p256', ext: 'client', end: new Date(now + 20 * 365 * DAY) });
   certs['self-signed'] = await pki.selfSigned('self-signed', 'ec-p256');
+  // RFC 5280 path rules (issue 12): pathLenConstraint, critical extensions, key kinds, EKU and version policy.
+  await pki.subCa('sub', 'inter'); // inter has pathlen 0: a CA below it breaks that
+  await pki.subCa('wide', 'root'); // pathlen 1 …
+  await pki.subCa('deep', 'wide', 'sub'); // … and one CA below it is allowed
+  await pki.subCa('odd', 'root');
+  await pki.subCa('constrained', 'root');
+  await issue('under-sub', { issuer: 'sub', key: 'ec-p256', ext: 'client' });
+  await issue('under-deep', { issuer: 'deep', key: 'ec-p256', ext: 'client' });
+  await issue('under-odd', { issuer: 'odd', key: 'ec-p256', ext: 'client' });
+  await issue('under-constrained', { issuer: 'constrained', key: 'ec-p256', ext: 'client' });
+  await issue('critical-unknown', { issuer: 'inter', key: 'ec-p256', ext: 'client-critical-unknown' });
+  await issue('any-eku', { issuer: 'inter', key: 'ec-p256', ext: 'client-any-eku' });
+  await issue('critical-eku', { issuer: 'inter', key: 'ec-p256', ext: 'client-critical-eku' });
+  await issue('v1', { issuer: 'inter', key: 'ec-p256', ext: 'none' });
+  await issue('dsa', { issuer: 'inter', key: 'dsa-2048', ext: 'client' });
+  await issue('rsa-2052', { issuer: 'inter', key: 'rsa-2052', ext: 'client' });
+  await issue('explicit-curve', { issuer: 'inter', key: 'ec-p256-explicit', ext: 'client' });
   await pki.revoke(certs['revoked'], 'inter');
   await pki.revoke(certs['revoked-by-root'], 'root', 'superseded');
   const interCrl = await pki.crl('inter');
   const rootCrl = await pki.crl('root');
-  interCrlPath = await pki.file('inter-current.crl', interCrl);
-  rootCrlPath = await pki.file('root-current.crl', rootCrl);
+  crlPaths.push(await pki.file('inter-current.crl', interCrl), await pki.file('root-current.crl', rootCrl));
+  for (const ca of ['sub', 'wide', 'deep', 'odd', 'constrained'] as const) crlPaths.push(await pki.file(`${ca}-current.crl`, await pki.crl(ca)));
 
   trust = new TrustStore();
   trust.import(pki.root.certPem);
@@ -83,6 +100,12 @@ function tampered(der: Buffer): Buffer {
 
 const viaInter = (name: string) => () => ({ der: [certs[name].der, pki.inter.der], leaf: certs[name], untrusted: [pki.inter] });
 const direct = (name: string) => () => ({ der: [certs[name].der], leaf: certs[name] });
+/** Leaf issued by CA `ca`, presented with the CAs above it up to (not including) the root. */
+const via = (name: string, ...cas: ('sub' | 'inter' | 'deep' | 'wide' | 'odd' | 'constrained')[]) => () => {
+  const chain = cas.map((ca) => (ca === 'inter' ? pki.inter : pki.cas[ca]!));
+  return { der: [certs[name].der, ...chain.map((c) => c.der)], leaf: certs[name], untrusted: chain };
+};
+const PROFILE = 'a profile choice of ours (path-rules.ts), not an RFC 5280 rule: openssl verify accepts it';
 
 const rows: Row[] = [
   { name: 'valid EC chain via the intermediate', chain: viaInter('good-ec'), expect: 'ok', openssl: 'ok' },
@@ -108,10 +131,22 @@ const rows: Row[] = [
   { name: 'SHA-1 signature', chain: viaInter('sha1'), expect: 'weak-signature-algorithm', openssl: 'fail' },
   { name: 'MD5 signature', chain: direct('md5'), expect: 'weak-signature-algorithm', openssl: 'fail' },
   { name: 'SHA-1 and expired: the earlier check names it', chain: direct('sha1-and-expired'), expect: 'weak-signature-algorithm', openssl: 'fail' },
+  { name: 'a CA below an intermediate with pathLenConstraint 0', chain: via('under-sub', 'sub', 'inter'), expect: 'path-length-exceeded', openssl: 'fail' },
+  { name: 'one CA below an intermediate with pathLenConstraint 1', chain: via('under-deep', 'deep', 'wide'), expect: 'ok', openssl: 'ok' },
+  { name: 'leaf with an unknown critical extension', chain: viaInter('critical-unknown'), expect: 'unknown-critical-extension', openssl: 'fail' },
+  { name: 'intermediate with an unknown critical extension', chain: via('under-odd', 'odd'), expect: 'unknown-critical-extension', openssl: 'fail' },
+  { name: 'intermediate with critical nameConstraints', chain: via('under-constrained', 'constrained'), expect: 'unknown-critical-extension', openssl: 'ok',
+    note: 'openssl enforces name constraints (the leaf conforms); we do not evaluate them, so a CA that makes them critical is refused rather than half-obeyed' },
+  { name: 'EC key with explicit curve parameters', chain: viaInter('explicit-curve'), expect: 'unsupported-key', openssl: 'fail' },
+  { name: 'EKU clientAuth plus anyExtendedKeyUsage', chain: viaInter('any-eku'), expect: 'wrong-key-usage', openssl: 'ok', note: PROFILE },
+  { name: 'critical EKU', chain: viaInter('critical-eku'), expect: 'wrong-key-usage', openssl: 'ok', note: PROFILE },
+  { name: 'X.509 v1 leaf', chain: viaInter('v1'), expect: 'unsupported-version', openssl: 'ok', note: PROFILE },
+  { name: 'DSA-2048 key', chain: viaInter('dsa'), expect: 'unsupported-key', openssl: 'ok', note: PROFILE },
+  { name: 'RSA modulus of 2052 bits', chain: viaInter('rsa-2052'), expect: 'unsupported-key', openssl: 'ok', note: PROFILE },
 ];
 
 async function opensslVerify(leaf: TestCert, untrusted: TestCert[] = []): Promise<'ok' | 'fail'> {
-  const args = ['verify', '-auth_level', '2', '-purpose', 'sslclient', '-CAfile', pki.root.certPath, '-crl_check', '-CRLfile', rootCrlPath, '-CRLfile', interCrlPath];
+  const args = ['verify', '-auth_level', '2', '-purpose', 'sslclient', '-CAfile', pki.root.certPath, '-crl_check', ...crlPaths.flatMap((p) => ['-CRLfile', p])];
   for (const u of untrusted) args.push('-untrusted', u.certPath);
   args.push(leaf.certPath);
   try {

@@ -39,6 +39,49 @@ function AssessNow(p: { serial: string }) {
   );
 }
 
+const short = (fp?: string) => (fp ? `${fp.slice(0, 23)}…` : '');
+
+function Cert(p: { c?: any; label: string }) {
+  if (!p.c) return <><dt>{p.label}</dt><dd class="muted">none presented</dd></>;
+  return (<>
+    <dt>{p.label}</dt>
+    <dd><span class="mono" title={p.c.fingerprint256}>SHA-256 {short(p.c.fingerprint256)}</span><br />
+      {p.c.subject}{p.c.selfSigned ? ' (self-signed)' : p.c.issuer ? ` — issued by ${p.c.issuer}` : ''}<br />
+      <small class="muted">valid {p.c.validFrom ? fmtTime(p.c.validFrom) : '?'} – {p.c.validTo ? fmtTime(p.c.validTo) : '?'}</small></dd>
+  </>);
+}
+
+/** What the device presents on 3329, whether it is the identity on record, where SNMP goes, and approval. */
+function Identity(p: { d: any; reload: () => void }) {
+  const id = p.d.identity ?? {};
+  const a = useAction();
+  const mismatch = id.addressMismatch;
+  return (
+    <Card title={<>Identity {id.pending ? <span class="badge bad" data-testid="identity-changed">identity changed{id.held ? ' — SNMP held' : ''}</span> : <span class="badge ok">as on record</span>}</>}>
+      <dl class="kv" data-testid="identity">
+        <dt>SNMP goes to</dt><dd class="mono" data-testid="snmp-target">{p.d.peerAddress}</dd>
+        {mismatch && <><dt>Claimed address</dt><dd data-testid="address-mismatch"><span class="badge warn">mismatch</span> the announcement named <span class="mono">{mismatch.claimed.join(', ')}</span> but came from <span class="mono">{mismatch.actual}</span> (since {fmtTime(mismatch.at)}); SNMP is only sent to where it came from</dd></>}
+        <Cert c={id.presented} label="Presents" />
+        {id.pending && <Cert c={id.onRecord} label="On record" />}
+        {id.lastChange && <><dt>Last change</dt><dd>{fmtTime(id.lastChange.at)}: from <span class="mono">{id.lastChange.fromAddress}</span> to <span class="mono">{id.lastChange.toAddress}</span></dd></>}
+        {id.approved && <><dt>Approved</dt><dd>{fmtTime(id.approved.at)} by {id.approved.by}</dd></>}
+      </dl>
+      {id.pending && (
+        <div class="row">
+          <p class="muted">{id.held ? 'strictDeviceIdentity is on: this device gets no SNMP (its credentials are held) until the new identity is approved.'
+            : 'Check that this is still the printer (a formatter replacement or a new certificate changes it); turn on strictDeviceIdentity to hold SNMP for such devices.'}</p>
+          <button type="button" class="primary" disabled={a.busy} data-testid="approve-identity" onClick={() => void a.run(async () => {
+            await api('POST', `/api/v1/devices/${encodeURIComponent(p.d.serialNumber)}/identity/approve`);
+            p.reload();
+            return 'The presented certificate is now the identity on record.';
+          })}>Approve the new identity</button>
+        </div>
+      )}
+      <ErrorText error={a.error} /><Done text={a.done} />
+    </Card>
+  );
+}
+
 function Diff(p: { changes?: Record<string, { from: unknown; to: unknown }>; cat?: Record<string, CatalogEntry> }) {
   const entries = Object.entries(p.changes ?? {});
   if (!entries.length) return null;
@@ -84,6 +127,7 @@ export function DeviceDetail(p: { serial: string }) {
                   : <p class="muted">Not assessed yet.</p>}
                 <AssessNow serial={d.serialNumber} />
               </Card>
+              <Identity d={d} reload={() => void q.reload()} />
             </div>
             {c?.settings?.length > 0 && (
               <Card title="Settings (latest run)">
@@ -98,6 +142,13 @@ export function DeviceDetail(p: { serial: string }) {
                 </table></div>
               </Card>
             )}
+            <Card title="Groups">
+              {(d.groups ?? []).length === 0 ? <p class="muted">In no group.</p> : (
+                <ul class="plain" data-testid="device-groups">{d.groups.map((g: any) => (
+                  <li key={g.id}><a href={`#/groups/${g.id}`}>{g.name}</a> <small class="muted">{g.kind === 'auto' ? 'autogroup' : 'manual'} · priority {g.priority} · {g.policyName ? `policy ${g.policyName}` : 'no policy'} · joined {timeAgo(g.joinedAt)}</small></li>))}</ul>)}
+              <p data-testid="group-policy">{d.groupPolicy ? <>Group policy: <strong>{d.groupPolicy.policyName}</strong> from <a href={`#/groups/${d.groupPolicy.groupId}`}>{d.groupPolicy.groupName}</a> — {d.groupPolicy.reason}.</>
+                : <span class="muted">No group policy: Instant-On applies the Initial Assessment Policy only.</span>}</p>
+            </Card>
             <Card title={`Assessment history (${assessments.length})`}>
               {assessments.length === 0 ? <p class="muted">No assessment recorded.</p> : (
                 <ol class="timeline">{assessments.map((h) => (
@@ -109,7 +160,8 @@ export function DeviceDetail(p: { serial: string }) {
             </Card>
             <Card title={`History (${announcements.length})`}>
               <ol class="timeline">{announcements.map((h) => (
-                <li key={h.seq}><span class="when">{fmtTime(h.at)}</span> {h.kind} <small class="muted">{h.via && h.via !== 'announcement' ? `${FOUND_LABEL[h.via] ?? h.via} at` : `${h.reason ?? ''} from`} {h.peerAddress}</small><Diff changes={h.changes} /></li>))}</ol>
+                <li key={h.seq}><span class="when">{fmtTime(h.at)}</span> {h.kind} {h.group ? <small class="muted">{h.group.name} ({h.group.cause})</small> : <small class="muted">{h.via && h.via !== 'announcement' ? `${FOUND_LABEL[h.via] ?? h.via} at` : `${h.reason ?? ''} from`} {h.peerAddress}{h.claimedAddresses ? ` (claimed ${h.claimedAddresses.join(', ')})` : ''}</small>}<Diff changes={h.changes} />
+                  {h.identity && <div class="muted">certificate {short(h.identity.from?.fingerprint256) || 'none'} → {short(h.identity.to?.fingerprint256) || 'none'}{h.identity.approvedBy ? `, approved by ${h.identity.approvedBy}` : ''}</div>}</li>))}</ol>
             </Card>
             <Card title="SNMP credential for this device"><CredentialForm path={`/api/v1/devices/${encodeURIComponent(d.serialNumber)}/credentials`} allowRemove /></Card>
           </>

@@ -5,6 +5,7 @@ import { useBox } from '../store.ts';
 import { devices, devicesLoaded, type Device } from '../live.ts';
 import { complianceOf, foundLabel, policyOf, tooOften } from '../device.ts';
 import { Badge, Page, timeAgo } from '../ui.tsx';
+import { BulkActions } from './bulk-actions.tsx';
 
 type Col = { key: string; label: string; get: (d: Device) => string; cls?: string };
 const COLS: Col[] = [
@@ -28,6 +29,8 @@ export function Devices() {
   const [status, setStatus] = useState('');
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 }>({ key: 'seen', dir: -1 });
   const [shown, setShown] = useState(PAGE);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (serial: string) => { const next = new Set(selected); if (next.has(serial)) next.delete(serial); else next.add(serial); setSelected(next); };
 
   const rows = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
@@ -58,16 +61,19 @@ export function Devices() {
           <option value="">All compliance</option>{statuses.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
       </div>
+      <BulkActions selected={[...selected].filter((x) => map.has(x))} clear={() => setSelected(new Set())} />
       {!loaded ? <p class="muted">Loading…</p> : rows.length === 0 ? <p class="muted">{map.size ? 'No device matches the filter.' : 'No device has announced yet. Printers find this appliance as hp-print-mgmt and announce on TCP 3329.'}</p> : (
         <div class="table-wrap">
           <table class="devices" data-testid="devices-table">
-            <thead><tr>{COLS.map(th)}</tr></thead>
+            <thead><tr><th><input type="checkbox" aria-label="Select all shown" checked={rows.length > 0 && rows.slice(0, shown).every((d) => selected.has(d.serialNumber))}
+              onChange={(e) => setSelected(e.currentTarget.checked ? new Set([...selected, ...rows.slice(0, shown).map((d) => d.serialNumber)]) : new Set())} /></th>{COLS.map(th)}</tr></thead>
             <tbody>
               {rows.slice(0, shown).map((d) => {
                 const flood = tooOften(d);
                 return (
                   <tr key={d.serialNumber} data-serial={d.serialNumber} onClick={() => { location.hash = `#/devices/${encodeURIComponent(d.serialNumber)}`; }}>
-                    <td><a href={`#/devices/${encodeURIComponent(d.serialNumber)}`}>{d.serialNumber}</a>{flood && <span class="badge warn" title={`${flood.lastHour} announcements in the last hour`}>too often</span>}</td>
+                    <td onClick={(e) => e.stopPropagation()}><input type="checkbox" aria-label={`Select ${d.serialNumber}`} checked={selected.has(d.serialNumber)} onChange={() => toggle(d.serialNumber)} /></td>
+                    <td><a href={`#/devices/${encodeURIComponent(d.serialNumber)}`}>{d.serialNumber}</a>{d.retired && <span class="badge muted" title={`retired ${d.retired.at} by ${d.retired.by}`}>retired</span>}{flood && <span class="badge warn" title={`${flood.lastHour} announcements in the last hour`}>too often</span>}</td>
                     <td class="wide">{COLS[1].get(d)}</td>
                     <td class="wide">{d.model}</td>
                     <td class="wider mono">{d.macAddress}</td>

@@ -44,6 +44,45 @@ function SerialList() {
   );
 }
 
+// The autogroup triggers (the reference's names), each in one sentence; they are ordinary settings.
+const TRIGGERS: [key: string, label: string, sentence: string][] = [
+  ['skipInstantOnPolicy', 'A — Skip the Initial Assessment Policy for group members (skipInstantOnPolicy)',
+    'After an announcement a device with a group policy gets only that policy; without this the Initial Assessment Policy is applied first and the group policy after it, and a device without a group policy always gets the initial one.'],
+  ['autoGroupDiscoveryAutoRemediationEnable', 'B — Remediate on discovery (autoGroupDiscoveryAutoRemediationEnable)',
+    'A printer found by a discovery sweep or a manual address that is new in an autogroup with a policy is remediated with its group policy at once.'],
+  ['autoGroupDailyRefreshAutoRemediationEnable', 'C — Remediate at an interval (autoGroupDailyRefreshAutoRemediationEnable)',
+    'Every interval below (counted from start) the filters are re-run and the devices that joined an autogroup with a policy since the last run get their group policy.'],
+  ['autoGroupEditAutoRemediationEnable', 'D — Remediate on edit (autoGroupEditAutoRemediationEnable)',
+    'Editing an autogroup\'s filter or policy, or that policy itself, remediates every member of the group with its group policy.'],
+];
+
+function AutogroupTriggers() {
+  const q = useApi<{ settings: { key: string; value: unknown; locked: boolean }[] }>('/api/v1/settings');
+  const [draft, setDraft] = useState<Record<string, unknown>>({});
+  const a = useAction();
+  return (
+    <Loaded q={q} what="settings">{(d) => {
+      const cur = Object.fromEntries(d.settings.map((x) => [x.key, x]));
+      const v = (k: string) => (k in draft ? draft[k] : cur[k]?.value);
+      return (
+        <form data-testid="trigger-form" onSubmit={(e) => { e.preventDefault(); void a.run(async () => { await api('PUT', '/api/v1/settings', draft); setDraft({}); await q.reload(); return 'Saved.'; }); }}>
+          {TRIGGERS.map(([k, label, sentence]) => (
+            <div key={k}>
+              <label class="inline"><input type="checkbox" name={k} checked={!!v(k)} disabled={cur[k]?.locked} onChange={(e) => setDraft({ ...draft, [k]: e.currentTarget.checked })} /> {label}</label>
+              <p class="help">{sentence}</p>
+            </div>))}
+          <label>Interval for C, d:h:m:s (autoGroupFilterExecutionFrequency)
+            <input name="autoGroupFilterExecutionFrequency" value={String(v('autoGroupFilterExecutionFrequency') ?? '')} disabled={cur.autoGroupFilterExecutionFrequency?.locked}
+              onInput={(e) => setDraft({ ...draft, autoGroupFilterExecutionFrequency: e.currentTarget.value })} /></label>
+          <p class="help">1:0:0:0 re-runs the filters once a day, counted from the appliance's start; to remediate every member on a calendar, schedule a group assessment on the group's page.</p>
+          <ErrorText error={a.error} /><Done text={a.done} />
+          <button type="submit" disabled={a.busy || Object.keys(draft).length === 0} data-testid="save-triggers">Save triggers</button>
+        </form>
+      );
+    }}</Loaded>
+  );
+}
+
 export function InstantOn() {
   const q = useApi<any>('/api/v1/instant-on');
   const policies = useApi<{ policies: { id: string; name: string }[] }>('/api/v1/policies');
@@ -97,6 +136,7 @@ export function InstantOn() {
           </form>
         );
       }}</Loaded>
+      <Card title="Autogroup remediation triggers"><p class="help">Trigger A is Instant-On itself (Allow automatic remediation above): the Initial Assessment Policy, then the device's <a href="#/groups">group policy</a>.</p><AutogroupTriggers /></Card>
       <Card title="Serial-number list"><SerialList /></Card>
     </Page>
   );

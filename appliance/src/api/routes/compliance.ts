@@ -73,9 +73,15 @@ export function complianceRoutes(router: Router, s: AppServices) {
   router.put('/api/v1/policies/:id', async (ctx) => {
     const p = await s.policies.update(ctx.params.id, policyBody(ctx.request.body));
     if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
+    await s.groups?.triggers.policyEdited(p.id); // trigger D: the autogroups that use it remediate their members
     ctx.body = p;
   });
   router.delete('/api/v1/policies/:id', async (ctx) => {
+    const users = s.groups?.groups.usingPolicy(ctx.params.id) ?? [];
+    if (users.length) {
+      throw new ApiError(409, 'policy-in-use', `the policy of group${users.length > 1 ? 's' : ''} ${users.map((g) => `"${g.name}"`).join(', ')}; give ${users.length > 1 ? 'them' : 'it'} another policy first`,
+        users.map((g) => ({ field: 'groupId', message: `used by group "${g.name}" (${g.id})` })));
+    }
     if (s.settings.get('initialPolicyId') === ctx.params.id && s.settings.get('allowAutomaticRemediation')) {
       throw new ApiError(409, 'policy-in-use', 'this is the Initial Assessment Policy while automatic remediation is on; choose another first');
     }
@@ -111,13 +117,14 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const auto = body.allowAutomaticRemediation ?? s.settings.get('allowAutomaticRemediation');
     if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`);
     if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)');
+    let changes;
     try {
-      const changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
-      for (const c of changes) await s.saveSetting(c.key, c.value);
+      changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
     } catch (err: any) {
-      if (err instanceof ApiError) throw err;
       throw new ApiError(err.message?.includes('locked') ? 409 : 400, 'invalid-setting', err.message);
     }
+    // A failed save is the store's failure, not bad input: it stays a 500 (logged and counted by the store).
+    for (const c of changes) await s.saveSetting(c.key, c.value);
     ctx.body = { ...instantOnView(s), ...(body.acceptAnnouncements || body.allowAutomaticRemediation
       ? { reminder: 'Printers announce to TCP port 3329 on this appliance: make sure firewalls between them and it allow it.' } : {}) };
   });
@@ -136,7 +143,8 @@ export function complianceRoutes(router: Router, s: AppServices) {
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
     const limit = Math.min(Number(ctx.query.limit ?? 200) || 200, 2000);
     const tasks = s.tasks.list({ type, state });
-    ctx.body = { total: tasks.length, stats: s.tasks.stats(), tasks: tasks.slice(0, limit).map(summary) };
+    // A list leaves out what a task was asked to do (a discovery job may name 10,000 addresses): see /tasks/:id.
+    ctx.body = { total: tasks.length, stats: s.tasks.stats(), tasks: tasks.slice(0, limit).map((t) => { const { params: _p, ...rest } = summary(t); return rest; }) };
   });
   router.get('/api/v1/tasks/:id', (ctx) => {
     const t = s.tasks.get(ctx.params.id);
@@ -146,7 +154,7 @@ export function complianceRoutes(router: Router, s: AppServices) {
   router.post('/api/v1/tasks', async (ctx) => {
     const body = parseBody(taskSchema, ctx.request.body);
     if (!s.policies.get(body.policyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.policyId}`);
-    const serials = body.serials ?? s.registry.list().map((d) => d.serialNumber);
+    const serials = body.serials ?? s.registry.list().filter((d) => !d.retired).map((d) => d.serialNumber);
     const unknown = serials.filter((x) => !s.registry.get(x));
     if (unknown.length) throw new ApiError(400, 'device-not-found', `unknown serials: ${unknown.slice(0, 10).join(', ')}`);
     if (body.schedule) {
@@ -158,7 +166,7 @@ export function complianceRoutes(router: Router, s: AppServices) {
     }
     const t = await s.tasks.createAssessment(body.policyId, serials, body.remediate, 'manual');
     ctx.status = 202;
-    ctx.body = { id: t.id };
+    ctx.body = { taskId: t.id };
   });
   router.get('/api/v1/schedules', (ctx) => { ctx.body = { schedules: s.scheduler.list() }; });
   router.put('/api/v1/schedules/:id', async (ctx) => {

@@ -5,6 +5,7 @@ import { ApiError } from '../errors.ts';
 import { verifyPassword } from '../users.ts';
 import type { AppServices } from '../services.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
+import { identityView } from '../../devices/identity.ts';
 
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
@@ -49,7 +50,7 @@ export function coreRoutes(router: Router, s: AppServices) {
 
   router.get('/api/v1/devices', (ctx) => {
     const devices = s.registry.list().sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
-      .map((d) => ({ ...d, announcing: s.announceRate.view(d.serialNumber) }));
+      .map((d) => ({ ...d, announcing: s.announceRate.view(d.serialNumber), groups: s.groups?.groups.index.groupsOf(d.serialNumber).map((g) => ({ id: g.id, name: g.name })) ?? [] }));
     ctx.body = { total: devices.length, devices };
   });
 
@@ -57,7 +58,8 @@ export function coreRoutes(router: Router, s: AppServices) {
     const serial = parseBody(serialNumberSchema, ctx.params.serial);
     const device = s.registry.get(serial);
     if (!device) throw new ApiError(404, 'device-not-found', `no device with serial ${serial}`);
-    ctx.body = { ...device, announcing: s.announceRate.view(serial), history: await s.registry.history(serial) };
+    ctx.body = { ...device, announcing: s.announceRate.view(serial), identity: identityView(device, s.settings.get('strictDeviceIdentity')),
+      ...(s.groups?.groups.deviceView(serial) ?? { groups: [], groupPolicy: null }), history: await s.registry.history(serial) };
   });
 
   router.get('/api/v1/settings', (ctx) => {
@@ -83,5 +85,12 @@ export function coreRoutes(router: Router, s: AppServices) {
 
   router.get('/api/v1/status', (ctx) => {
     ctx.body = { ...s.stats(), health: healthOf(s) };
+  });
+
+  // The store's damage report stays (and health stays degraded) until an admin has read it.
+  router.post('/api/v1/status/store/acknowledge-damage', async (ctx) => {
+    const done = await s.store?.acknowledgeDamage(ctx.state.auth?.username ?? 'admin');
+    if (!done) throw new ApiError(409, 'no-damage', 'there is no unacknowledged store damage report');
+    ctx.body = { acknowledged: true };
   });
 }

@@ -2,6 +2,7 @@
 // Excel reads names right). Cells that a spreadsheet would run as a formula are neutralised.
 import type Router from '@koa/router';
 import type { AppServices } from '../services.ts';
+import { csvCell } from '../../util/csv.ts';
 
 const COLUMNS: [string, (d: any) => unknown][] = [
   ['serialNumber', (d) => d.serialNumber],
@@ -36,18 +37,8 @@ function policyName(p: unknown): unknown {
   return o.name ?? o.id;
 }
 
-// A spreadsheet runs a cell as a formula when it starts with = + - @ (or their full-width forms, which
-// some locales convert), also after leading spaces, tabs, line breaks or invisible characters that it skips;
-// a cell starting with a tab or CR can also split or shift cells on import. Such cells get a leading '
-// (OWASP's CSV injection advice), so they are shown as text. Printers name themselves: this is LAN input.
-const FORMULA = /^[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]/;
-
-export function csvCell(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (FORMULA.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+// Cells a spreadsheet would run as a formula are neutralised (util/csv.ts, shared with the report CSVs).
+export { csvCell };
 
 export function devicesCsv(devices: unknown[]): string {
   const lines = [COLUMNS.map(([h]) => h).join(',')];

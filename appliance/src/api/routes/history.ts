@@ -1,7 +1,6 @@
 // Stored history for the dashboard (issue 16 §6): announcements per hour or day and the compliance trend,
 // read from the hourly records on disk (they survive restarts).
 import type Router from '@koa/router';
-import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import { parseBody } from './core.ts';
@@ -9,12 +8,8 @@ import { parseBody } from './core.ts';
 const HOUR = 3600_000;
 const MAX_POINTS = { hour: 24 * 31, day: 400 } as const;
 
-const isoTime = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO date or time');
-export const historyQuerySchema = z.object({
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-  step: z.enum(['hour', 'day']).default('hour'),
-});
+export { historyQuery as historyQuerySchema } from '../../contract/operations.ts';
+import { historyQuery as historyQuerySchema } from '../../contract/operations.ts';
 
 export function historyRoutes(router: Router, s: AppServices) {
   router.get('/api/v1/stats/history', async (ctx) => {

@@ -1,20 +1,56 @@
 // Trust (issue 7): trusted CAs, CRLs, the appliance identity (CSR out, signed certificate in), device
-// certificates from the built-in CA, and the serial-number list. PEM and list files arrive as text/plain.
+// certificates from the built-in CA, and the serial-number list. PEM and list files arrive as text/plain;
+// CA, CRL and identity uploads also take binary DER/PKCS#7 (issue 12). Every upload mistake — garbage, a
+// CRL sent as a CA, a private key, nothing at all — is a 4xx naming what was wrong, never a 500.
 import type Router from '@koa/router';
 import { ApiError } from '../errors.ts';
 import { parseBody } from './core.ts';
 import type { AppServices } from '../services.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
 import { createIdentityCsr } from '../../pki/csr.ts';
+import { isPkiError } from '../../pki/errors.ts';
 import { localAddresses } from '../../pki/identity.ts';
+import { certificatesAsPem, decodeUpload } from '../../pki/pem.ts';
 import { hasBody, readLimited } from '../body.ts';
 import { SERIAL_LIST_LIMIT } from '../route-policy.ts';
 import { MAX_LISTED_SERIALS } from '../../devices/serial-filter.ts';
 
-function textBody(ctx: any, what: string): string {
-  const body = ctx.request.body;
-  if (typeof body !== 'string' || body.trim() === '') throw new ApiError(400, 'empty-body', `send the ${what} as a text/plain body`);
-  return body;
+const ACCEPTED = 'text/plain (PEM), application/pkix-cert, application/pkix-crl or application/octet-stream (DER or PEM)';
+
+/**
+ * The upload as bytes. body.ts has already read it after sign-in, bounded by route-policy.ts and refusing
+ * other media types with a 415: text types arrive as a string (PEM), binary types as a Buffer (DER, PKCS#7).
+ */
+function uploadBody(ctx: any, what: string): Buffer {
+  const body: unknown = ctx.request.body;
+  if (Buffer.isBuffer(body) && body.length > 0) return body;
+  if (typeof body === 'string' && body.trim() !== '') return Buffer.from(body, 'utf8');
+  throw new ApiError(400, 'empty-body', `the ${what} upload is empty; send it as ${ACCEPTED}`);
+}
+
+/** Where a misplaced upload belongs, for the message. */
+function hint(reason: string): string {
+  if (/^(block \d+ is )?a CRL/.test(reason)) return ' (CRLs go to POST /api/v1/pki/crls)';
+  if (/^(block \d+ is )?a certificate request/.test(reason)) return ' (device CSRs go to POST /api/v1/pki/device-certificates)';
+  if (/neither PEM nor DER/.test(reason)) return `; binary files must be sent as application/pkix-cert, application/pkix-crl or application/octet-stream, not text/plain`;
+  return '';
+}
+
+/** Runs a pki step; its typed errors (malformed, empty, wrong-kind…) become 400s naming what was wrong. */
+function pkiStep<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (isPkiError(err)) throw new ApiError(400, err.code, `${err.message}${hint(err.message)}`);
+    throw err;
+  }
+}
+
+function rejectedError(code: string, rejected: { index: number; code: string; reason: string }[]): ApiError {
+  const first = rejected[0];
+  const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more)` : '';
+  const message = first ? `block ${first.index}: ${first.reason}${hint(first.reason)}${more}` : 'nothing was imported';
+  return new ApiError(400, code, message, rejected);
 }
 
 export function trustRoutes(router: Router, s: AppServices) {
@@ -22,8 +58,10 @@ export function trustRoutes(router: Router, s: AppServices) {
 
   router.get('/api/v1/pki/trusted-cas', (ctx) => { ctx.body = { cas: pki.repo.trust.list() }; });
   router.post('/api/v1/pki/trusted-cas', async (ctx) => {
-    const r = pki.repo.trust.import(textBody(ctx, 'CA certificate (PEM or DER)'));
-    if (r.added.length === 0 && r.alreadyTrusted.length === 0) throw new ApiError(400, 'no-ca-imported', 'nothing was imported', r.rejected);
+    const body = uploadBody(ctx, 'CA certificate (PEM, DER or PKCS#7)');
+    pkiStep(() => decodeUpload(body));
+    const r = pkiStep(() => pki.repo.trust.import(body));
+    if (r.added.length === 0 && r.alreadyTrusted.length === 0) throw rejectedError('no-ca-imported', r.rejected);
     await pki.repo.save();
     ctx.status = 201;
     ctx.body = r;
@@ -36,8 +74,11 @@ export function trustRoutes(router: Router, s: AppServices) {
 
   router.get('/api/v1/pki/crls', (ctx) => { ctx.body = { crls: pki.repo.crls.list(new Date()) }; });
   router.post('/api/v1/pki/crls', async (ctx) => {
-    const r = pki.repo.crls.import(textBody(ctx, 'CRL (PEM or DER)'), pki.repo.trust, new Date());
-    if (r.imported.length === 0 && r.olderIgnored.length === 0) throw new ApiError(400, 'no-crl-imported', 'nothing was imported', r.rejected);
+    const body = uploadBody(ctx, 'CRL (PEM or DER)');
+    pkiStep(() => decodeUpload(body));
+    const r = pkiStep(() => pki.repo.crls.import(body, pki.repo.trust, new Date()));
+    // All or nothing (crl-list.ts): any rejected block means no list changed.
+    if (r.rejected.length > 0 || (r.imported.length === 0 && r.olderIgnored.length === 0)) throw rejectedError('no-crl-imported', r.rejected);
     await pki.repo.save();
     ctx.status = 201;
     ctx.body = { ...r, stale: r.imported.filter((c: any) => c.stale).length };
@@ -52,7 +93,8 @@ export function trustRoutes(router: Router, s: AppServices) {
     ctx.body = createIdentityCsr(pki.identity().keyPem, { addresses: localAddresses() });
   });
   router.put('/api/v1/pki/identity', async (ctx) => {
-    const text = textBody(ctx, 'signed certificate followed by its chain (PEM)');
+    const body = uploadBody(ctx, 'signed certificate followed by its chain (PEM or DER)');
+    const text = pkiStep(() => certificatesAsPem(body));
     const r = await pki.installIdentity(text);
     if (!r.ok) throw new ApiError(400, r.code, r.detail);
     ctx.body = { installed: true, fingerprint256: pki.identity().fingerprint256 };
@@ -66,13 +108,16 @@ export function trustRoutes(router: Router, s: AppServices) {
   router.post('/api/v1/pki/device-certificates', async (ctx) => {
     const ca = await pki.repo.applianceCa();
     let out;
-    try { out = ca.signCsr(textBody(ctx, 'device CSR (PEM)')); } catch (err: any) { throw new ApiError(400, err.code ?? 'bad-csr', err.message); }
+    const body = uploadBody(ctx, 'device CSR (PEM, or DER as application/pkcs10)');
+    pkiStep(() => decodeUpload(body));
+    try { out = ca.signCsr(body); } catch (err: any) { throw new ApiError(400, err.code ?? 'bad-csr', err.message); }
     await pki.repo.save();
     ctx.status = 201;
     ctx.body = { certificate: out.certPem, caCertificate: ca.certificatePem, record: out.record };
   });
   router.delete('/api/v1/pki/device-certificates/:serial', async (ctx) => {
-    try { await pki.repo.revokeIssued(ctx.params.serial); } catch (err: any) { throw new ApiError(404, err.code ?? 'not-issued-here', err.message); }
+    // Only "not issued here" is the caller's 404; a failed store write stays a server error (logged, counted).
+    try { await pki.repo.revokeIssued(ctx.params.serial); } catch (err: any) { if (err?.code === 'not-issued-here') throw new ApiError(404, err.code, err.message); throw err; }
     ctx.status = 204;
   });
 

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { isoTime, open, serial, startedTask } from './common.ts';
+
+export const catalogEntry = open({
+  id: z.string(), title: z.string(), help: z.string(), oid: z.string(), wireType: z.string(), valueType: z.string(),
+  allowed: z.string(), maxLength: z.number().optional(), factoryDefault: z.unknown(),
+});
+export const catalog = open({ settings: z.array(catalogEntry) });
+
+export const policyValue = z.union([z.boolean(), z.string(), z.number()]);
+export const policyInput = open({ name: z.string(), settings: z.record(z.string(), policyValue) });
+export const policy = policyInput.extend({ id: z.string(), createdAt: isoTime, updatedAt: isoTime });
+export type PolicyView = z.infer<typeof policy>;
+export const policyList = open({ policies: z.array(policy) });
+export const created = open({ id: z.string() });
+
+const credentialView = open({ version: z.enum(['2c', '3']), user: z.string().optional(), authProtocol: z.string().optional(), privProtocol: z.string().optional() });
+export const credentials = open({ default: credentialView.nullable(), global: z.array(credentialView), device: credentialView.nullable().optional() });
+
+export const instantOnPut = z.object({
+  acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().max(64),
+  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(),
+}).partial().strict();
+export const instantOn = open({
+  acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().nullable(),
+  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(), reminder: z.string().optional(),
+});
+
+export const assessPost = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false) });
+export const assessStarted = startedTask;
+
+export const taskState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export const taskSummary = open({
+  id: z.string(), type: z.string(), state: taskState, policyId: z.string().optional(), remediate: z.boolean().optional(),
+  serials: z.array(z.string()), createdAt: isoTime, startedAt: isoTime.optional(), finishedAt: isoTime.optional(), trigger: z.string(),
+  parentId: z.string().optional(), childIds: z.array(z.string()).optional(), runs: z.number(), error: z.string().optional(),
+  done: z.number(), total: z.number(), progress: z.record(z.string(), z.number()).optional(),
+  policyIds: z.array(z.string()).optional(), groupId: z.string().optional(), groupName: z.string().optional(),
+});
+export type TaskSummaryView = z.infer<typeof taskSummary>;
+export const outcome = open({ status: z.string(), at: isoTime, detail: z.string().optional() });
+export const taskDetail = taskSummary.extend({ outcomes: z.record(z.string(), outcome) });
+export const taskList = open({ total: z.number(), stats: open({ queued: z.number(), running: z.number() }), tasks: z.array(taskSummary) });
+
+export const scheduleInput = z.object({
+  kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']),
+  every: z.string().max(20).optional(),
+  startAt: z.string().max(40).optional(),
+});
+export const taskPost = z.object({
+  policyId: z.string().min(1), remediate: z.boolean().default(false), serials: z.array(serial).optional(),
+  name: z.string().max(100).optional(), schedule: scheduleInput.optional(),
+});
+/** POST /api/v1/tasks: a started task, or (with `schedule`) the schedule made. */
+export const taskPosted = z.union([startedTask, open({ scheduleId: z.string(), nextRunAt: isoTime.nullable() })]);
+
+export const schedule = open({
+  id: z.string(), name: z.string(), kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']), every: z.string().optional(),
+  startAt: isoTime, nextRunAt: isoTime.nullable(), action: open({ type: z.string() }), cancelled: z.boolean(),
+  lastTaskId: z.string().optional(), lastRunAt: isoTime.optional(), lastError: z.string().optional(), runs: z.number(),
+});
+export type ScheduleView = z.infer<typeof schedule>;
+export const scheduleList = open({ schedules: z.array(schedule) });
+export const schedulePatch = z.object({
+  name: z.string().min(1).max(100), kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']), every: z.string().max(20),
+  startAt: z.string().max(40), action: z.looseObject({ type: z.string().min(1).max(40) }),
+}).partial().strict();
