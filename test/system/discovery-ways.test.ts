@@ -12,7 +12,7 @@ const silent = async () => { throw new Error('silent'); };
 test('a moved printer, another maker\'s printer, an IPv6 address: one device each, found the right way', async (t) => {
   if (!isRoot) { t.fail('port 161 needs root (CI runs the tests as root)'); return; }
   const net = `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 256)}`;
-  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '400', INSTANT_ON_DISCOVERY_RETRIES: '0', INSTANT_ON_SNMP_TIMEOUT_MS: '1000' } });
+  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '400', INSTANT_ON_DISCOVERY_RETRIES: '1', INSTANT_ON_SNMP_TIMEOUT_MS: '1000' } });
   const printer = new SimPrinter({ index: 7700, serialPrefix: 'MOV', address: `${net}.10`, resolveTarget: silent });
   await printer.startAgent({ port: 161 });
   const other = await startSimAgent({ address: `${net}.20`, port: 161, identity: { serialNumber: 'BRN4711', model: 'Brother HL-L6400DW', vendor: 'other' } });
