@@ -60,6 +60,46 @@ export const historyEntry = open({
 });
 export type HistoryEntryView = z.infer<typeof historyEntry>;
 
-export const deviceList = open({ total: z.number(), devices: z.array(device) });
+/** In lists a device's last assessment comes without its per-setting details (GET /api/v1/devices/:serial has them). */
+export const complianceSummary = complianceRecord.omit({ settings: true }).extend({ nonCompliant: z.array(z.string()), changed: z.number() });
+export const deviceListItem = device.extend({
+  compliance: complianceSummary.optional(),
+  groups: z.array(open({ id: z.string(), name: z.string() })),
+});
+export type DeviceListItem = z.infer<typeof deviceListItem>;
+
+export const deviceSorts = ['lastSeen', 'firstSeen', 'serial', 'model', 'ip', 'hostname', 'mac', 'compliance', 'policy'] as const;
+export type DeviceSortKey = (typeof deviceSorts)[number];
+export const complianceFilter = z.enum([...complianceStatus.options, 'not-assessed']);
+export const foundWay = z.enum(['announcement', 'discovery', 'manual']);
+
+/**
+ * GET /api/v1/devices: one page, searched (`q`: words in serial, model, MAC, IP, host name, policy), filtered
+ * and sorted by the server. `cursor` is the previous answer's `nextCursor`; `counts=1` adds the fleet counts.
+ */
+export const deviceListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(600).optional(),
+  q: z.string().max(200).optional(),
+  sort: z.enum(deviceSorts).default('lastSeen'),
+  /** Default: newest first for times, A→Z for the rest. */
+  dir: z.enum(['asc', 'desc']).optional(),
+  compliance: complianceFilter.optional(),
+  foundBy: foundWay.optional(),
+  retired: z.enum(['include', 'exclude', 'only']).default('include'),
+  counts: z.enum(['0', '1']).optional(),
+  csrf: z.string().max(200).optional(),
+}).strict();
+export type DeviceListQuery = z.input<typeof deviceListQuery>;
+
+export const deviceCounts = open({
+  fleet: z.number(), retired: z.number(), compliance: z.record(z.string(), z.number()),
+  foundBy: open({ announcement: z.number(), discovery: z.number(), manual: z.number() }),
+});
+export const deviceList = open({
+  /** Every device; `matched`: those the search and filters keep; `nextCursor`: null on the last page. */
+  total: z.number(), matched: z.number(), devices: z.array(deviceListItem), nextCursor: z.string().nullable(),
+  counts: deviceCounts.optional(),
+});
 export const deviceDetail = device.extend({ history: z.array(historyEntry), identity: identity.optional(), ...deviceGroups });
 export type DeviceDetail = z.infer<typeof deviceDetail>;

@@ -41,7 +41,7 @@ export const contract = {
   'POST /api/v1/tokens': route({ response: open({ token: open({ id: z.string() }), secret: z.string() }) }),
   'DELETE /api/v1/tokens/:id': route({ response: open({ revoked: z.unknown() }) }),
   // ——— devices ———
-  'GET /api/v1/devices': route({ response: devices.deviceList }),
+  'GET /api/v1/devices': route({ query: devices.deviceListQuery, response: devices.deviceList }),
   'GET /api/v1/devices/:serial': route({ response: devices.deviceDetail }),
   'GET /api/v1/devices/:serial/identity': route({ response: devices.identity }),
   'POST /api/v1/devices/:serial/identity/approve': route({ response: devices.identity }),
@@ -52,6 +52,12 @@ export const contract = {
   'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
   'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
   'POST /api/v1/devices/bulk': route({ body: operations.bulkRequest, response: operations.bulkResult }),
+  // ——— backup and restore ———
+  'POST /api/v1/backup': route({ body: operations.backupPost, response: NOT_JSON }),
+  'POST /api/v1/restore': route({ response: operations.restoreAnswer }),
+  'GET /api/v1/backup/schedule': route({ response: operations.backupStatus }),
+  'PUT /api/v1/backup/passphrase': route({ body: operations.backupPassphrasePut, response: operations.backupStatus }),
+  'POST /api/v1/backup/run': route({ response: operations.backupRun }),
   // ——— reports ———
   'GET /api/v1/reports/compliance': route({ query: operations.reportQuery, response: operations.complianceReport }),
   'GET /api/v1/reports/compliance.csv': route({ query: operations.reportQuery, response: NOT_JSON }),
@@ -71,9 +77,10 @@ export const contract = {
   'GET /api/v1/credentials': route({ response: compliance.credentials }),
   'PUT /api/v1/credentials/default': route({ response: compliance.credentials }),
   'PUT /api/v1/credentials/global': route({ response: compliance.credentials }),
-  'GET /api/v1/tasks': route({ response: compliance.taskList }),
+  'GET /api/v1/tasks': route({ query: compliance.taskListQuery, response: compliance.taskList }),
   'GET /api/v1/tasks/:id': route({ response: compliance.taskDetail }),
   'POST /api/v1/tasks': route({ body: compliance.taskPost, response: compliance.taskPosted }),
+  'POST /api/v1/tasks/cancel': route({ body: compliance.cancelAllBody, response: compliance.cancelAllAnswer }),
   'DELETE /api/v1/tasks/:id': route({ response: z.union([compliance.taskSummary, compliance.schedule]) }),
   'GET /api/v1/schedules': route({ response: compliance.scheduleList }),
   'PUT /api/v1/schedules/:id': route({ body: compliance.schedulePatch, response: compliance.schedule }),
@@ -125,7 +132,7 @@ export const contract = {
   'POST /api/v1/status/store/acknowledge-damage': route({ response: system.damageAcknowledged }),
   'GET /api/v1/captures': route({ response: system.captures }),
   'GET /api/v1/dns/check': route({ response: system.dnsCheck }),
-  'GET /api/v1/audit': route({ response: system.audit }),
+  'GET /api/v1/audit': route({ query: system.auditQuery, response: system.audit }),
   'GET /api/v1/events': route({ response: NOT_JSON }),
   'GET /api/v1/stats/announcements': route({ response: system.announcementsPerHour }),
   // ——— alerts, syslog, metrics ———
