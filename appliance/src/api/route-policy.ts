@@ -52,6 +52,10 @@ const POLICIES: Record<string, Partial<RoutePolicy>> = {
   'POST /api/v1/discovery': { body: json(1 * MiB) },
   'POST /api/v1/discovery/schedules': { body: json(1 * MiB) },
   'POST /api/v1/discovery/upload': { body: { kind: 'text', limit: 2 * MiB } },
+  // Backups: the archive comes in as the body (read in bounded chunks by the route); the passphrase in a header.
+  'POST /api/v1/backup': { body: json(4 * KiB) },
+  'POST /api/v1/restore': { body: { kind: 'stream', limit: 64 * MiB, types: ['application/gzip', 'application/x-gzip', 'application/octet-stream'] } },
+  'PUT /api/v1/backup/passphrase': { body: json(4 * KiB) },
   // Prometheus scrapers: the route checks its own bearer token or allow list (metrics/access.ts).
   'GET /metrics': { access: 'public' },
 };

@@ -22,6 +22,7 @@ import type { Discovery } from '../discovery/index.ts';
 import type { HourlyHistory } from '../history/index.ts';
 import type { ComplianceReports } from '../reports/index.ts';
 import type { DeviceActions } from './device-actions.ts';
+import type { Backups } from '../backup/index.ts';
 
 export interface AppServices {
   version: string;
@@ -73,6 +74,8 @@ export interface AppServices {
   reports?: ComplianceReports;
   /** Delete, retire and bulk actions on devices (issue 16 §7). */
   deviceActions?: DeviceActions;
+  /** Backup and restore, scheduled backups (issue 16 §5). */
+  backups?: Backups;
   /** Groups and autogroups with their remediation triggers (issue 15). */
   groups?: { groups: Autogroups; triggers: RemediationTriggers };
 }

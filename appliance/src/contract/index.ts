@@ -52,6 +52,12 @@ export const contract = {
   'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
   'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
   'POST /api/v1/devices/bulk': route({ body: operations.bulkRequest, response: operations.bulkResult }),
+  // ——— backup and restore ———
+  'POST /api/v1/backup': route({ body: operations.backupPost, response: NOT_JSON }),
+  'POST /api/v1/restore': route({ response: operations.restoreAnswer }),
+  'GET /api/v1/backup/schedule': route({ response: operations.backupStatus }),
+  'PUT /api/v1/backup/passphrase': route({ body: operations.backupPassphrasePut, response: operations.backupStatus }),
+  'POST /api/v1/backup/run': route({ response: operations.backupRun }),
   // ——— reports ———
   'GET /api/v1/reports/compliance': route({ query: operations.reportQuery, response: operations.complianceReport }),
   'GET /api/v1/reports/compliance.csv': route({ query: operations.reportQuery, response: NOT_JSON }),
