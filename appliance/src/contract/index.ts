@@ -62,6 +62,8 @@ export const contract = {
   'GET /api/v1/reports/compliance': route({ query: operations.reportQuery, response: operations.complianceReport }),
   'GET /api/v1/reports/compliance.csv': route({ query: operations.reportQuery, response: NOT_JSON }),
   'GET /api/v1/reports/compliance.pdf': route({ query: operations.reportQuery, response: NOT_JSON }),
+  'GET /api/v1/reports/mail': route({ response: operations.reportMailStatus }),
+  'POST /api/v1/reports/mail': route({ body: operations.reportMailPost, response: operations.reportMailLast }),
   // ——— settings and Instant-On ———
   'GET /api/v1/settings': route({ response: settings.settingsList }),
   'PUT /api/v1/settings': route({ body: settings.settingsPut, response: settings.settingsPutAnswer }),

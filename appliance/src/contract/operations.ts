@@ -29,6 +29,10 @@ export const complianceReport = open({
   changesTruncated: z.boolean(),
 });
 
+export const reportMailPost = z.object({ to: z.array(z.string().max(254).regex(/^[^\s<>@,]+@[^\s<>@,]+$/, 'an e-mail address')).max(20).optional() }).strict();
+export const reportMailLast = open({ at: isoTime, to: z.array(z.string()), period: open({ from: isoTime, to: isoTime }), error: z.string().optional() });
+export const reportMailStatus = open({ to: z.array(z.string()), every: z.string(), last: reportMailLast.nullable() });
+
 // ——— devices retire ———
 export const BULK_MAX = 10_000;
 export const bulkRequest = z.object({
