@@ -5,7 +5,7 @@ import type { Store } from '../store/store.ts';
 import type { Identity } from '../pki/identity.ts';
 import { checkPassphrase, deriveKey, encrypt, newKdf } from './crypt.ts';
 import { packArchive } from './archive.ts';
-import { CHECK_NAME, CONFIG_SECTIONS, FLEET_SECTIONS, FORMAT, FORMAT_VERSION, IDENTITY, MANIFEST, META_KEYS, sectionFile,
+import { ARCHIVE_MAX_BYTES, CHECK_NAME, CONFIG_SECTIONS, FLEET_SECTIONS, FORMAT, FORMAT_VERSION, IDENTITY, MANIFEST, META_KEYS, sectionFile,
   type CheckPart, type IdentityPart, type Manifest, type SectionName } from './format.ts';
 
 export interface BackupSource {
@@ -44,5 +44,11 @@ export async function createBackup(src: BackupSource, opts: { passphrase: string
     devices: opts.devices, kdf, check: { ...chk.sealed, data: chk.data.toString('base64') }, identity: ident.sealed, sections,
   };
   const archive = await packArchive([{ name: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 1)) }, { name: IDENTITY, data: ident.data }, ...files]);
+  // An archive no restore would take is no backup: say so now, not on the day it is needed.
+  if (archive.length > ARCHIVE_MAX_BYTES) {
+    throw new BackupTooLargeError(`the backup would be ${(archive.length / 2 ** 20).toFixed(0)} MiB, more than the ${ARCHIVE_MAX_BYTES / 2 ** 20} MiB a restore takes${opts.devices ? ': back up without devices and history' : ''}`);
+  }
   return { archive, manifest };
 }
+
+export class BackupTooLargeError extends Error { readonly code = 'backup-too-large'; }

@@ -13,6 +13,9 @@ export const FLEET_SECTIONS = ['devices', 'history', 'assessments', 'counters'] 
 export type SectionName = (typeof CONFIG_SECTIONS)[number] | (typeof FLEET_SECTIONS)[number];
 export const META_KEYS = ['listenerId', 'alert-subscriptions'];
 
+/** The largest archive a restore takes (it is checked whole in memory); a backup that would be larger is refused. */
+export const ARCHIVE_MAX_BYTES = 64 * 1024 * 1024;
+
 export const MANIFEST = 'manifest.json';
 export const IDENTITY = 'identity.enc';
 export const sectionFile = (name: string) => `sections/${name}.jsonl.enc`;

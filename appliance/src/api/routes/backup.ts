@@ -8,10 +8,10 @@ import { recordChange } from '../audit.ts';
 import { readLimited } from '../body.ts';
 import type { AppServices } from '../services.ts';
 import { backupPassphrasePut, backupPost } from '../../contract/operations.ts';
-import { BusyError, PassphraseError, RestoreError, type Backups } from '../../backup/index.ts';
+import { ARCHIVE_MAX_BYTES, BackupTooLargeError, BusyError, PassphraseError, RestoreError, type Backups } from '../../backup/index.ts';
 import { parseBody } from './core.ts';
 
-export const RESTORE_MAX_BYTES = 64 * 1024 * 1024;
+export const RESTORE_MAX_BYTES = ARCHIVE_MAX_BYTES;
 
 function backups(s: AppServices): Backups {
   if (!s.backups) throw new ApiError(503, 'backup-unavailable', 'backups are not available on this appliance');
@@ -21,6 +21,7 @@ function backups(s: AppServices): Backups {
 function mapped(err: unknown): never {
   if (err instanceof PassphraseError) throw new ApiError(400, 'weak-passphrase', err.message, [{ field: 'passphrase', message: err.message }]);
   if (err instanceof BusyError) throw new ApiError(409, err.code, err.message);
+  if (err instanceof BackupTooLargeError) throw new ApiError(409, err.code, err.message);
   if (err instanceof RestoreError) {
     const status = err.code === 'too-large' ? 413 : err.code === 'weak-passphrase' ? 400 : 422;
     throw new ApiError(status, `restore-${err.code}`, `restore refused, nothing was changed: ${err.message}`,
