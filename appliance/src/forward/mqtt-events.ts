@@ -10,7 +10,8 @@ import type { DeviceEvent } from '../devices/registry.ts';
 
 export interface DeviceEventSource {
   on(event: 'device', fn: (e: DeviceEvent) => void): unknown;
-  off(event: 'device', fn: (...args: any[]) => void): unknown;
+  on(event: 'removed', fn: (e: { serialNumber: string }) => void): unknown;
+  off(event: 'device' | 'removed', fn: (...args: any[]) => void): unknown;
 }
 
 export interface MqttEventsOptions {
@@ -52,10 +53,12 @@ export class MqttEvents {
     this.client.on('offline', () => { if (connectedOnce) log.warn({ url: this.safeUrl }, 'MQTT broker offline; events are queued (bounded)'); });
     this.client.on('error', (err) => log.warn({ url: this.safeUrl, err: err.message }, 'MQTT error'));
     this.opts.source.on('device', this.handler);
+    this.opts.source.on('removed', this.removed);
   }
 
   async stop(): Promise<void> {
     this.opts.source.off('device', this.handler);
+    this.opts.source.off('removed', this.removed);
     await this.client?.endAsync().catch(() => undefined);
   }
 
@@ -78,6 +81,14 @@ export class MqttEvents {
     this.publish(`${base}/state`, state, true);
   }
 
+  /** A deleted device: one `removed` event, and its retained state cleared (an empty retained message, MQTT 3.1.1 §3.3.1.3). */
+  private readonly removed = (e: { serialNumber: string }) => {
+    const base = `${this.opts.topicPrefix}/devices/${e.serialNumber}`;
+    this.lastCompliance.delete(e.serialNumber);
+    this.publish(`${base}/events`, { type: 'removed', at: new Date().toISOString(), source: this.opts.clientId, serialNumber: e.serialNumber }, false);
+    this.publish(`${base}/state`, '', true);
+  };
+
   /** A note about a device that is not a change of the device itself (joined or left a group), on its events topic. */
   deviceNote(serial: string, type: string, data: Record<string, unknown>): void {
     this.publish(`${this.opts.topicPrefix}/devices/${serial}/events`, { type, at: new Date().toISOString(), source: this.opts.clientId, ...data }, false);
@@ -91,7 +102,7 @@ export class MqttEvents {
       return;
     }
     this.queued++;
-    this.client.publish(topic, JSON.stringify(payload), { qos: 1, retain }, (err) => {
+    this.client.publish(topic, payload === '' ? '' : JSON.stringify(payload), { qos: 1, retain }, (err) => {
       this.queued--;
       if (err) { this.counters.failed++; this.opts.log.warn({ topic, err: err.message }, 'MQTT publish failed'); } else this.counters.published++;
     });
