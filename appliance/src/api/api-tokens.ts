@@ -78,6 +78,12 @@ export class ApiTokens {
     return view(rec);
   }
 
+  /** Whether the token with this id is still valid (not revoked): long-lived answers (the event stream) ask again. */
+  isLive(id: string): boolean {
+    for (const t of this.byHash.values()) if (t.id === id) return true;
+    return false;
+  }
+
   /** The token a bearer secret belongs to, or undefined. Cheap: tokens without our prefix are not hashed. */
   verify(secret: string | undefined): ApiTokenView | undefined {
     if (!secret || !secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return undefined;

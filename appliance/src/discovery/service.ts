@@ -9,7 +9,7 @@ import type { TaskRecord } from '../tasks/task.ts';
 import type { ScheduleAction, ScheduleRecord } from '../tasks/task.ts';
 import { ScheduleError, type ScheduleActionHandler } from '../tasks/scheduler.ts';
 import { qualify as snmpQualify } from '../snmp/qualify.ts';
-import { countAddresses, parseTarget, plan, type Target } from './targets.ts';
+import { addressProblem, countAddresses, parseTarget, plan, type Target } from './targets.ts';
 import { resolveNames, type Lookup } from './resolve.ts';
 import { parseUpload } from './upload.ts';
 import { discoveryRunner, type DiscoveryFound, type DiscoveryLimits, type DiscoveryParams, type SweepDeps } from './sweep.ts';
@@ -28,6 +28,7 @@ export interface DiscoveryDeps {
   policyExists: (id: string) => boolean;
   limits: () => DiscoveryLimits;
   log: Logger;
+  held?: SweepDeps['held'];
   /** Tests and benchmarks: another resolver or qualifier. */
   lookup?: Lookup;
   qualify?: SweepDeps['qualify'];
@@ -41,7 +42,7 @@ export class Discovery extends EventEmitter<{ found: [DiscoveryFound] }> {
   constructor(private readonly deps: DiscoveryDeps) {
     super();
     deps.tasks.registerRunner('discovery', discoveryRunner({
-      registry: deps.registry, credentials: deps.credentials, limits: deps.limits, log: deps.log,
+      registry: deps.registry, credentials: deps.credentials, limits: deps.limits, log: deps.log, held: deps.held,
       qualify: deps.qualify ?? snmpQualify,
       resolve: (names) => resolveNames(names, { lookup: deps.lookup }),
       assess: (policyId, serials, remediate, trigger) => deps.tasks.createAssessment(policyId, serials, remediate, trigger),
@@ -99,7 +100,13 @@ export class Discovery extends EventEmitter<{ found: [DiscoveryFound] }> {
         const total = countAddresses(parsed);
         const max = this.deps.limits().maxAddresses;
         if (total > max) throw new ScheduleError('too-many-addresses', 'targets', `the targets make ${total} addresses; a job may probe at most ${max} (setting discoveryMaxAddresses)`);
+        // PUT /api/v1/schedules/:id takes any action object: what the discovery route's schema checks is checked here too.
+        const port = action.snmpPort;
+        if (port !== undefined && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) throw new ScheduleError('invalid-schedule', 'snmpPort', 'snmpPort must be a port number from 1 to 65535');
         const assess = action.assess as DiscoveryRequest['assess'] | undefined;
+        if (assess !== undefined && (!assess || typeof assess !== 'object' || typeof assess.policyId !== 'string' || (assess.remediate !== undefined && typeof assess.remediate !== 'boolean'))) {
+          throw new ScheduleError('invalid-schedule', 'assess', 'assess must be {"policyId": "…", "remediate": true|false}');
+        }
         if (assess && !this.deps.policyExists(assess.policyId)) throw new ScheduleError('policy-not-found', 'assess.policyId', `no policy ${assess.policyId}`);
       },
       run: async (action: ScheduleAction, schedule: ScheduleRecord) => {
@@ -132,7 +139,9 @@ export class Discovery extends EventEmitter<{ found: [DiscoveryFound] }> {
       for (const x of names) {
         const name = (x.target as Extract<Target, { kind: 'hostname' }>).name;
         const a = answers.get(name);
-        if (a && 'address' in a) resolved.set(name, a.address);
+        const bad = a && 'address' in a ? addressProblem(a.address) : undefined;
+        if (a && 'address' in a && bad) errors.push({ field: x.field, line: x.line, message: `"${name}" resolves to ${a.address}, which ${bad}` });
+        else if (a && 'address' in a) resolved.set(name, a.address);
         else errors.push({ field: x.field, line: x.line, message: `"${name}" ${a && 'error' in a ? a.error : 'does not resolve'}` });
       }
       if (errors.length) return { ok: false, code: 'unresolvable-host', errors };

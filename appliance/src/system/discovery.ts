@@ -10,6 +10,7 @@ import type { AppServices } from '../api/services.ts';
 import type { RouteInstaller } from '../api/app.ts';
 import { discoveryRoutes } from '../api/routes/discovery.ts';
 import { Discovery } from '../discovery/index.ts';
+import { identityHold } from '../devices/identity.ts';
 import type { Logger } from '../util/log.ts';
 
 export interface DiscoveryWiring { services: Pick<AppServices, 'discovery'>; routes: RouteInstaller[]; discovery: Discovery }
@@ -18,6 +19,7 @@ export function buildDiscovery(d: { settings: SettingsView; registry: DeviceRegi
   tasks: TaskEngine; scheduler: Scheduler; log: Logger }): DiscoveryWiring {
   const discovery = new Discovery({
     tasks: d.tasks, registry: d.registry, credentials: d.credentials, log: d.log, policyExists: (id) => !!d.policies.get(id),
+    held: (device) => identityHold(device, d.settings.get('strictDeviceIdentity')),
     limits: () => ({ rate: d.settings.get('discoveryRate'), concurrency: d.settings.get('discoveryConcurrency'), timeoutMs: d.settings.get('discoveryTimeoutMs'),
       retries: d.settings.get('discoveryRetries'), maxAddresses: d.settings.get('discoveryMaxAddresses') }),
   });
