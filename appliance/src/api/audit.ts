@@ -11,6 +11,7 @@ import type { AppServices } from './services.ts';
 import type { EventPublisher } from './routes/events.ts';
 import { parseQuery } from './routes/core.ts';
 import { auditQuery } from '../contract/system.ts';
+import { maskUrlPasswords } from '../util/url-secret.ts';
 
 export interface AuditEntry {
   id: string;
@@ -35,10 +36,17 @@ export interface AuditServices { audit?: AuditLog }
 const SECRET_KEY = /pass|secret|community|token|auth[-_]?key|priv[-_]?key|private[-_]?key|api[-_]?key/i;
 const MAX_STRING = 2000;
 
-/** Deep copy with secrets masked and long strings cut; never throws on odd input. */
+/**
+ * Deep copy with secrets masked and long strings cut; never throws on odd input. Masking is by field name,
+ * and in every string by form: a URL's password (mqttUrl = mqtt://user:secret@host) is masked whatever the
+ * field is called.
+ */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '…';
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} chars)` : value;
+  if (typeof value === 'string') {
+    const text = maskUrlPasswords(value);
+    return text.length > MAX_STRING ? `${text.slice(0, MAX_STRING)}… (${text.length} chars)` : text;
+  }
   if (Array.isArray(value)) return value.slice(0, 200).map((v) => redact(v, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -2,3 +2,4 @@
 export { settingsSchema } from './schema.ts';
 export type { SettingKey } from './schema.ts';
 export { SettingsView } from './settings.ts';
+export { fromStored, openStoredSettings, toStored } from './stored-settings.ts';

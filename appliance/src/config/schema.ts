@@ -20,6 +20,8 @@ export interface SettingDef<T = unknown> {
   storable: boolean;
   /** Holds a secret (a password, a token): the API shows only whether it is set. */
   secret?: boolean;
+  /** Kept sealed in the store (config/stored-settings.ts): secrets, and URLs that may carry a password. */
+  sealed?: boolean;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -52,7 +54,7 @@ const dhms = z.string().trim().regex(/^\d{1,4}:\d{1,2}:\d{1,2}:\d{1,2}$/, 'must 
   .refine((v) => v.split(':').some((x) => Number(x) > 0), 'must not be zero');
 
 function def<T>(d: Omit<SettingDef<T>, 'storable'> & { storable?: boolean }): SettingDef<T> {
-  return { storable: true, ...d };
+  return { storable: true, sealed: d.secret, ...d };
 }
 
 export const settingsSchema = {
@@ -164,7 +166,7 @@ export const settingsSchema = {
     help: 'Time to wait for a listener\'s connection or next Acknowledge.' }),
   messageDedupLimit: def({ schema: count(1000, 10_000_000), default: 50_000, env: 'INSTANT_ON_MESSAGE_DEDUP', restart: false,
     help: 'Recent messageIds remembered so that a repeated (at-least-once) relay creates nothing twice.' }),
-  mqttUrl: def({ schema: z.string().max(512).regex(/^$|^mqtts?:\/\//, 'must be mqtt://host:port or mqtts://…'), default: '', env: 'INSTANT_ON_MQTT_URL', restart: true,
+  mqttUrl: def({ schema: z.string().max(512).regex(/^$|^mqtts?:\/\//, 'must be mqtt://host:port or mqtts://…'), default: '', env: 'INSTANT_ON_MQTT_URL', restart: true, sealed: true,
     help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off.' }),
   mqttTopicPrefix: def({ schema: z.string().min(1).max(128).regex(/^[^#+]+$/, 'no MQTT wildcards'), default: 'instant-on', env: 'INSTANT_ON_MQTT_PREFIX', restart: true,
     help: 'Topic prefix: <prefix>/devices/<serial>/events and <prefix>/devices/<serial>/state (retained).' }),

@@ -2,6 +2,7 @@
 // < CLI flags. Each value remembers its source so the API can show why it has the value it has, and so a
 // value forced by env or CLI is shown as locked rather than silently ignored when an admin edits it.
 import { settingsSchema, settingKeys, type SettingKey, type Settings } from './schema.ts';
+import { maskUrlPasswords } from '../util/url-secret.ts';
 
 export type SettingSource = 'default' | 'store' | 'env' | 'cli';
 
@@ -31,7 +32,7 @@ export class SettingsError extends Error {
 function mask(value: unknown, secret = false): unknown {
   // A secret setting (a password, a token) shows only whether it is set.
   if (secret) return value ? '***' : '';
-  return typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/, '$1***@') : value;
+  return typeof value === 'string' ? maskUrlPasswords(value) : value;
 }
 
 function parse(key: SettingKey, raw: unknown, source: SettingSource): unknown {

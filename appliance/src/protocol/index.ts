@@ -5,3 +5,4 @@ export { FrameError } from './frame.ts';
 export type { Frame } from './frame.ts';
 export { ANNOUNCE_REASONS, serialNumberSchema } from './messages.ts';
 export type { AckReason, Acknowledge, AnnounceReason, AnnouncedDevice, Announcement, ForwardHop } from './messages.ts';
+export { unsafeCharacter } from './messages.ts';

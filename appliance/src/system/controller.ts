@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { SettingsView } from '../config/index.ts';
+import { openStoredSettings, toStored } from '../config/index.ts';
 import { settingsSchema, type SettingKey } from '../config/index.ts';
 import { Store } from '../store/index.ts';
 import { loadOrCreateIdentity } from '../pki/index.ts';
@@ -114,7 +115,14 @@ export class Appliance {
     });
     let graceMs = 5000; // how long stop() lets in-flight announcements finish
     try {
-      const settings = new SettingsView({ stored: Object.fromEntries(await store.entries<unknown>('settings')), env, cli: opts.cli });
+      // Secret settings are sealed in the store under the data folder's key (config/stored-settings.ts).
+      const box = secretBox(await loadOrCreateKey(dataDir));
+      const stored = openStoredSettings(await store.entries<unknown>('settings'), box);
+      const settings = new SettingsView({ stored: stored.values, env, cli: opts.cli });
+      if (stored.legacy.length) {
+        await store.commit(stored.legacy.map((key) => ({ type: 'put' as const, sublevel: store.sub('settings'), key, value: toStored(key, stored.values[key], box) })));
+        log.info({ settings: stored.legacy }, 'sealed secret settings that an earlier version stored in clear');
+      }
       settingsRef = settings;
       // The logger was made before the store could say the saved level; from here on it follows the setting.
       setLogLevel(opts.log, settings.get('logLevel'));
@@ -123,7 +131,6 @@ export class Appliance {
       const { identity: first, created } = loadOrCreateIdentity(dataDir);
       if (created) log.info({ fingerprint256: first.fingerprint256 }, 'created the appliance identity certificate');
       const identity = new IdentityHolder(dataDir, first);
-      const box = secretBox(await loadOrCreateKey(dataDir));
       const hub = settings.get('hubMode');
       const s = <K extends SettingKey>(key: K) => () => settings.get(key);
 
@@ -207,7 +214,7 @@ export class Appliance {
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
         events, audit, serials, forwarding: forwarder, groups: grouping,
         saveSetting: async (key, value) => {
-          await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
+          await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value: toStored(key, value, box) }]);
           settings.apply(key, value);
           log.info({ key, restart: settingsSchema[key].restart }, 'setting changed');
         },
