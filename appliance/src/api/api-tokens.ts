@@ -5,7 +5,7 @@
 // change anything.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 export const TOKEN_PREFIX = 'ioe_';
 const MAX_TOKENS = 100;

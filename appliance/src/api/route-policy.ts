@@ -7,7 +7,7 @@
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import { readBody, type BodyRule } from './body.ts';
-import { MAX_PKI_INPUT } from '../pki/pem.ts';
+import { MAX_PKI_INPUT } from '../pki/index.ts';
 
 export type Access = 'public' | 'optional' | 'signed-in';
 

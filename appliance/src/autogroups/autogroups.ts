@@ -6,9 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.ts';
-import type { Store, StoreOp } from '../store/store.ts';
-import type { DeviceEvent, DeviceRegistry } from '../devices/registry.ts';
-import type { Device, HistoryEntry } from '../devices/device.ts';
+import type { Store, StoreOp } from '../store/index.ts';
+import type { DeviceEvent, DeviceRegistry } from '../devices/index.ts';
+import type { Device, HistoryEntry } from '../devices/index.ts';
 import { deviceFacts } from './facts.ts';
 import { parseFilter } from './filter.ts';
 import { GROUP_LIMITS, type GroupInput, type GroupRecord } from './group.ts';

@@ -5,7 +5,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Store, StoreOp } from '../store/store.ts';
+import type { Store, StoreOp } from '../store/index.ts';
 import { secretBox, type SecretBox } from '../snmp/secret-box.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { ArchiveError, unpackArchive } from './archive.ts';

@@ -2,17 +2,17 @@
 // made, so a restore can never plant a record the appliance would not have written itself. Sealed values
 // (credentials, the appliance CA) are opened with the archive's key and sealed again with this appliance's.
 import { z } from 'zod';
-import { settingsSchema, type SettingKey } from '../config/schema.ts';
-import { fromStored, toStored } from '../config/stored-settings.ts';
+import { settingsSchema, type SettingKey } from '../config/index.ts';
+import { fromStored, toStored } from '../config/index.ts';
 import { validatePolicy } from '../policy/policy.ts';
 import { CredentialSchema } from '../snmp/credentials.ts';
 import type { SecretBox } from '../snmp/secret-box.ts';
-import { TrustStore } from '../pki/trust-store.ts';
-import { CrlList } from '../pki/crl-list.ts';
-import { ApplianceCa } from '../pki/appliance-ca.ts';
-import { listenerInputSchema } from '../forward/listener-config.ts';
+import { TrustStore } from '../pki/index.ts';
+import { CrlList } from '../pki/index.ts';
+import { ApplianceCa } from '../pki/index.ts';
+import { listenerInputSchema } from '../forward/index.ts';
 import { GroupInputSchema } from '../autogroups/index.ts';
-import { serialNumberSchema, unsafeCharacter } from '../protocol/messages.ts';
+import { serialNumberSchema, unsafeCharacter } from '../protocol/index.ts';
 import { META_KEYS, type SectionName } from './format.ts';
 
 export interface Boxes { source: SecretBox; target: SecretBox }

@@ -3,7 +3,7 @@
 // hook other rooms use to act on what a job found (autogroup trigger B: `discovery.onFound(fn)`).
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../util/log.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { TaskRecord } from '../tasks/task.ts';
 import type { ScheduleAction, ScheduleRecord } from '../tasks/task.ts';

@@ -5,8 +5,8 @@
 // (autogroup trigger B) and, when asked, to an assessment of the new printers with a chosen policy.
 import { isIPv4 } from 'node:net';
 import type { Logger } from '../util/log.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
-import type { Device } from '../devices/device.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { Device } from '../devices/index.ts';
 import type { CredentialSet } from '../snmp/credentials.ts';
 import { candidates } from '../snmp/credentials.ts';
 import type { Qualification, QualifyRequest } from '../snmp/qualify.ts';

@@ -3,7 +3,7 @@
 // 3329 by default) and may require its identity certificate to chain to our trusted CAs.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 const hostSchema = z.string().trim().min(1).max(253)
   .regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');

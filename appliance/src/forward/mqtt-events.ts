@@ -5,8 +5,8 @@
 // wait in memory and what goes beyond is counted as dropped and logged, never silently.
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../util/log.ts';
-import type { Device } from '../devices/device.ts';
-import type { DeviceEvent } from '../devices/registry.ts';
+import type { Device } from '../devices/index.ts';
+import type { DeviceEvent } from '../devices/index.ts';
 
 export interface DeviceEventSource {
   on(event: 'device', fn: (e: DeviceEvent) => void): unknown;

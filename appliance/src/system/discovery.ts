@@ -1,7 +1,7 @@
 // Discovery's place in the appliance (issue 14): the service (which registers the `discovery` task kind
 // with the engine), its scheduled action and its routes, built here so the controller changes by one line.
-import type { SettingsView } from '../config/settings.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { SettingsView } from '../config/index.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
