@@ -190,7 +190,7 @@ export const settingsSchema = {
   smtpSecurity: def({ schema: z.enum(['starttls', 'tls', 'none']), default: 'starttls' as 'starttls' | 'tls' | 'none', env: 'INSTANT_ON_SMTP_SECURITY', restart: false,
     help: 'starttls: upgrade required (refuses a server without it); tls: implicit TLS from the first byte; none: plain text (a relay on this machine only).' }),
   smtpVerifyCertificate: def({ schema: bool, default: true, env: 'INSTANT_ON_SMTP_VERIFY', restart: false,
-    help: 'Check the mail server\'s certificate against the system CAs and the trusted CAs of the appliance.' }),
+    help: 'Check the mail server\'s certificate against the system CAs and the trusted CAs of the appliance. Off: mail is sent without signing in (smtpUser is refused), since the password would go to whoever answers.' }),
   smtpUser: def({ schema: z.string().max(256), default: '', env: 'INSTANT_ON_SMTP_USER', restart: false,
     help: 'Mail server sign-in name; empty = no authentication.' }),
   smtpPassword: def({ schema: z.string().max(256), default: '', env: 'INSTANT_ON_SMTP_PASSWORD', restart: false, secret: true,
