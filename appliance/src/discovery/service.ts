@@ -10,7 +10,7 @@ import type { ScheduleAction, ScheduleRecord } from '../tasks/task.ts';
 import { ScheduleError, type ScheduleActionHandler } from '../tasks/scheduler.ts';
 import { qualify as snmpQualify } from '../snmp/qualify.ts';
 import { addressProblem, countAddresses, parseTarget, plan, type Target } from './targets.ts';
-import { resolveNames, type Lookup } from './resolve.ts';
+import { MAX_HOST_NAMES, resolveNames, type Lookup } from './resolve.ts';
 import { parseUpload } from './upload.ts';
 import { discoveryRunner, type DiscoveryFound, type DiscoveryLimits, type DiscoveryParams, type SweepDeps } from './sweep.ts';
 
@@ -97,6 +97,8 @@ export class Discovery extends EventEmitter<{ found: [DiscoveryFound] }> {
         if (!Array.isArray(targets) || targets.length === 0 || !targets.every((x) => typeof x === 'string')) throw new ScheduleError('invalid-targets', 'targets', 'targets must be a non-empty list of addresses, ranges, CIDRs or host names');
         const parsed: Target[] = [];
         targets.forEach((text: string, i) => { const r = parseTarget(text); if (!r.ok) throw new ScheduleError('invalid-targets', `targets[${i}]`, `"${text.slice(0, 60)}" ${r.message}`); parsed.push(r.target); });
+        const hostNames = new Set(parsed.flatMap((x) => (x.kind === 'hostname' ? [x.name] : []))).size;
+        if (hostNames > MAX_HOST_NAMES) throw new ScheduleError('too-many-host-names', 'targets', `the targets name ${hostNames} host names; a job may name at most ${MAX_HOST_NAMES}`);
         const total = countAddresses(parsed);
         const max = this.deps.limits().maxAddresses;
         if (total > max) throw new ScheduleError('too-many-addresses', 'targets', `the targets make ${total} addresses; a job may probe at most ${max} (setting discoveryMaxAddresses)`);
@@ -133,6 +135,10 @@ export class Discovery extends EventEmitter<{ found: [DiscoveryFound] }> {
     if (req.assess && !this.deps.policyExists(req.assess.policyId)) errors.push({ field: 'assess.policyId', message: `no policy ${req.assess.policyId}` });
     if (errors.length) return { ok: false, code: 'invalid-targets', errors };
     const names = targets.flatMap((x) => (x.target!.kind === 'hostname' ? [x] : []));
+    const distinct = new Set(names.map((x) => (x.target as Extract<Target, { kind: 'hostname' }>).name)).size;
+    if (distinct > MAX_HOST_NAMES) {
+      return { ok: false, code: 'too-many-host-names', errors: [{ field: 'targets', message: `the targets name ${distinct} host names; a job may name at most ${MAX_HOST_NAMES} (each is looked up; give addresses or ranges instead)` }] };
+    }
     const resolved = new Map<string, string>();
     if (names.length) {
       const answers = await resolveNames(names.map((x) => (x.target as Extract<Target, { kind: 'hostname' }>).name), { lookup: this.deps.lookup });

@@ -9,6 +9,8 @@ import { PolicyRepo } from '../../../appliance/src/policy/policy-repo.ts';
 import { TaskEngine } from '../../../appliance/src/tasks/engine.ts';
 import { Discovery } from '../../../appliance/src/discovery/index.ts';
 import { addressProblem, parseTarget } from '../../../appliance/src/discovery/targets.ts';
+import { parseUpload } from '../../../appliance/src/discovery/upload.ts';
+import { MAX_HOST_NAMES, resolveNames } from '../../../appliance/src/discovery/resolve.ts';
 import type { QualifyRequest } from '../../../appliance/src/snmp/qualify.ts';
 import { silentLogger } from '../../../appliance/src/util/log.ts';
 
@@ -72,4 +74,33 @@ test('PUT /api/v1/schedules/:id: a discovery action with a bad port or assess ob
     t.is((err as any)?.field, field, JSON.stringify(action));
   }
   t.notThrows(() => validate({ type: 'discovery', targets: ['10.0.0.1'], snmpPort: 1161, assess: { policyId: 'p', remediate: true } }));
+});
+
+test('an upload of a million one-character lines is refused at line 10,001 without parsing the rest', (t) => {
+  const text = 'a\n'.repeat(1024 * 1024);
+  const before = process.memoryUsage().rss;
+  const started = performance.now();
+  const r = parseUpload(text);
+  const grew = process.memoryUsage().rss - before;
+  t.false(r.ok);
+  if (!r.ok) t.deepEqual(r.errors, [{ line: 10_001, message: 'the file has more than 10000 lines' }]);
+  t.true(grew < 100 * 2 ** 20, `RSS grew ${(grew / 2 ** 20).toFixed(0)} MiB (was +550 MiB)`);
+  t.true(performance.now() - started < 1000, 'the event loop is not held for seconds');
+});
+
+test('host names: at most two lookups hold a resolver thread at once, even when they time out; at most 1,000 names a job', async (t) => {
+  let inFlight = 0;
+  let most = 0;
+  // A resolver that takes 200 ms per name, far beyond the 10 ms timeout: each timed-out lookup keeps its thread.
+  const slow = async () => { inFlight++; most = Math.max(most, inFlight); await new Promise((r) => setTimeout(r, 200)); inFlight--; return [{ address: '10.0.0.1', family: 4 }]; };
+  const names = Array.from({ length: 12 }, (_, i) => `prn${i}.branch.lan`);
+  const out = await resolveNames(names, { lookup: slow, timeoutMs: 10 });
+  t.is(most, 2, 'never more than two lookups in flight');
+  t.true([...out.values()].every((r) => 'error' in r && /timed out|ETIMEOUT/.test(r.error)));
+  const { d } = await discovery({});
+  const many = Array.from({ length: MAX_HOST_NAMES + 1 }, (_, i) => `prn${i}.branch.lan`);
+  const r = await d.check({ targets: many });
+  t.false(r.ok);
+  if (!r.ok) { t.is(r.code, 'too-many-host-names'); t.regex(r.errors[0].message, /1001 host names; a job may name at most 1000/); }
+  t.throws(() => d.scheduleAction().validate!({ type: 'discovery', targets: many }), { message: /at most 1000/ });
 });
