@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { startTestAppliance, api, login, waitFor } from '../fakes/appliance.ts';
 import { SimPrinter } from '../../appliance/src/sim/printer.ts';
 import { announce, newAnnouncement } from '../../appliance/src/sim/daa-client.ts';
+import { startSimAgent } from '../../appliance/src/sim/snmp-agent.ts';
 
 const exec = promisify(execFile);
 
@@ -70,4 +71,38 @@ test('a sweep never sends a held device\'s own community to the impostor\'s addr
   const seen = socket.packets.map((p) => p.toString('latin1'));
   t.true(seen.some((p) => p.includes('general-read')), 'the sweep reached the address (with the general credential, as any sweep does)');
   t.false(seen.some((p) => p.includes('own-read') || p.includes('own-write')), 'the held printer\'s own community never reached the impostor');
+});
+
+test('an agent elsewhere answering a sweep with an announcing printer\'s serial does not move where SNMP goes', async (t) => {
+  t.timeout(90_000);
+  const h = await startTestAppliance({ env: { INSTANT_ON_SNMP_TIMEOUT_MS: '400', INSTANT_ON_SNMP_RETRIES: '0', INSTANT_ON_DISCOVERY_TIMEOUT_MS: '300', INSTANT_ON_DISCOVERY_RETRIES: '0' } });
+  const printer = new SimPrinter({ index: 4191, serialPrefix: 'RVW', resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
+  await printer.startAgent({ readCommunity: 'general-read', writeCommunity: 'general-write' });
+  // Anyone can run an SNMP agent that names a serial; this one accepts the general community the sweep sends.
+  const impostor = await startSimAgent({ address: '127.0.252.42', port: printer.agent!.port, readCommunity: 'general-read', writeCommunity: 'general-write',
+    identity: { serialNumber: printer.serialNumber, model: 'HP LaserJet Enterprise M611dn', macAddress: '02:00:00:00:42:42' } });
+  t.teardown(async () => { await impostor.stop(); await printer.stop(); await h.stop(); });
+  const web = h.appliance.webPort;
+  const token = await login(web);
+  t.is((await api(web, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'general-read', writeCommunity: 'general-write' } })).status, 200);
+  const policyId = (await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'p', settings: { telnet: false } } })).body.id;
+  t.is(await printer.boot(), 'Success');
+  await waitFor(() => h.appliance.registry.get(printer.serialNumber));
+
+  const r = await api(web, 'POST', '/api/v1/discovery', { token, body: { targets: [impostor.address], snmpPort: impostor.port } });
+  t.is(r.status, 202);
+  const job = await waitFor(async () => { const x = (await api(web, 'GET', `/api/v1/tasks/${r.body.taskId}`, { token })).body; return x.state === 'done' ? x : undefined; }, 20_000, 100);
+  t.like(job.progress, { found: 1, unchanged: 1 });
+  const d = (await api(web, 'GET', `/api/v1/devices/${printer.serialNumber}`, { token })).body;
+  t.is(d.peerAddress, printer.address, 'SNMP stays where the printer announces from');
+  t.is(d.macAddress, printer.macAddress.toLowerCase(), 'what the printer said about itself is kept');
+  t.truthy(d.history.find((e: any) => e.kind === 'found' && /answered a sweep at 127\.0\.252\.42/.test(e.detail ?? '')), 'the sighting is in the history');
+
+  const seenByImpostor = impostor.requests;
+  const before = printer.agent!.requests;
+  const a = await api(web, 'POST', `/api/v1/devices/${printer.serialNumber}/assess`, { token, body: { policyId, remediate: false } });
+  t.is(a.status, 202, JSON.stringify(a.body));
+  await waitFor(async () => (await api(web, 'GET', `/api/v1/tasks/${a.body.taskId}`, { token })).body.state === 'done', 20_000, 100);
+  t.true(printer.agent!.requests > before, 'the real printer was assessed');
+  t.is(impostor.requests, seenByImpostor, 'the assessment did not go to the impostor');
 });
