@@ -52,16 +52,16 @@ test('secret settings: never in answers, audit, events, syslog, logs, backups or
   t.is(await sse.status, 200);
 
   const put = await api(web, 'PUT', '/api/v1/settings', { token, body: {
-    mqttUrl: `mqtt://bob:${MQTT_PASSWORD}@127.0.0.1:1`, smtpPassword: SMTP_PASSWORD, metricsToken: METRICS_TOKEN } });
+    mqttUrl: `mqtts://bob:${MQTT_PASSWORD}@127.0.0.1:1`, smtpPassword: SMTP_PASSWORD, metricsToken: METRICS_TOKEN } });
   t.is(put.status, 200, JSON.stringify(put.body));
   t.deepEqual(leaked(JSON.stringify(put.body)), [], 'the answer');
   const mqtt = put.body.settings.find((x: any) => x.key === 'mqttUrl');
-  t.is(mqtt.pending, 'mqtt://bob:***@127.0.0.1:1', 'a password holding @ and : is masked whole');
+  t.is(mqtt.pending, 'mqtts://bob:***@127.0.0.1:1', 'a password holding @ and : is masked whole');
 
   const audit = await api(web, 'GET', '/api/v1/audit?action=settings.change', { token });
   const entry = audit.body.entries.find((e: any) => e.request && 'mqttUrl' in e.request);
   t.truthy(entry, 'the change is audited');
-  t.is(entry.request.mqttUrl, 'mqtt://bob:***@127.0.0.1:1', 'the audit keeps the URL with its password masked');
+  t.is(entry.request.mqttUrl, 'mqtts://bob:***@127.0.0.1:1', 'the audit keeps the URL with its password masked');
   t.deepEqual(leaked(JSON.stringify(audit.body)), [], 'the audit log');
 
   await waitFor(() => sse.events().filter((e) => e === 'audit').length >= 1);
@@ -94,7 +94,7 @@ test('secret settings: never in answers, audit, events, syslog, logs, backups or
   t.is(await metrics(web, METRICS_TOKEN), 200, 'the sealed metrics token opens after a restart');
   t.is(await metrics(web, 'metrics-Tok-wrong-zzzzzzzz'), 401);
   const after = (await api(web, 'GET', '/api/v1/settings', { token: await login(web) })).body.settings;
-  t.is(after.find((x: any) => x.key === 'mqttUrl').value, 'mqtt://bob:***@127.0.0.1:1');
+  t.is(after.find((x: any) => x.key === 'mqttUrl').value, 'mqtts://bob:***@127.0.0.1:1');
   t.is(after.find((x: any) => x.key === 'smtpPassword').value, '***');
   t.deepEqual(leaked(logs.join('')), [], 'the appliance log');
 });

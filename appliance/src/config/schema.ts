@@ -166,8 +166,11 @@ export const settingsSchema = {
     help: 'Time to wait for a listener\'s connection or next Acknowledge.' }),
   messageDedupLimit: def({ schema: count(1000, 10_000_000), default: 50_000, env: 'INSTANT_ON_MESSAGE_DEDUP', restart: false,
     help: 'Recent messageIds remembered so that a repeated (at-least-once) relay creates nothing twice.' }),
-  mqttUrl: def({ schema: z.string().max(512).regex(/^$|^mqtts?:\/\//, 'must be mqtt://host:port or mqtts://…'), default: '', env: 'INSTANT_ON_MQTT_URL', restart: true, sealed: true,
-    help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off.' }),
+  // A password in mqtt:// would cross the LAN in clear in every CONNECT: only over mqtts:// (certificate checked).
+  mqttUrl: def({ schema: z.string().max(512).regex(/^$|^mqtts?:\/\//, 'must be mqtt://host:port or mqtts://…')
+    .refine((v) => !/^mqtt:\/\/[^/?#]*:[^/?#]*@/i.test(v), 'a URL with a password must be mqtts:// (TLS): over mqtt:// the password crosses the network in clear'),
+  default: '', env: 'INSTANT_ON_MQTT_URL', restart: true, sealed: true,
+    help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off. mqtts:// checks the broker\'s certificate against the system CAs and the trusted CAs; a password needs mqtts://.' }),
   mqttTopicPrefix: def({ schema: z.string().min(1).max(128).regex(/^[^#+]+$/, 'no MQTT wildcards'), default: 'instant-on', env: 'INSTANT_ON_MQTT_PREFIX', restart: true,
     help: 'Topic prefix: <prefix>/devices/<serial>/events and <prefix>/devices/<serial>/state (retained).' }),
   strictDeviceIdentity: def({ schema: bool, default: false, env: 'INSTANT_ON_STRICT_DEVICE_IDENTITY', restart: false,

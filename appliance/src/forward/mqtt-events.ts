@@ -3,6 +3,7 @@
 // current state is kept retained on <prefix>/devices/<serial>/state so a subscriber that joins late sees
 // every device at once. mqtt.js reconnects by itself; while the broker is away at most `maxQueued` messages
 // wait in memory and what goes beyond is counted as dropped and logged, never silently.
+import { rootCertificates } from 'node:tls';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../util/log.ts';
 import type { Device } from '../devices/index.ts';
@@ -23,6 +24,8 @@ export interface MqttEventsOptions {
   known?: () => Device[];
   log: Logger;
   maxQueued?: number;
+  /** For mqtts://: CAs that may sign the broker's certificate besides the system's (the appliance's trusted CAs). */
+  ca?: () => string[];
 }
 
 export type DeviceEventType = DeviceEvent['type'] | 'compliance';
@@ -47,7 +50,10 @@ export class MqttEvents {
   start(): void {
     for (const d of this.opts.known?.() ?? []) if (d.compliance) this.lastCompliance.set(d.serialNumber, d.compliance.at);
     const { log } = this.opts;
-    this.client = connect(this.opts.url, { clientId: this.opts.clientId, clean: true, reconnectPeriod: 2000, connectTimeout: 10_000 });
+    // A branch broker often has a company-CA certificate: trusting only the system CAs pushed admins to plain mqtt://.
+    const ca = this.opts.ca?.() ?? [];
+    this.client = connect(this.opts.url, { clientId: this.opts.clientId, clean: true, reconnectPeriod: 2000, connectTimeout: 10_000,
+      rejectUnauthorized: true, ...(ca.length ? { ca: [...rootCertificates, ...ca] } : {}) });
     let connectedOnce = false;
     this.client.on('connect', () => { connectedOnce = true; log.info({ url: this.safeUrl }, 'MQTT broker connected'); });
     this.client.on('offline', () => { if (connectedOnce) log.warn({ url: this.safeUrl }, 'MQTT broker offline; events are queued (bounded)'); });

@@ -195,7 +195,7 @@ export class Appliance {
       });
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
-        clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
+        clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt'), ca: () => trust.caPems() }) : undefined;
       const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups,
         dataDir, box, identity: () => identity.current(), requestRestart: opts.onRestartRequest,
         sendMail: (to, mail) => sendMail(observe.smtp(), to, mail), announcements: () => listener.counters, log: logOf });
