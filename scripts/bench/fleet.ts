@@ -22,7 +22,7 @@ const call = apiCall;
 
 // 8 settings the factory default gets wrong, the other 8 already right.
 const policySettings: Record<string, boolean | string> = {};
-const wrong = new Set(['telnet', 'ftp-printing', 'slp', 'lpd', 'tftp-config', 'llmnr', 'sys-location', 'sys-contact']);
+const wrong = new Set(['telnet', 'ftp', 'slp', 'lpd', 'tftp-config', 'llmnr', 'sys-location', 'sys-contact']);
 for (const s of CATALOG) {
   if (wrong.has(s.id)) policySettings[s.id] = s.valueType === 'boolean' ? !s.factoryDefault : `bench ${s.id}`;
   else policySettings[s.id] = s.factoryDefault as boolean | string;

@@ -48,7 +48,7 @@ test('sign in, policy + automatic remediation, 5 printers appear and turn compli
 
     await page.goto(`${base}/#/policies/new`);
     await page.getByLabel('Name', { exact: true }).fill('Branch baseline');
-    for (const id of ['telnet', 'ftp-printing', 'sys-location']) await page.locator(`[data-setting="${id}"] input[type=checkbox]`).check();
+    for (const id of ['telnet', 'ftp', 'sys-location']) await page.locator(`[data-setting="${id}"] input[type=checkbox]`).check();
     await page.getByLabel('Location value').fill('Branch 42');
     // Validation messages from the API show next to the field: a control character is refused.
     await page.locator('[data-setting="sys-contact"] input[type=checkbox]').check();

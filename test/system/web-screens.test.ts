@@ -28,7 +28,7 @@ test('every screen renders (desktop and 390 px), first load is small, missing ro
   if (!hasCompliance) t.log('GET /api/v1/instant-on answers 404: screens are shown without compliance data');
   if (hasCompliance) {
     await api(port, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'public', writeCommunity: 'private' } });
-    const id = (await api(port, 'POST', '/api/v1/policies', { token, body: { name: 'Branch baseline', settings: { telnet: false, 'ftp-printing': false, 'sys-location': 'Branch 42' } } })).body.id;
+    const id = (await api(port, 'POST', '/api/v1/policies', { token, body: { name: 'Branch baseline', settings: { telnet: false, ftp: 'off', 'sys-location': 'Branch 42' } } })).body.id;
     await api(port, 'PUT', '/api/v1/instant-on', { token, body: { allowAutomaticRemediation: true, initialPolicyId: id } });
   }
   await fleet.announceAll('initial-boot');

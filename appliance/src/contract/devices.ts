@@ -10,7 +10,7 @@ export const lastAuth = open({
 
 export const complianceSetting = open({
   id: z.string(), expected: z.unknown(), before: z.unknown(), actual: z.unknown(), changed: z.boolean(), compliant: z.boolean(),
-  supported: z.boolean(), outcome: z.string(), deviceAnswer: z.string().optional(), setAnswer: z.string().optional(),
+  supported: z.boolean(), outcome: z.string(), deviceAnswer: z.string().optional(), setAnswer: z.string().optional(), note: z.string().optional(),
 });
 
 export const complianceRecord = open({

@@ -59,6 +59,8 @@ export const contract = {
   'PUT /api/v1/instant-on': route({ body: compliance.instantOnPut, response: compliance.instantOn }),
   // ——— policies, credentials, tasks, schedules ———
   'GET /api/v1/catalog': route({ response: compliance.catalog }),
+  'GET /api/v1/catalog/support': route({ response: compliance.catalogSupport }),
+  'GET /api/v1/policy-templates': route({ response: compliance.policyTemplates }),
   'GET /api/v1/policies': route({ response: compliance.policyList }),
   'POST /api/v1/policies': route({ body: compliance.policyInput, response: compliance.created }),
   'GET /api/v1/policies/:id': route({ response: compliance.policy }),

@@ -85,6 +85,8 @@ export interface Device {
 export interface ComplianceSetting {
   id: string; expected: unknown; before: unknown; actual: unknown; changed: boolean; compliant: boolean;
   supported: boolean; outcome: string; deviceAnswer?: string; setAnswer?: string;
+  /** An unknown value reported by the device, or how a secret was judged. */
+  note?: string;
 }
 
 export interface ComplianceRecord {

@@ -10,6 +10,8 @@ export interface SocketState {
   delayMs: number;
   maxVarbinds?: number;
   requests: number;
+  /** The SNMP agent was switched off over SNMP (npCtlSNMPEnableDisable = 0): every request goes unanswered. */
+  silent?: boolean;
   /** The datagram being processed right now (net-snmp handles each one synchronously). */
   current?: { buf: Buffer; rinfo: dgram.RemoteInfo; socket: dgram.Socket };
   sockets: dgram.Socket[];
@@ -34,6 +36,7 @@ export function wrapSockets(state: SocketState) {
         const handler = fn as unknown as (buf: Buffer, rinfo: dgram.RemoteInfo) => void;
         return on('message', ((buf: Buffer, rinfo: dgram.RemoteInfo) => {
           state.requests += 1;
+          if (state.silent) return;
           const tooBig = state.maxVarbinds === undefined ? undefined : tooBigResponse(buf, state.maxVarbinds);
           if (tooBig) return void socket.send(tooBig, rinfo.port, rinfo.address);
           state.current = { buf, rinfo, socket };

@@ -3,10 +3,14 @@
 import type { Logger } from '../util/log.ts';
 import type { Device } from '../devices/device.ts';
 import type { RunDevice } from '../tasks/engine.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { StoredPolicy } from '../policy/policy-repo.ts';
 import { assessAndRemediate } from './assessor.ts';
 import type { CredentialRepo } from './credential-repo.ts';
 
-export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; timeouts: () => { timeoutMs: number; retries: number }; log: Logger }): RunDevice {
+export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; timeouts: () => { timeoutMs: number; retries: number }; log: Logger;
+  /** The stored policy with its secrets opened (policy-repo.ts plain()); only here, for the run. */
+  openPolicy: (p: StoredPolicy) => Policy }): RunDevice {
   return async (device: Device, policy, remediate, compatibility) => {
     // The catalog is HP's objects: on another maker's printer a SET could mean anything, so nothing is sent.
     if (device.vendor === 'other') return { record: { status: 'unsupported', settings: [], detail: 'not an HP printer: no catalog setting applies' } };
@@ -16,12 +20,12 @@ export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; time
     const host = device.peerAddress;
     const credentials = await deps.credentials.forDevice(device.serialNumber, device.credentialRef);
     const { timeoutMs, retries } = deps.timeouts();
-    const r = await assessAndRemediate({ host, port: device.snmpPort, credentials, policy, remediate, compatibility, timeoutMs, retries }, deps.log);
+    const r = await assessAndRemediate({ host, port: device.snmpPort, credentials, policy: deps.openPolicy(policy), remediate, compatibility, timeoutMs, retries }, deps.log);
     return {
       record: {
         status: r.status,
         settings: r.settings.map((s) => ({ id: s.id, expected: s.expected, before: s.before, actual: s.actual, changed: s.changed, compliant: s.compliant,
-          supported: s.supported, outcome: s.outcome, deviceAnswer: s.deviceAnswer, setAnswer: s.setAnswer })),
+          supported: s.supported, outcome: s.outcome, deviceAnswer: s.deviceAnswer, setAnswer: s.setAnswer, ...(s.note ? { note: s.note } : {}) })),
         detail: r.detail,
         roundTrips: r.roundTrips,
       },

@@ -48,7 +48,10 @@ declare module 'net-snmp' {
     instanceNode: { value: unknown };
     setValue?: unknown;
     setType?: number;
-    done(error?: { errorStatus: number }): void;
+    /** Set during the first (test) and second (commit) pass of a SET. */
+    testSet?: boolean;
+    commitSet?: boolean;
+    done(error?: { errorStatus: number; type?: number; value?: unknown }): void;
   }
   export interface ProviderDefinition {
     name: string;
@@ -74,9 +77,11 @@ declare module 'net-snmp' {
   }
   export interface Authorizer {
     addCommunity(c: string): void;
+    deleteCommunity(c: string): void;
     addUser(u: User): void;
     getAccessControlModel(): {
       setCommunityAccess(c: string, level: number): void;
+      removeCommunityAccess(c: string): void;
       setUserAccess(u: string, level: number): void;
     };
   }

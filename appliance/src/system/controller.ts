@@ -129,7 +129,7 @@ export class Appliance {
       const observe = new Observability({ store, settings, log: opts.log, dataDir, version: VERSION });
       const users = new Users(store);
       const registry = new DeviceRegistry(store, s('deviceHistoryLimit'));
-      const policies = new PolicyRepo(store);
+      const policies = new PolicyRepo(store, box, logOf('policy'));
       const credentials = new CredentialRepo(store, box);
       const trust = new TrustRepo(store, box);
       const serials = new SerialFilter(store, logOf('devices'));
@@ -137,7 +137,7 @@ export class Appliance {
       const tasks = new TaskEngine({
         store, registry, policies, log: logOf('tasks'),
         holdReason: (d) => identityHold(d, settings.get('strictDeviceIdentity')),
-        runDevice: observe.metrics.meterSnmp(createSnmpDeviceRunner({ credentials, log: logOf('snmp'),
+        runDevice: observe.metrics.meterSnmp(createSnmpDeviceRunner({ credentials, log: logOf('snmp'), openPolicy: (p) => policies.plain(p),
           timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) })),
         limits: () => ({ maxNumberTasks: settings.get('compatibilityMode') ? 10 : settings.get('maxNumberTasks'),
           maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),

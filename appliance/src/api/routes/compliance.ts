@@ -6,15 +6,27 @@ import { ApiError } from '../errors.ts';
 import { parseBody } from './core.ts';
 import type { AppServices } from '../services.ts';
 import { catalogView } from '../../policy/catalog.ts';
-import { validatePolicy } from '../../policy/policy.ts';
-import { CredentialSchema } from '../../snmp/credentials.ts';
+import { guardRefusals } from '../../policy/guards.ts';
+import { validatePolicy, type Policy } from '../../policy/policy.ts';
+import { fleetSupport } from '../../policy/support.ts';
+import { TEMPLATES } from '../../policy/templates.ts';
+import { candidates, credentialFacts, CredentialSchema } from '../../snmp/credentials.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
 import { parseEvery, type TaskType } from '../../tasks/task.ts';
 
-function policyBody(body: unknown) {
-  const v = validatePolicy(body);
+/**
+ * A policy from a request, in clear and checked: values against the catalog, `{"set": true}` against the
+ * stored policy `id`, and guarded settings against the credentials the appliance would manage the printers with.
+ */
+async function policyBody(s: AppServices, body: unknown, id?: string): Promise<Policy> {
+  const v = validatePolicy(body, { allowKeep: id !== undefined });
   if (!v.ok) throw new ApiError(400, 'invalid-policy', 'the policy is not valid', v.errors);
-  return v.policy;
+  const r = s.policies.resolve(id, v.policy);
+  if (!r.ok) throw new ApiError(400, 'invalid-policy', 'the policy is not valid', r.errors);
+  const facts = { credentials: candidates(await s.credentials.general()).map((c) => credentialFacts(c.credential)) };
+  const refused = guardRefusals(r.policy.settings, facts);
+  if (refused.length) throw new ApiError(400, 'policy-locks-out', 'the policy could cut this appliance off from the printers', refused);
+  return r.policy;
 }
 
 const credentialBody = (body: unknown) => {
@@ -57,24 +69,27 @@ function instantOnView(s: AppServices) {
 }
 
 export function complianceRoutes(router: Router, s: AppServices) {
-  router.get('/api/v1/catalog', (ctx) => { ctx.body = { settings: catalogView() }; });
+  router.get('/api/v1/catalog', (ctx) => { ctx.body = catalogView(); });
+  router.get('/api/v1/catalog/support', (ctx) => { ctx.body = fleetSupport(s.registry.list()); });
+  router.get('/api/v1/policy-templates', (ctx) => { ctx.body = { templates: TEMPLATES }; });
 
-  router.get('/api/v1/policies', (ctx) => { ctx.body = { policies: s.policies.list() }; });
+  router.get('/api/v1/policies', (ctx) => { ctx.body = { policies: s.policies.list().map((p) => s.policies.view(p)) }; });
   router.post('/api/v1/policies', async (ctx) => {
-    const p = await s.policies.create(policyBody(ctx.request.body));
+    const p = await s.policies.create(await policyBody(s, ctx.request.body));
     ctx.status = 201;
     ctx.body = { id: p.id };
   });
   router.get('/api/v1/policies/:id', (ctx) => {
     const p = s.policies.get(ctx.params.id);
     if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
-    ctx.body = p;
+    ctx.body = s.policies.view(p);
   });
   router.put('/api/v1/policies/:id', async (ctx) => {
-    const p = await s.policies.update(ctx.params.id, policyBody(ctx.request.body));
+    if (!s.policies.get(ctx.params.id)) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
+    const p = await s.policies.update(ctx.params.id, await policyBody(s, ctx.request.body, ctx.params.id));
     if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
     await s.groups?.triggers.policyEdited(p.id); // trigger D: the autogroups that use it remediate their members
-    ctx.body = p;
+    ctx.body = s.policies.view(p);
   });
   router.delete('/api/v1/policies/:id', async (ctx) => {
     const users = s.groups?.groups.usingPolicy(ctx.params.id) ?? [];
