@@ -163,7 +163,8 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   }, id?.serialNumber);
   if (id) registerIdentity(mib, id);
   const byOid = new Map(native.served.map((s) => [s.o.oid, s.o.name]));
-  const nameOf = (x: string) => (native.has(x) ? x : byOid.get(oidOf(x) ?? ''));
+  // A catalog id first (the catalog's "control-panel-lock" is prtConsoleDisable, not the PML object of that name).
+  const nameOf = (x: string) => { const def = settingById(x); return def ? byOid.get(def.oid) : native.has(x) ? x : undefined; };
   const coldReset = () => {
     native.factoryReset();
     // A printer's sysName ships as its host name.
