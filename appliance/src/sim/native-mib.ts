@@ -72,6 +72,14 @@ export class NativeMib {
     else this.mib.setScalarValue(name, s.hostile !== undefined ? String(value) : s.o.syntax === 'OctetString' ? bytes(value) : value);
   }
 
+  /** Stores a value the agent's own checks would refuse (a number outside the enumeration: a firmware the MIB predates). */
+  writeRaw(name: string, value: NativeValue): void {
+    const s = this.byName.get(name);
+    const node = s && this.mib.lookup(s.o.oid);
+    if (!node) throw new Error(`this printer has no object ${name}`);
+    node.value = s.o.syntax === 'OctetString' && !(value instanceof Uint8Array) ? Buffer.from(String(value), 'utf8') : value;
+  }
+
   factoryReset(): void {
     this.secrets.clear();
     for (const s of this.served) this.write(s.o.name, s.hostile ?? s.o.factory);

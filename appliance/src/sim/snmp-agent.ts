@@ -55,7 +55,7 @@ export interface SimAgent {
   setValue(id: string, value: PolicyValue): void;
   /** The native value of an object (MIB name or catalog id), as the agent serves it. */
   wire(nameOrId: string): number | string | Uint8Array | undefined;
-  /** Store a native value locally, bypassing the SET checks (e.g. a firmware with a value the MIB does not name). */
+  /** Store a native value locally, bypassing every check (e.g. a firmware with a value the MIB does not name). */
   setWire(nameOrId: string, value: number | string | Uint8Array): void;
   /** What a password object holds (the agent never serves it): for tests of what the manager wrote. */
   secret(nameOrId: string): string | undefined;
@@ -223,7 +223,7 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
     setWire(x, value) {
       const name = nameOf(x);
       if (!name) throw new Error(`model ${model.name} has no object ${x}`);
-      native.write(name, value);
+      native.writeRaw(name, value);
     },
     secret: (x) => { const name = nameOf(x); return name ? native.secret(name) : undefined; },
     onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },

@@ -74,6 +74,8 @@ declare module 'net-snmp' {
     addTableRow(name: string, row: unknown[]): void;
     getTableSingleCell(name: string, column: number, rowIndex: unknown[]): unknown;
     setTableSingleCell(name: string, column: number, rowIndex: unknown[], value: unknown): boolean;
+    /** The node at an OID (an instance node holds `value`). */
+    lookup(oid: string): { value: unknown } | null | undefined;
   }
   export interface Authorizer {
     addCommunity(c: string): void;
