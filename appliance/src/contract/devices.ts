@@ -37,7 +37,8 @@ export type DeviceView = z.infer<typeof device>;
 export const historyEntry = open({
   seq: z.number(), at: isoTime, kind: z.string(), via: z.string().optional(), taskId: z.string().optional(), reason: z.string().optional(),
   messageId: z.string().optional(), peerAddress: z.string().optional(),
-  changes: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })).optional(),
+  // A device first found by a sweep has no authMode until it announces: that change is from nothing (JSON drops undefined).
+  changes: z.record(z.string(), open({ from: z.unknown().optional(), to: z.unknown().optional() })).optional(),
   assessment: open({ status: complianceStatus, policyId: z.string(), policyName: z.string(), taskId: z.string(), run: z.number(),
     changed: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })), nonCompliant: z.array(z.string()) }).optional(),
 });

@@ -28,6 +28,22 @@ export interface ServedObject {
   readOnly: boolean;
 }
 
+/**
+ * net-snmp's agent decodes every SET OCTET STRING as UTF-8 text, which mangles binary values such as an
+ * InetAddress 192.168.1.5. The simulated printers keep the bytes a manager sent, as a printer does.
+ */
+let bytesKept = false;
+function keepSetBytes() {
+  if (bytesKept) return;
+  bytesKept = true;
+  const cast = snmp.ObjectTypeUtil.castSetValue.bind(snmp.ObjectTypeUtil);
+  snmp.ObjectTypeUtil.castSetValue = (type, value, constraints) => {
+    if (type !== snmp.ObjectType.OctetString || !Buffer.isBuffer(value)) return cast(type, value, constraints);
+    cast(type, value, constraints); // the library's own checks (throws on a size outside the constraints)
+    return Buffer.from(value);
+  };
+}
+
 const text = (v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? ''));
 const bytes = (v: NativeValue) => (v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(String(v), 'utf8'));
 export const isTableColumn = (o: NativeObject) => o.oid.startsWith(`${PRT_GENERAL_ENTRY}.`);
@@ -38,6 +54,7 @@ export class NativeMib {
   private readonly byName: Map<string, ServedObject>;
 
   constructor(private readonly mib: Mib, readonly served: ServedObject[], private readonly hooks: NativeHooks, private readonly serial?: string) {
+    keepSetBytes();
     this.byName = new Map(served.map((s) => [s.o.name, s]));
     for (const s of served) if (!isTableColumn(s.o)) mib.registerProvider(this.provider(s));
     const columns = served.filter((s) => isTableColumn(s.o));

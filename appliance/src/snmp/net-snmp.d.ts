@@ -108,6 +108,8 @@ declare module 'net-snmp' {
   export const Version2c: number;
   export const Version3: number;
   export const ObjectType: Record<string, number> & Record<number, string>;
+  /** How the agent turns a SET's value into the stored one (replaceable: see sim/native-mib.ts). */
+  export const ObjectTypeUtil: { castSetValue(type: number, value: unknown, constraints?: unknown): unknown };
   export const ErrorStatus: Record<string, number> & Record<number, string>;
   export const SecurityLevel: { noAuthNoPriv: number; authNoPriv: number; authPriv: number };
   export const AuthProtocols: Record<string, number>;
