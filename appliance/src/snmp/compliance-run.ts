@@ -17,7 +17,7 @@ import {
 import { settingById, type PolicyValue } from '../policy/catalog.ts';
 import type { FieldError, Policy } from '../policy/policy.ts';
 import type { RequestFailure, SnmpSession } from './session.ts';
-import { readingsFor, toVarbind } from './varbind.ts';
+import { readingsFor, toReading, toVarbind } from './varbind.ts';
 
 export type RunOutcome =
   | { ok: true; outcome: AssessmentOutcome }
@@ -132,7 +132,13 @@ async function checkSecrets(session: SnmpSession, policy: Policy, readings: Read
   while (left.length) {
     const batch = compatibility ? left.slice(0, 1) : left;
     const reply = await session.set(batch.map((x) => toVarbind({ oid: x.verifyOid, wireType: 'OctetString', wireValue: x.candidate })));
-    if (reply.ok) { for (const x of batch) out[x.id] = 'match'; left = left.slice(batch.length); continue; }
+    if (reply.ok) {
+      // Some agents answer a SET of an object they lack with noSuchObject in a reply without an error-status.
+      const lacking = new Set(reply.varbinds.filter((vb) => toReading(vb).kind !== 'value').map((vb) => vb.oid));
+      for (const x of batch) out[x.id] = lacking.has(x.verifyOid) ? 'unavailable' : 'match';
+      left = left.slice(batch.length);
+      continue;
+    }
     const f = reply.failure;
     const blamed = f.kind === 'error-status' ? batch.find((x) => x.verifyOid === f.oid) ?? (batch.length === 1 ? batch[0] : undefined) : undefined;
     if (!blamed || f.kind !== 'error-status') { for (const x of batch) out[x.id] = 'unavailable'; left = left.slice(batch.length); continue; }
