@@ -74,19 +74,22 @@ export interface SnmpdOptions {
   extraConfig?: string[];
   /** HP objects (MIB names) this "model" does not have: left out of the table, so snmpd answers noSuchObject. */
   lacks?: string[];
+  /** false: plain snmpd, a Linux host rather than a printer (no HP objects, no Printer-MIB columns). Default true. */
+  hp?: boolean;
 }
 
 /**
  * The shared peer's snmpd.conf with another listening address and extra lines. Requests still come from
  * 127.0.0.1 (the kernel's source for every 127/8 destination), which the peer's communities allow.
  */
-async function writeConfig(dir: string, host: string, port: number, extra: string[], lacks: string[]) {
+async function writeConfig(dir: string, host: string, port: number, extra: string[], lacks: string[], hp: boolean) {
   await mkdir(path.join(dir, 'persist'), { recursive: true });
   await mkdir(path.join(dir, 'state'), { recursive: true });
   await copyFile(path.join(PEER_DIR, 'hp-objects.pl'), path.join(dir, 'hp-objects.pl'));
   await writeFile(path.join(dir, 'hp-objects.tab'), tableOf(HP_OBJECTS.filter((o) => !lacks.includes(o.name))));
   const conf = (await readFile(path.join(PEER_DIR, 'snmpd.conf.in'), 'utf8'))
-    .replaceAll('@DIR@', dir).replaceAll('@PORT@', String(port)).replace('udp:127.0.0.1:', `udp:${host}:`);
+    .replaceAll('@DIR@', dir).replaceAll('@PORT@', String(port)).replace('udp:127.0.0.1:', `udp:${host}:`)
+    .split('\n').filter((line) => hp || !line.startsWith('pass_persist ')).join('\n');
   await writeFile(path.join(dir, 'snmpd.conf'), `${conf}\n${extra.join('\n')}\n`);
 }
 
@@ -122,7 +125,7 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<Snmpd> {
   const host = opts.host ?? '127.0.0.1';
   const dir = await mkdtemp(path.join(tmpdir(), 'snmpd-'));
   const port = opts.port ?? await freeUdpPort(host);
-  await writeConfig(dir, host, port, opts.extraConfig ?? [], opts.lacks ?? []);
+  await writeConfig(dir, host, port, opts.extraConfig ?? [], opts.lacks ?? [], opts.hp ?? true);
   // SNMPCONFPATH must list the persistent dir too, or values SET over SNMP are saved but not read back.
   const child: ChildProcess = spawn('snmpd', ['-f', '-Lf', path.join(dir, 'snmpd.log'), '-p', path.join(dir, 'snmpd.pid')], {
     stdio: 'ignore', env: { ...process.env, SNMPCONFPATH: `${dir}:${dir}/persist`, SNMP_PERSISTENT_DIR: `${dir}/persist`, MIBS: '' } });
