@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { CATALOG } from '../../appliance/src/policy/catalog.ts';
 import { startChild, peakRssMb, stop, randomPort } from './lib/proc.ts';
-import { apiCall } from './lib/proc.ts';
+import { apiCall, allDevicesVia } from './lib/proc.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000' }, 'delay-ms': { type: 'string', default: '10' } } });
 const N = Number(values.count);
@@ -53,7 +53,7 @@ async function run(mode: 'compatibility' | 'default', fleet: Fleet) {
     for (;;) {
       await new Promise((r) => setTimeout(r, 50));
       if (!allAnnounced || (await call(wp, 'GET', '/api/v1/tasks?state=active&limit=1', token)).total > 0) continue;
-      const { devices } = await call(wp, 'GET', '/api/v1/devices', token);
+      const devices = await allDevicesVia(wp, token);
       compliant = devices.filter((d: any) => d.compliance && (d.compliance.status === 'remediated' || d.compliance.status === 'compliant')).length;
       if (compliant >= N) break;
       if (performance.now() - t0 > 600_000) throw new Error(`${mode}: only ${compliant}/${N} compliant after 10 min`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { startNode, stop, randomPort, bundle } from './lib/proc.ts';
-import { apiCall } from './lib/proc.ts';
+import { apiCall, allDevicesVia } from './lib/proc.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, flood: { type: 'string', default: '500' }, 'delay-ms': { type: 'string', default: '10' }, paced: { type: 'boolean', default: false } } });
 const N = Number(values.count);
@@ -50,7 +50,7 @@ async function run(withFlood: boolean) {
     await Promise.all(others.map((p) => p.boot()));
     for (;;) {
       await new Promise((r) => setTimeout(r, 50));
-      const { devices } = await call(wp, 'GET', '/api/v1/devices', token);
+      const devices = await allDevicesVia(wp, token);
       const done = devices.filter((d: any) => d.serialNumber !== flapper.serialNumber && d.compliance && ['remediated', 'compliant'].includes(d.compliance.status)).length;
       if (done >= N) break;
     }

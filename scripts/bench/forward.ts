@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { api, login } from '../../test/fakes/appliance.ts';
-import { startChild, stop, randomPort, peakRssMb } from './lib/proc.ts';
+import { startChild, stop, randomPort, peakRssMb, allDevicesVia } from './lib/proc.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, batch: { type: 'string', default: '1000' }, connections: { type: 'string', default: '4' }, concurrency: { type: 'string', default: '32' } } });
 const N = Number(values.count);
@@ -75,7 +75,7 @@ const transferS = (performance.now() - firstDelivery) / 1000;
 const after = await backlog();
 
 const ht = await login(hubWeb, password);
-const devices = (await api(hubWeb, 'GET', '/api/v1/devices', { token: ht })).body.devices as { announceCount: number }[];
+const devices = (await allDevicesVia(hubWeb, ht)) as { announceCount: number }[];
 const recorded = devices.reduce((n, d) => n + d.announceCount, 0);
 const result = {
   count: N, batch: Number(values.batch), connections: Number(values.connections),

@@ -67,3 +67,16 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, s
   }
   throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)?.slice(0, 300)})`);
 }
+
+/** Every device, following the list's cursor (GET /api/v1/devices answers one page at a time). */
+export async function allDevices(port: number, token: string): Promise<any[]> {
+  const out: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const r = await api(port, 'GET', `/api/v1/devices?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    if (r.status !== 200) throw new Error(`device list: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    out.push(...r.body.devices);
+    cursor = r.body.nextCursor;
+  } while (cursor);
+  return out;
+}

@@ -36,7 +36,7 @@ test('silent printer: swept, enrolled by policy, announces by itself, cold reset
   // The assessment wrote the appliance's own address (as the printer sees it) into the agent and switched it on…
   await waitFor(() => printer.agent!.values()['hpdap-server'] === '127.0.0.1' && printer.agent!.values()['hpdap-announce'] === true, 20_000);
   // …and the printer announced over HDAP by itself, to that address.
-  const announced = await waitFor(() => { const d = h.appliance.registry.get(printer.serialNumber); return (d?.announceCount ?? 0) >= 1 && d; }, 20_000);
+  const announced = await waitFor(() => { const d = h.appliance.registry.get(printer.serialNumber); return d && d.announceCount >= 1 ? d : undefined; }, 20_000);
   t.true(announced.foundBy.announcement!.first > announced.foundBy.manual!.first, 'it announced after the sweep had found it');
   t.is(printer.status, 'Success');
   t.is(printer.lastAck?.status, 'accepted');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { frameBytes, sampleAnnouncement, sendRaw } from '../fakes/hdap-raw-client.ts';
-import { api, login, ADMIN_PASSWORD } from '../fakes/appliance.ts';
+import { login, ADMIN_PASSWORD, allDevices } from '../fakes/appliance.ts';
 import { freePort } from '../fakes/ports.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -42,7 +42,6 @@ test('kill -9 right after accepted: the device is there after a restart', async 
   const again = await startCli(dataDir, ap, wp);
   t.teardown(() => { again.kill('SIGKILL'); });
   const token = await login(wp);
-  const list = await api(wp, 'GET', '/api/v1/devices', { token });
-  const stored = new Set(list.body.devices.map((d: any) => d.serialNumber));
+  const stored = new Set((await allDevices(wp, token)).map((d: any) => d.serialNumber));
   for (const s of accepted) t.true(stored.has(s), `${s} was acknowledged, so it must be stored`);
 });

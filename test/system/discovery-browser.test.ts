@@ -17,7 +17,7 @@ test('Discovery screen: add a range, watch progress, open a found printer', asyn
   const fleet = new Fleet({ count: 3, serialPrefix: 'WDS', firstIndex: 7600, address: (i) => `127.${s}.${third}.${10 + i}`, resolveTarget: async () => { throw new Error('silent'); } });
   await fleet.startAgents({ port: 161 });
   // A slow sweep (20 addresses a second over a /27) so the progress can be seen moving.
-  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '300', INSTANT_ON_DISCOVERY_RETRIES: '0', INSTANT_ON_DISCOVERY_RATE: '20', INSTANT_ON_DISCOVERY_CONCURRENCY: '8' } });
+  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '300', INSTANT_ON_DISCOVERY_RETRIES: '1', INSTANT_ON_DISCOVERY_RATE: '20', INSTANT_ON_DISCOVERY_CONCURRENCY: '8' } });
   const b = await openBrowser();
   t.teardown(async () => { await b.close(); await h.stop(); await fleet.stop(); });
   const errors: string[] = [];

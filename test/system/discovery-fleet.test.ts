@@ -17,7 +17,7 @@ function block22() {
 }
 
 async function appliance(t: any, env: Record<string, string> = {}) {
-  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '500', INSTANT_ON_DISCOVERY_RETRIES: '0', INSTANT_ON_DISCOVERY_CONCURRENCY: '256',
+  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '800', INSTANT_ON_DISCOVERY_RETRIES: '1', INSTANT_ON_DISCOVERY_CONCURRENCY: '256',
     INSTANT_ON_DISCOVERY_RATE: '2000', INSTANT_ON_SNMP_TIMEOUT_MS: '1000', ...env } });
   t.teardown(() => h.stop());
   const web = h.appliance.webPort;

@@ -20,7 +20,7 @@ function simulate(t: any, args: string[]): { child: ChildProcess; out: () => str
 
 test('simulate: announcing printers are remediated over their own agents; --silent printers are found by a sweep of port 161', async (t) => {
   if (!isRoot) { t.fail('port 161 needs root (CI runs the tests as root)'); return; }
-  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '400', INSTANT_ON_DISCOVERY_RETRIES: '0', INSTANT_ON_SNMP_TIMEOUT_MS: '1000' } });
+  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '400', INSTANT_ON_DISCOVERY_RETRIES: '1', INSTANT_ON_SNMP_TIMEOUT_MS: '1000' } });
   t.teardown(() => h.stop());
   const web = h.appliance.webPort;
   const token = await login(web);

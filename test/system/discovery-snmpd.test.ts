@@ -40,7 +40,7 @@ test('snmpd /28 sweep: exactly the printers, once each, across two sweeps and an
   peers.push(...await Promise.all(PRINTERS.map((p, i) => startSnmpd({ host: at[i], port: 161, extraConfig: printerConfig(p) }))));
   peers.push(await startSnmpd({ host: addrs[9], port: 161, hp: false }));
 
-  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '400', INSTANT_ON_DISCOVERY_RETRIES: '0', INSTANT_ON_DISCOVERY_RATE: '200' } });
+  const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '400', INSTANT_ON_DISCOVERY_RETRIES: '1', INSTANT_ON_DISCOVERY_RATE: '200' } });
   t.teardown(() => h.stop());
   const web = h.appliance.webPort;
   const token = await login(web);

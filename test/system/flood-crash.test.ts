@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
-import { api, login, ADMIN_PASSWORD, waitFor } from '../fakes/appliance.ts';
+import { api, login, ADMIN_PASSWORD, waitFor, allDevices } from '../fakes/appliance.ts';
 import { freePort } from '../fakes/ports.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -79,10 +79,10 @@ test('SIGKILL at 5 random moments during a 1,000-device flood loses and duplicat
 
   const token2 = await login(wp);
   await waitFor(async () => {
-    const { devices } = (await api(wp, 'GET', '/api/v1/devices', { token: token2 })).body;
+    const devices = await allDevices(wp, token2);
     return devices.length === N && devices.every((d: any) => d.compliance?.status === 'remediated' || d.compliance?.status === 'compliant');
   }, 120_000, 500);
-  const { devices } = (await api(wp, 'GET', '/api/v1/devices', { token: token2 })).body;
+  const devices = await allDevices(wp, token2);
   t.is(new Set(devices.map((d: any) => d.serialNumber)).size, N, 'every acknowledged device stored once');
   for (const s of acked) t.true(devices.some((d: any) => d.serialNumber === s));
   t.true(fleet.printers.every((p) => p.agent!.values().telnet === false && p.agent!.values()['sys-location'] === 'Flood HQ'), 'every printer really is compliant');

@@ -7,7 +7,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestAppliance, api, login, waitFor, ADMIN_PASSWORD } from '../fakes/appliance.ts';
+import { startTestAppliance, api, login, waitFor, ADMIN_PASSWORD, allDevices } from '../fakes/appliance.ts';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -96,7 +96,7 @@ test(`hub down, ${COUNT} queued, branch SIGKILLed mid-way and restarted: all arr
   const drainS = (Date.now() - hubBack) / 1000;
   t.log(`drained ${queued.backlog} in ${drainS.toFixed(1)} s after the hub returned (${Math.round(queued.backlog / drainS)} relays/s, incl. back-off)`);
 
-  const branchDevices = (await api(branch.webPort, 'GET', '/api/v1/devices', { token })).body.devices as { serialNumber: string; announceCount: number }[];
+  const branchDevices = (await allDevices(branch.webPort, token)) as { serialNumber: string; announceCount: number }[];
   t.is(branchDevices.length, COUNT);
   t.is(hub.appliance.registry.size, COUNT, 'every device arrived at the hub, none twice');
   const mismatched = branchDevices.filter((d) => hub.appliance.registry.get(d.serialNumber)?.announceCount !== d.announceCount);

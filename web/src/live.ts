@@ -12,6 +12,8 @@ export const tasks = new Box<Map<string, Task>>(new Map());
 export const tasksAvailable = new Box<boolean | undefined>(undefined);
 export const connection = new Box<'connecting' | 'live' | 'offline'>('connecting');
 export const auditFeed = new Box<any[]>([]);
+/** Bumped on every alert raised or resolved: the dashboard and the Alerts page refetch their summary. */
+export const alertTick = new Box(0);
 /** Bumped on every device event: detail views refetch their device when it is theirs. */
 export const deviceTick = new Box<{ serial: string; n: number }>({ serial: '', n: 0 });
 
@@ -86,6 +88,7 @@ export function startLive() {
     const t = JSON.parse((ev as MessageEvent).data);
     if (t?.id) { pendingTasks.push(t); schedule(); }
   });
+  es.addEventListener('alert', () => { alertTick.set(alertTick.value + 1); });
   es.addEventListener('audit', (ev) => {
     auditFeed.set([JSON.parse((ev as MessageEvent).data), ...auditFeed.value].slice(0, 200));
   });

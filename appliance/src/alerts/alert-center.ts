@@ -74,6 +74,7 @@ const slot = (kind: string, key: string) => `${kind}\u0000${key}`;
 
 export class AlertCenter implements Alerts {
   private readonly open = new Map<string, AlertRecord>();
+  private readonly openCount = new Map<AlertKind, number>();
   private readonly sinks: AlertSink[] = [];
   private readonly suppressed: Partial<Record<AlertKind, number>> = {};
   private writes = 0;
@@ -86,7 +87,7 @@ export class AlertCenter implements Alerts {
 
   async load(): Promise<void> {
     for await (const a of this.opts.store.sub<AlertRecord>('alerts').values()) {
-      if (!a.resolvedAt && Object.hasOwn(ALERT_KINDS, a.kind)) this.open.set(slot(a.kind, a.key), a);
+      if (!a.resolvedAt && Object.hasOwn(ALERT_KINDS, a.kind)) this.track(a);
     }
   }
 
@@ -112,7 +113,7 @@ export class AlertCenter implements Alerts {
     const def = ALERT_KINDS[kind];
     const alert: AlertRecord = { id: `${at}!${randomBytes(4).toString('hex')}`, kind, key, severity: def.severity, title: def.title,
       message: message || `${def.title}: ${key}`, detail, raisedAt: at, lastSeenAt: at, occurrences: 1 };
-    this.open.set(slot(kind, key), alert);
+    this.track(alert);
     this.write({ type: 'raised', alert });
   }
 
@@ -121,6 +122,7 @@ export class AlertCenter implements Alerts {
     const alert = this.open.get(slot(kind, key));
     if (!alert) return;
     this.open.delete(slot(kind, key));
+    this.openCount.set(kind, (this.openCount.get(kind) ?? 1) - 1);
     this.write({ type: 'resolved', alert: { ...alert, detail: { ...alert.detail }, resolvedAt: this.now().toISOString() } });
   }
 
@@ -186,9 +188,12 @@ export class AlertCenter implements Alerts {
   }
 
   private countOpen(kind: AlertKind): number {
-    let n = 0;
-    for (const a of this.open.values()) if (a.kind === kind) n++;
-    return n;
+    return this.openCount.get(kind) ?? 0;
+  }
+
+  private track(a: AlertRecord): void {
+    if (!this.open.has(slot(a.kind, a.key))) this.openCount.set(a.kind, this.countOpen(a.kind) + 1);
+    this.open.set(slot(a.kind, a.key), a);
   }
 
   private write(change: AlertChange): void {

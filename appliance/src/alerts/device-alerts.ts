@@ -2,7 +2,8 @@
 // non-compliant, SNMP credentials it refuses, and a known serial number announcing with another MAC address
 // (a formatter replacement — or someone copying a serial). Only a new assessment (compliance.at) or a new MAC
 // is acted on, so the announcements in between do not count as repeats.
-import type { Device } from '../devices/device.ts';
+import type { Device, IdentityChange } from '../devices/device.ts';
+import { isIdentityPending } from '../devices/identity.ts';
 import type { Alerts } from './alert-center.ts';
 
 const OK_FOR_CREDENTIALS = new Set(['compliant', 'remediated', 'non-compliant', 'unsupported']);
@@ -10,9 +11,20 @@ const OK_FOR_CREDENTIALS = new Set(['compliant', 'remediated', 'non-compliant', 
 export class DeviceAlerts {
   private lastAssessment = new Map<string, string>();
   private mac = new Map<string, string>();
+  /** Serials whose open identity alert is about the certificate: it ends when an admin approves the new one. */
+  private certPending = new Set<string>();
 
   constructor(private readonly alerts: Alerts, known: Iterable<Device> = []) {
     for (const d of known) if (d.macAddress) this.mac.set(d.serialNumber, d.macAddress);
+  }
+
+  /** Call with each registry 'identity' event: the certificate a known serial presents changed. */
+  onIdentity(device: Device, change: IdentityChange): void {
+    const name = (c: IdentityChange['from']) => (c ? `${c.subject || 'certificate'} (${c.fingerprint256.slice(0, 23)}…)` : 'no certificate');
+    this.certPending.add(device.serialNumber);
+    this.alerts.raise('device-identity-changed', device.serialNumber, {
+      message: `${device.serialNumber} now presents ${name(change.to)} instead of ${name(change.from)}, from ${change.toAddress} (was ${change.fromAddress}): approve it on the device page if expected`,
+      reason: 'certificate', from: change.from?.fingerprint256 ?? null, to: change.to?.fingerprint256 ?? null, peer: change.toAddress });
   }
 
   /** Call with each registry 'device' event; `announced` is false for devices found by discovery (no MAC claim). */
@@ -21,9 +33,13 @@ export class DeviceAlerts {
     const prevMac = this.mac.get(serial);
     if (announced && prevMac && device.macAddress && prevMac.toLowerCase() !== device.macAddress.toLowerCase()) {
       this.alerts.raise('device-identity-changed', serial, { message: `${serial} now announces with MAC ${device.macAddress} (was ${prevMac}): formatter replaced, or another device uses this serial`,
-        from: prevMac, to: device.macAddress, peer: device.peerAddress, model: device.model });
+        reason: 'mac', from: prevMac, to: device.macAddress, peer: device.peerAddress, model: device.model });
     }
     if (announced && device.macAddress) this.mac.set(serial, device.macAddress);
+    if (this.certPending.has(serial) && !isIdentityPending(device)) {
+      this.certPending.delete(serial);
+      this.alerts.resolve('device-identity-changed', serial);
+    }
 
     const c = device.compliance;
     if (!c || this.lastAssessment.get(serial) === c.at) return;

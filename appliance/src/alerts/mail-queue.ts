@@ -8,17 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Store, StoreOp } from '../store/store.ts';
 import type { Logger } from '../util/log.ts';
-import { ALERT_KINDS, alertKinds, type AlertKind } from './kinds.ts';
+import { ALERT_KINDS } from './kinds.ts';
 import type { AlertChange, AlertSink } from './alert-center.ts';
 import { composeAlertMail } from './digest.ts';
 import { describeMailError, sendMail, type SmtpConfig } from './mailer.ts';
 
-export const subscriptionSchema = z.object({
-  email: z.string().trim().max(254).email('an e-mail address'),
-  kinds: z.array(z.union([z.literal('*'), z.enum(alertKinds as [AlertKind, ...AlertKind[]])])).min(1).max(alertKinds.length + 1),
-}).strict();
-export const subscriptionsSchema = z.array(subscriptionSchema).max(50);
-export type Subscription = z.infer<typeof subscriptionSchema>;
+export { subscription as subscriptionSchema, subscriptions as subscriptionsSchema } from '../contract/observability.ts';
+import { subscriptions as subscriptionsSchema, type subscription } from '../contract/observability.ts';
+export type Subscription = z.infer<typeof subscription>;
 
 interface QueuedMail { recipient: string; change: AlertChange; queuedAt: string }
 

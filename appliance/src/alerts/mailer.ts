@@ -45,7 +45,7 @@ function transportFor(cfg: SmtpConfig) {
 export async function sendMail(cfg: SmtpConfig, to: string[], mail: MailText, headers: Record<string, string> = {}): Promise<void> {
   const transport = transportFor(cfg);
   try {
-    await transport.sendMail({ from: senderAddress(cfg), to, subject: mail.subject, text: mail.text, headers });
+    await transport.sendMail({ from: senderAddress(cfg), to, subject: mail.subject, text: mail.text, headers, ...(mail.attachments ? { attachments: mail.attachments } : {}) });
   } finally {
     transport.close();
   }

@@ -9,6 +9,8 @@ import type Router from '@koa/router';
 import type { Store } from '../store/store.ts';
 import type { AppServices } from './services.ts';
 import type { EventPublisher } from './routes/events.ts';
+import { parseQuery } from './routes/core.ts';
+import { auditQuery } from '../contract/system.ts';
 
 export interface AuditEntry {
   id: string;
@@ -46,9 +48,35 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/** What a list filters on, kept in memory for every stored entry (a few hundred bytes each, 10,000 at most). */
+interface AuditRow { id: string; action: string; user: string; path: string; status: number; ip: string }
+
+export interface AuditQuery {
+  limit?: number;
+  /** An entry id: the page after it (older entries). */
+  before?: string;
+  action?: string;
+  user?: string;
+  /** ISO time: entries at or after it. */
+  since?: string;
+  /** `failed`: refused changes and failed sign-ins (status 400 and up); `ok`: the rest. */
+  outcome?: 'ok' | 'failed';
+  /** Words that must all appear in the action, user, address or path. */
+  q?: string;
+}
+
+export interface AuditPage { total: number; matched: number; entries: AuditEntry[]; nextCursor: string | null }
+
+const rowOf = (e: AuditEntry): AuditRow => ({ id: e.id, action: e.action, user: e.user, path: e.path, status: e.status, ip: e.ip });
+
 export class AuditLog {
   private memory: AuditEntry[] = [];
   private writes = 0;
+  /** Oldest first, ids in order; loaded from the store on the first list. */
+  private rows?: AuditRow[];
+  private loading?: Promise<AuditRow[]>;
+  /** Recorded while the rows were being loaded: the load may or may not have seen them. */
+  private late: AuditRow[] = [];
   publisher?: EventPublisher;
 
   /** Without a store (not wired yet) entries are kept in memory only, newest `limit`. */
@@ -61,6 +89,8 @@ export class AuditLog {
     const entry: AuditEntry = { ...e, at, id: `${at}!${randomBytes(4).toString('hex')}` };
     if (this.store) {
       await this.store.commit([{ type: 'put', sublevel: this.store.sub('audit'), key: entry.id, value: entry }]);
+      if (this.rows) insertRow(this.rows, rowOf(entry));
+      else if (this.loading) this.late.push(rowOf(entry));
       if (++this.writes % 100 === 0) void this.prune().catch((err) => this.log?.error({ err: (err as Error).message }, 'could not prune the audit log'));
     } else {
       this.memory.push(entry);
@@ -71,29 +101,65 @@ export class AuditLog {
   }
 
   /** Newest first; `before` is an entry id to page back from; `action` and `since` (ISO) filter. */
-  async list(opts: { limit?: number; before?: string; action?: string; since?: string } = {}): Promise<AuditEntry[]> {
+  async list(opts: AuditQuery = {}): Promise<AuditEntry[]> {
+    return (await this.page(opts)).entries;
+  }
+
+  /** One page, newest first, with how many entries there are and how many the filters keep. */
+  async page(opts: AuditQuery = {}): Promise<AuditPage> {
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
-    const keep = (e: AuditEntry) => !opts.action || e.action === opts.action;
-    // Ids start with the ISO time, so `since` is a lower key bound.
-    const lower = opts.since ?? '';
-    if (!this.store) {
-      const older = this.memory.filter((e) => (!opts.before || e.id < opts.before) && e.id >= lower && keep(e));
-      return older.slice(-limit).reverse();
+    const words = (opts.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const keep = (r: AuditRow) => (!opts.action || r.action === opts.action) && (!opts.user || r.user === opts.user)
+      // Ids start with the ISO time, so `since` is a lower key bound.
+      && (!opts.since || r.id >= opts.since)
+      && (!opts.outcome || (opts.outcome === 'failed') === (r.status >= 400))
+      && (words.length === 0 || words.every((w) => `${r.action} ${r.user} ${r.ip} ${r.path}`.toLowerCase().includes(w)));
+    const rows = this.store ? await this.loadRows() : this.memory.map(rowOf);
+    let matched = 0;
+    const ids: string[] = [];
+    let more = false;
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const r = rows[i];
+      if (!keep(r)) continue;
+      matched++;
+      if (opts.before && r.id >= opts.before) continue;
+      if (ids.length < limit) ids.push(r.id); else more = true;
     }
-    const out: AuditEntry[] = [];
-    const range = { reverse: true, gte: lower, ...(opts.before ? { lt: opts.before } : {}) };
-    for await (const e of this.store.sub<AuditEntry>('audit').values(range)) {
-      if (keep(e)) out.push(e);
-      if (out.length >= limit) break;
-    }
-    return out;
+    const entries = this.store
+      ? (await Promise.all(ids.map((id) => this.store!.get<AuditEntry>('audit', id)))).filter((e): e is AuditEntry => !!e)
+      : ids.map((id) => this.memory.find((e) => e.id === id)!).filter(Boolean);
+    return { total: rows.length, matched, entries, nextCursor: more ? ids[ids.length - 1] : null };
+  }
+
+  private loadRows(): Promise<AuditRow[]> {
+    if (this.rows) return Promise.resolve(this.rows);
+    this.loading ??= (async () => {
+      const rows: AuditRow[] = [];
+      for await (const e of this.store!.sub<AuditEntry>('audit').values()) rows.push(rowOf(e));
+      const seen = new Set(rows.map((r) => r.id));
+      for (const r of this.late) if (!seen.has(r.id)) insertRow(rows, r);
+      this.late = [];
+      this.rows = rows;
+      return rows;
+    })().finally(() => { this.loading = undefined; });
+    return this.loading;
   }
 
   private async prune() {
     const keys = await this.store!.sub('audit').keys({ reverse: true }).all();
     const stale = keys.slice(this.limit);
-    if (stale.length) await this.store!.commit(stale.map((key) => ({ type: 'del' as const, sublevel: this.store!.sub('audit'), key })));
+    if (stale.length) {
+      await this.store!.commit(stale.map((key) => ({ type: 'del' as const, sublevel: this.store!.sub('audit'), key })));
+      if (this.rows) { const gone = new Set(stale); this.rows = this.rows.filter((r) => !gone.has(r.id)); }
+    }
   }
+}
+
+/** Keeps rows in id order (entries of the same millisecond may be recorded out of id order). */
+function insertRow(rows: AuditRow[], row: AuditRow) {
+  let i = rows.length;
+  while (i > 0 && rows[i - 1].id > row.id) i--;
+  rows.splice(i, 0, row);
 }
 
 /** Routes that know the state before and after a change call this; the middleware stores it. */
@@ -164,9 +230,9 @@ export function auditRoute(s: AppServices, audit: AuditLog, log?: { error(o: obj
 export function auditRoutes(audit: AuditLog) {
   return (router: Router) => {
     router.get('/api/v1/audit', async (ctx) => {
-      const limit = Number(ctx.query.limit ?? 100);
-      const q = (k: string) => (typeof ctx.query[k] === 'string' ? (ctx.query[k] as string).slice(0, 100) : undefined);
-      ctx.body = { durable: audit.durable, entries: await audit.list({ limit: Number.isFinite(limit) ? limit : 100, before: q('before'), action: q('action'), since: q('since') }) };
+      const q = parseQuery(auditQuery, ctx.query);
+      const page = await audit.page({ ...q, before: q.before ?? q.cursor });
+      ctx.body = { durable: audit.durable, ...page };
     });
   };
 }

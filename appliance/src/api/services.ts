@@ -20,8 +20,9 @@ import type { SerialFilter } from '../devices/serial-filter.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import type { Discovery } from '../discovery/index.ts';
 import type { HourlyHistory } from '../history/index.ts';
-import type { ComplianceReports } from '../reports/index.ts';
+import type { ComplianceReports, ReportMailer } from '../reports/index.ts';
 import type { DeviceActions } from './device-actions.ts';
+import type { Backups } from '../backup/index.ts';
 
 export interface AppServices {
   version: string;
@@ -71,8 +72,12 @@ export interface AppServices {
   history?: HourlyHistory;
   /** Compliance reports over a period (issue 16 §1). */
   reports?: ComplianceReports;
+  /** The compliance report e-mailed on a schedule (absent when no mail sender is wired). */
+  reportMailer?: ReportMailer;
   /** Delete, retire and bulk actions on devices (issue 16 §7). */
   deviceActions?: DeviceActions;
+  /** Backup and restore, scheduled backups (issue 16 §5). */
+  backups?: Backups;
   /** Groups and autogroups with their remediation triggers (issue 15). */
   groups?: { groups: Autogroups; triggers: RemediationTriggers };
 }

@@ -50,16 +50,48 @@ export const assessPost = z.object({ policyId: z.string().min(1), remediate: z.b
 export const assessStarted = startedTask;
 
 export const taskState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export const taskType = z.enum(['instant-on', 'assessment', 'assessment-child', 'discovery']);
+/** Tasks counted by state: `queued` waits for a slot, `running` has a device (or the work) under way. */
+export const stateCounts = z.object({ queued: z.number(), running: z.number(), done: z.number(), failed: z.number(), cancelled: z.number() });
 export const taskSummary = open({
-  id: z.string(), type: z.string(), state: taskState, policyId: z.string().optional(), remediate: z.boolean().optional(),
+  id: z.string(), type: taskType, state: taskState, policyId: z.string().optional(), remediate: z.boolean().optional(),
   serials: z.array(z.string()), createdAt: isoTime, startedAt: isoTime.optional(), finishedAt: isoTime.optional(), trigger: z.string(),
+  /** The trigger in words: "Schedule "Nightly"", "Instant-On (announcement: power cycle)", "Manual". */
+  triggerLabel: z.string(),
   parentId: z.string().optional(), childIds: z.array(z.string()).optional(), runs: z.number(), error: z.string().optional(),
+  /** Devices (or a kind's own units) finished and in all; an assessment counts its parts' devices. */
   done: z.number(), total: z.number(), progress: z.record(z.string(), z.number()).optional(),
+  /** An assessment's parts by state. */
+  children: stateCounts.optional(),
+  policyIds: z.array(z.string()).optional(), groupId: z.string().optional(), groupName: z.string().optional(),
 });
 export type TaskSummaryView = z.infer<typeof taskSummary>;
 export const outcome = open({ status: z.string(), at: isoTime, detail: z.string().optional() });
 export const taskDetail = taskSummary.extend({ outcomes: z.record(z.string(), outcome) });
-export const taskList = open({ total: z.number(), stats: open({ queued: z.number(), running: z.number() }), tasks: z.array(taskSummary) });
+export type TaskDetailView = z.infer<typeof taskDetail>;
+export const taskStats = open({
+  queued: z.number(), running: z.number(), byState: stateCounts, byType: z.record(z.string(), stateCounts),
+  devicesInFlight: z.number(), devicesWaiting: z.number(),
+});
+/** GET /api/v1/tasks: newest first; `cursor` is the previous answer's `nextCursor`. */
+export const taskListQuery = z.object({
+  type: taskType.optional(),
+  state: z.enum([...taskState.options, 'active']).optional(),
+  level: z.enum(['top', 'all']).default('all'),
+  parent: z.string().max(40).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(2000).default(200),
+  cursor: z.string().max(40).regex(/^[a-z0-9-]+$/, 'must be a task id').optional(),
+  csrf: z.string().max(200).optional(),
+}).strict();
+export type TaskListQuery = z.input<typeof taskListQuery>;
+export const taskList = open({
+  /** Tasks the appliance holds, those the filters keep, and every count by state and kind (not just this page's). */
+  total: z.number(), matched: z.number(), stats: taskStats, tasks: z.array(taskSummary), nextCursor: z.string().nullable(),
+});
+/** POST /api/v1/tasks/cancel: every active task of a kind. */
+export const cancelAllBody = z.object({ type: taskType }).strict();
+export const cancelAllAnswer = open({ cancelled: z.number(), stats: taskStats });
 
 export const scheduleInput = z.object({
   kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']),

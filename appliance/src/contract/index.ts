@@ -12,10 +12,12 @@ import * as forwarding from './forwarding.ts';
 import * as settings from './settings.ts';
 import * as system from './system.ts';
 import * as trust from './trust.ts';
+import * as observability from './observability.ts';
 import * as operations from './operations.ts';
+import * as groups from './groups.ts';
 
 export * from './common.ts';
-export { auth, compliance, devices, forwarding, operations, settings, system, trust };
+export { auth, compliance, devices, forwarding, groups, operations, settings, system, trust, observability };
 
 export interface RouteContract {
   body?: z.ZodType;
@@ -39,8 +41,10 @@ export const contract = {
   'POST /api/v1/tokens': route({ response: open({ token: open({ id: z.string() }), secret: z.string() }) }),
   'DELETE /api/v1/tokens/:id': route({ response: open({ revoked: z.unknown() }) }),
   // ——— devices ———
-  'GET /api/v1/devices': route({ response: devices.deviceList }),
+  'GET /api/v1/devices': route({ query: devices.deviceListQuery, response: devices.deviceList }),
   'GET /api/v1/devices/:serial': route({ response: devices.deviceDetail }),
+  'GET /api/v1/devices/:serial/identity': route({ response: devices.identity }),
+  'POST /api/v1/devices/:serial/identity/approve': route({ response: devices.identity }),
   'GET /api/v1/devices.csv': route({ response: NOT_JSON }),
   'POST /api/v1/devices/:serial/assess': route({ body: compliance.assessPost, response: compliance.assessStarted }),
   'PUT /api/v1/devices/:serial/credentials': route({ response: compliance.credentials }),
@@ -48,10 +52,18 @@ export const contract = {
   'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
   'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
   'POST /api/v1/devices/bulk': route({ body: operations.bulkRequest, response: operations.bulkResult }),
+  // ——— backup and restore ———
+  'POST /api/v1/backup': route({ body: operations.backupPost, response: NOT_JSON }),
+  'POST /api/v1/restore': route({ response: operations.restoreAnswer }),
+  'GET /api/v1/backup/schedule': route({ response: operations.backupStatus }),
+  'PUT /api/v1/backup/passphrase': route({ body: operations.backupPassphrasePut, response: operations.backupStatus }),
+  'POST /api/v1/backup/run': route({ response: operations.backupRun }),
   // ——— reports ———
   'GET /api/v1/reports/compliance': route({ query: operations.reportQuery, response: operations.complianceReport }),
   'GET /api/v1/reports/compliance.csv': route({ query: operations.reportQuery, response: NOT_JSON }),
   'GET /api/v1/reports/compliance.pdf': route({ query: operations.reportQuery, response: NOT_JSON }),
+  'GET /api/v1/reports/mail': route({ response: operations.reportMailStatus }),
+  'POST /api/v1/reports/mail': route({ body: operations.reportMailPost, response: operations.reportMailLast }),
   // ——— settings and Instant-On ———
   'GET /api/v1/settings': route({ response: settings.settingsList }),
   'PUT /api/v1/settings': route({ body: settings.settingsPut, response: settings.settingsPutAnswer }),
@@ -69,9 +81,10 @@ export const contract = {
   'GET /api/v1/credentials': route({ response: compliance.credentials }),
   'PUT /api/v1/credentials/default': route({ response: compliance.credentials }),
   'PUT /api/v1/credentials/global': route({ response: compliance.credentials }),
-  'GET /api/v1/tasks': route({ response: compliance.taskList }),
+  'GET /api/v1/tasks': route({ query: compliance.taskListQuery, response: compliance.taskList }),
   'GET /api/v1/tasks/:id': route({ response: compliance.taskDetail }),
   'POST /api/v1/tasks': route({ body: compliance.taskPost, response: compliance.taskPosted }),
+  'POST /api/v1/tasks/cancel': route({ body: compliance.cancelAllBody, response: compliance.cancelAllAnswer }),
   'DELETE /api/v1/tasks/:id': route({ response: z.union([compliance.taskSummary, compliance.schedule]) }),
   'GET /api/v1/schedules': route({ response: compliance.scheduleList }),
   'PUT /api/v1/schedules/:id': route({ body: compliance.schedulePatch, response: compliance.schedule }),
@@ -83,6 +96,16 @@ export const contract = {
   'GET /api/v1/discovery/schedules': route({ response: compliance.scheduleList }),
   'POST /api/v1/discovery/schedules': route({ response: open({ id: z.string() }) }),
   'DELETE /api/v1/discovery/schedules/:id': route({ response: z.union([compliance.schedule, open({})]) }),
+  // ——— groups and autogroups ———
+  'GET /api/v1/groups': route({ response: groups.groupList }),
+  'POST /api/v1/groups': route({ body: groups.groupInput, response: groups.group }),
+  'GET /api/v1/groups/fields': route({ response: groups.fields }),
+  'POST /api/v1/groups/preview': route({ body: groups.previewPost, response: groups.preview }),
+  'GET /api/v1/groups/:id': route({ response: groups.group }),
+  'PUT /api/v1/groups/:id': route({ body: groups.groupInput, response: groups.group }),
+  'DELETE /api/v1/groups/:id': route({ response: NO_CONTENT }),
+  'GET /api/v1/groups/:id/members': route({ response: groups.members }),
+  'POST /api/v1/groups/:id/assess': route({ body: groups.assessPost, response: groups.assessStarted }),
   // ——— trust ———
   'GET /api/v1/pki/trusted-cas': route({ response: trust.trustedCas }),
   'POST /api/v1/pki/trusted-cas': route({ response: trust.caImported }),
@@ -110,34 +133,27 @@ export const contract = {
   // ——— the appliance ———
   'GET /api/v1/health': route({ response: system.health }),
   'GET /api/v1/status': route({ response: system.status }),
+  'POST /api/v1/status/store/acknowledge-damage': route({ response: system.damageAcknowledged }),
   'GET /api/v1/captures': route({ response: system.captures }),
   'GET /api/v1/dns/check': route({ response: system.dnsCheck }),
-  'GET /api/v1/audit': route({ response: system.audit }),
+  'GET /api/v1/audit': route({ query: system.auditQuery, response: system.audit }),
   'GET /api/v1/events': route({ response: NOT_JSON }),
   'GET /api/v1/stats/announcements': route({ response: system.announcementsPerHour }),
+  // ——— alerts, syslog, metrics ———
+  'GET /api/v1/alerts': route({ query: observability.alertListQuery, response: observability.alertList }),
+  'GET /api/v1/alerts/kinds': route({ response: observability.alertKindList }),
+  'GET /api/v1/alerts/summary': route({ response: observability.alertSummary }),
+  'POST /api/v1/alerts/:id/resolve': route({ response: observability.alertRecord }),
+  'POST /api/v1/alerts/check': route({ response: observability.alertSummary }),
+  'GET /api/v1/alerts/subscriptions': route({ response: observability.subscriptionsAnswer }),
+  'PUT /api/v1/alerts/subscriptions': route({ body: observability.subscriptionsPut, response: observability.subscriptionsAnswer }),
+  'GET /api/v1/alerts/mail': route({ response: observability.mailStatus }),
+  'POST /api/v1/alerts/mail/flush': route({ response: observability.mailStatus }),
+  'POST /api/v1/alerts/mail/test': route({ body: observability.mailTest, response: observability.mailTested }),
+  'GET /api/v1/syslog': route({ response: observability.syslogStatus }),
+  'POST /api/v1/syslog/test': route({ response: observability.syslogTested }),
   'GET /api/v1/stats/history': route({ query: operations.historyQuery, response: operations.historyAnswer }),
   // ——— described loosely for now (any JSON object): their rooms' own schemas are to move here ———
-  'GET /api/v1/groups': route({ response: LOOSE }),
-  'POST /api/v1/groups': route({ response: LOOSE }),
-  'GET /api/v1/groups/fields': route({ response: LOOSE }),
-  'POST /api/v1/groups/preview': route({ response: LOOSE }),
-  'GET /api/v1/groups/:id': route({ response: LOOSE }),
-  'PUT /api/v1/groups/:id': route({ response: LOOSE }),
-  'DELETE /api/v1/groups/:id': route({ response: LOOSE }),
-  'GET /api/v1/groups/:id/members': route({ response: LOOSE }),
-  'POST /api/v1/groups/:id/assess': route({ response: LOOSE }),
-  'GET /api/v1/alerts': route({ response: LOOSE }),
-  'GET /api/v1/alerts/kinds': route({ response: LOOSE }),
-  'GET /api/v1/alerts/summary': route({ response: LOOSE }),
-  'POST /api/v1/alerts/:id/resolve': route({ response: LOOSE }),
-  'POST /api/v1/alerts/check': route({ response: LOOSE }),
-  'GET /api/v1/alerts/subscriptions': route({ response: LOOSE }),
-  'PUT /api/v1/alerts/subscriptions': route({ response: LOOSE }),
-  'GET /api/v1/alerts/mail': route({ response: LOOSE }),
-  'POST /api/v1/alerts/mail/flush': route({ response: LOOSE }),
-  'POST /api/v1/alerts/mail/test': route({ response: LOOSE }),
-  'GET /api/v1/syslog': route({ response: LOOSE }),
-  'POST /api/v1/syslog/test': route({ response: LOOSE }),
   'GET /metrics': route({ response: NOT_JSON }),
 } satisfies Record<string, RouteContract>;
 

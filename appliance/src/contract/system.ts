@@ -3,9 +3,36 @@ import { isoTime, open } from './common.ts';
 
 /** Without sign-in only the verdict; signed in, the details too. */
 export const health = open({ status: z.enum(['ok', 'degraded']) });
-export const status = open({ version: z.string(), devices: z.number() });
+/** The store's part of the status (store/store.ts status()). */
+export const storeStatus = open({
+  state: z.enum(['ok', 'disk-full', 'failed', 'closed']), commitSeq: z.number(),
+  health: open({ status: z.enum(['ok', 'degraded', 'failed']), reasons: z.array(z.string()) }),
+  writes: open({ failedBatches: z.number(), failedOps: z.number(), refused: z.number(), commitMarkFailures: z.number() }),
+  integrity: open({ checkedAt: isoTime, clean: z.boolean(), findings: z.array(open({ source: z.string(), severity: z.enum(['lost', 'damaged', 'unacknowledged']), detail: z.string() })),
+    missingCommits: z.number(), devicesLost: z.array(z.string()) }),
+});
+export const status = open({ version: z.string(), devices: z.number(), store: storeStatus.optional(),
+  health: open({ status: z.enum(['ok', 'degraded']), problems: z.array(z.string()) }) });
+export const damageAcknowledged = open({ acknowledged: z.literal(true) });
 export const captures = open({ enabled: z.boolean(), captures: z.array(z.unknown()) });
 export const dnsCheck = open({});
-export const auditEntry = open({ at: isoTime, action: z.string() });
-export const audit = open({ durable: z.boolean(), entries: z.array(auditEntry) });
+export const auditEntry = open({
+  id: z.string(), at: isoTime, user: z.string(), ip: z.string(), method: z.string(), path: z.string(), status: z.number(), action: z.string(),
+  request: z.unknown().optional(), before: z.unknown().optional(), after: z.unknown().optional(),
+});
+export type AuditEntryView = z.infer<typeof auditEntry>;
+/** GET /api/v1/audit: newest first; `cursor` (or `before`) is the previous answer's `nextCursor`. */
+export const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(100).optional(),
+  before: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  user: z.string().max(64).optional(),
+  since: z.string().max(40).optional(),
+  outcome: z.enum(['ok', 'failed']).optional(),
+  q: z.string().max(200).optional(),
+  csrf: z.string().max(200).optional(),
+}).strict();
+export type AuditQueryInput = z.input<typeof auditQuery>;
+export const audit = open({ durable: z.boolean(), total: z.number(), matched: z.number(), entries: z.array(auditEntry), nextCursor: z.string().nullable() });
 export const announcementsPerHour = open({ hours: z.array(open({ start: z.union([isoTime, z.number()]), count: z.number() })) });

@@ -19,5 +19,9 @@ export const serialList = open({
   total: z.number(), serials: z.array(open({ serial: z.string(), addedAt: isoTime, discoveredAt: isoTime.optional() })),
   pending: z.array(z.string()), unlisted: z.array(open({ serial: z.string(), firstSeen: isoTime, lastSeen: isoTime, count: z.number() })),
 });
-export const serialImport = open({ added: z.number() });
+/** A list import: counts of every kind of line, and the first 100 problems (api/routes/trust.ts streams the upload). */
+export const serialImport = open({
+  added: z.number(), duplicates: z.number(), invalidCount: z.number(), listFull: z.number(), lines: z.number(), maxListed: z.number(),
+  invalid: z.array(open({ line: z.number(), text: z.string(), reason: z.string() })).max(100),
+});
 export const serialAdded = open({ added: z.string() });

@@ -132,7 +132,9 @@ export interface HistoryEntry {
   detail?: string;
   /** For kind 'assessment': the result and what it changed (settings id → from/to). */
   assessment?: { status: ComplianceRecord['status']; policyId: string; policyName: string; taskId: string; run: number;
-    changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[] };
+    changed: Record<string, { from: unknown; to: unknown }>; nonCompliant: string[];
+    /** Why it ran (the task's trigger; `announcement:<reason>` for Instant-On); absent on entries from before it was kept. */
+    trigger?: string; groupName?: string };
   /** For kinds 'group-joined' and 'group-left': the group, and what caused the change. */
   group?: { id: string; name: string; cause: string };
 }

@@ -53,6 +53,8 @@ export interface SweepDeps {
 
 /** Lists in a task's result are bounded: a sweep of 4,096 routers must not make a 4,096-entry record. */
 const LISTED = 200;
+/** UDP sockets a sweep may hold at once (below the common 1,024 open-file limit, with room for the rest). */
+const MAX_SOCKETS = 768;
 
 export type DiscoveryCounts = TaskProgress & { found: number; new: number; updated: number; unchanged: number; notPrinter: number;
   noAnswer: number; authFailed: number; unidentified: number; errors: number; packets: number };
@@ -143,7 +145,12 @@ export function discoveryRunner(deps: SweepDeps): TaskRunner {
         run.progress({ ...c });
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limits.concurrency, work.total)) }, worker));
+    // Each conversation holds one UDP socket per credential tried at once: keep the sockets under a bound a
+    // default file-descriptor limit allows (a socket that cannot be made would look like a silent address).
+    const perAddress = Math.max(1, candidates(general).length + 1);
+    const workers = Math.max(1, Math.min(limits.concurrency, Math.floor(MAX_SOCKETS / perAddress), work.total));
+    if (workers < Math.min(limits.concurrency, work.total)) deps.log.info({ task: t.id, workers, credentials: perAddress - 1 }, 'fewer conversations at once: one socket per credential each');
+    await Promise.all(Array.from({ length: workers }, worker));
     if (failure !== undefined) throw failure;
     result.durationMs = Math.round(performance.now() - started);
     run.progress({ ...c });

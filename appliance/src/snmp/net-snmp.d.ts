@@ -139,6 +139,7 @@ declare module 'net-snmp' {
     Version2c: number;
     Version3: number;
     ObjectType: typeof ObjectType;
+    ObjectTypeUtil: typeof ObjectTypeUtil;
     ErrorStatus: typeof ErrorStatus;
     SecurityLevel: typeof SecurityLevel;
     AuthProtocols: typeof AuthProtocols;

@@ -46,6 +46,7 @@ import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { buildOperations } from './operations.ts';
+import { sendMail } from '../alerts/mailer.ts';
 import { Observability } from './observability.ts';
 import { buildGroups } from './groups.ts';
 import { buildDiscovery } from './discovery.ts';
@@ -57,6 +58,8 @@ export interface StartOptions {
   /** Start this many simulated printers that announce to this appliance. */
   demo?: number;
   log: Logger;
+  /** A restored backup asks for the components to start again (the CLI restarts them in-process). */
+  onRestartRequest?: (reason: string) => void;
   /** Tell the console (not the log) things a person must see once, such as a generated password. */
   say?: (text: string) => void;
   /** The store itself is failing (not a full disk): the CLI exits non-zero so systemd restarts it.
@@ -186,7 +189,9 @@ export class Appliance {
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
         clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
-      const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups, announcements: () => listener.counters, log: logOf });
+      const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups,
+        dataDir, box, identity: () => identity.current(), requestRestart: opts.onRestartRequest,
+        sendMail: (to, mail) => sendMail(observe.smtp(), to, mail), announcements: () => listener.counters, log: logOf });
       const events = new EventHub();
       const audit = new AuditLog(store, 10_000, logOf('audit'));
       // "Identity changed" (issue 12 §3): the device's history has it (registry), the page hears it live, the audit log keeps it.

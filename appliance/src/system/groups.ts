@@ -39,13 +39,15 @@ export function buildGroups(d: { store: Store; settings: SettingsView; registry:
   const log = d.log('autogroups');
   const policyExists = (id: string) => !!d.policies.get(id);
   const groups = new Autogroups({ store: d.store, registry: d.registry, policies: d.policies, log });
+  // A hub keeps what branches relay and never remediates: its groups are for looking, not for triggers.
+  const hub = d.settings.get('hubMode');
   const triggers = new RemediationTriggers({
     groups, tasks: d.tasks, store: d.store, log, policyExists,
     settings: () => ({
       allowAutomaticRemediation: d.settings.get('allowAutomaticRemediation'), initialPolicyId: d.settings.get('initialPolicyId'),
-      skipInstantOnPolicy: d.settings.get('skipInstantOnPolicy'), discovery: d.settings.get('autoGroupDiscoveryAutoRemediationEnable'),
-      interval: d.settings.get('autoGroupDailyRefreshAutoRemediationEnable'), intervalMs: parseEvery(d.settings.get('autoGroupFilterExecutionFrequency')),
-      edit: d.settings.get('autoGroupEditAutoRemediationEnable'),
+      skipInstantOnPolicy: d.settings.get('skipInstantOnPolicy'), discovery: !hub && d.settings.get('autoGroupDiscoveryAutoRemediationEnable'),
+      interval: !hub && d.settings.get('autoGroupDailyRefreshAutoRemediationEnable'), intervalMs: parseEvery(d.settings.get('autoGroupFilterExecutionFrequency')),
+      edit: !hub && d.settings.get('autoGroupEditAutoRemediationEnable'),
     }),
   });
   d.scheduler.registerAction('group-assessment', {

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.ts';
 import type { SettingsView } from '../config/settings.ts';
 import { componentLogger, type Logger } from '../util/log.ts';
 import { AlertCenter, AlertMailer, DeviceAlerts, checks, type AlertChange } from '../alerts/index.ts';
+import type { SmtpConfig } from '../alerts/mailer.ts';
 import { SyslogForwarder } from '../syslog/forwarder.ts';
 import { alertEvent, auditEvent, deviceEvent } from '../syslog/events.ts';
 import { ApplianceMetrics } from '../metrics/metrics.ts';
@@ -45,6 +46,8 @@ const CHECK_EVERY_MS = 15_000;
 export class Observability implements ObservabilityApi {
   readonly alerts: AlertCenter;
   readonly mailer: AlertMailer;
+  /** The SMTP settings as the mailer uses them (alerts and scheduled reports go out the same way). */
+  readonly smtp: () => SmtpConfig;
   readonly syslog: SyslogForwarder;
   readonly metrics: ApplianceMetrics;
   readonly metricsAccess: MetricsAccess;
@@ -58,11 +61,12 @@ export class Observability implements ObservabilityApi {
     this.log = componentLogger(base.log, 'alerts');
     this.alerts = new AlertCenter({ store, log: this.log });
     const trusted = () => this.parts?.trust.caPems() ?? [];
+    this.smtp = () => ({ host: settings.get('smtpHost'), port: settings.get('smtpPort'), security: settings.get('smtpSecurity'), verifyCertificate: settings.get('smtpVerifyCertificate'),
+      user: settings.get('smtpUser'), password: settings.get('smtpPassword'), from: settings.get('smtpFrom'), timeoutMs: settings.get('smtpTimeoutMs'), ca: trusted() });
     this.mailer = new AlertMailer({
       store, log: componentLogger(base.log, 'mail'), appliance: () => settings.get('listenerId') || 'appliance',
       digestSeconds: () => settings.get('alertDigestSeconds'),
-      smtp: () => ({ host: settings.get('smtpHost'), port: settings.get('smtpPort'), security: settings.get('smtpSecurity'), verifyCertificate: settings.get('smtpVerifyCertificate'),
-        user: settings.get('smtpUser'), password: settings.get('smtpPassword'), from: settings.get('smtpFrom'), timeoutMs: settings.get('smtpTimeoutMs'), ca: trusted() }),
+      smtp: this.smtp,
       onHealth: (failing) => failing ? this.alerts.raise('mail-failing', 'smtp', { message: failing }) : this.alerts.resolve('mail-failing', 'smtp'),
     });
     this.syslog = new SyslogForwarder({
@@ -115,6 +119,9 @@ export class Observability implements ObservabilityApi {
     };
     parts.registry.on('device', onDevice);
     this.unsubscribe.push(() => parts.registry.off('device', onDevice));
+    const onIdentity = (e: { device: Parameters<DeviceAlerts['onIdentity']>[0]; change: Parameters<DeviceAlerts['onIdentity']>[1] }) => devices.onIdentity(e.device, e.change);
+    parts.registry.on('identity', onIdentity);
+    this.unsubscribe.push(() => parts.registry.off('identity', onIdentity));
     this.unsubscribe.push(parts.events.subscribe((type, data) => { if (type === 'audit') this.syslog.send(auditEvent(data as never)); }));
     const onTask = (t: Parameters<ApplianceMetrics['observeTask']>[0]) => this.metrics.observeTask(t);
     parts.tasks.on('task', onTask);
@@ -148,6 +155,8 @@ export class Observability implements ObservabilityApi {
       this.alerts.sync('certificate-expiry', checks.expiring(certs, now, days, 'expires'));
       this.alerts.sync('crl-expiry', checks.expiring([...p.trust.crls].map((c) => ({ key: `crl:${c.issuer.text}`, what: `the CRL of "${c.issuer.text}"`, at: c.nextUpdate })), now, days, 'is due'));
       this.alerts.sync('syslog-failing', checks.deliveryFailing(this.syslog.status()));
+      const health = this.base.store.health();
+      this.alerts.sync('store-degraded', health.status === 'ok' ? new Map() : new Map([['store', { message: `the store is ${health.status}: ${health.reasons.join('; ')}`, status: health.status }]]));
       const fs = await statfs(this.base.dataDir);
       this.alerts.sync('disk-low', checks.diskLow(fs.bavail * fs.bsize, fs.blocks * fs.bsize, settings.get('alertDiskFreeMb'), this.base.dataDir));
     } catch (err) {

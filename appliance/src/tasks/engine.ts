@@ -15,7 +15,7 @@ import type { DeviceRegistry } from '../devices/registry.ts';
 import type { ComplianceRecord, Device, HistoryEntry } from '../devices/device.ts';
 import type { PolicyRepo, StoredPolicy } from '../policy/policy-repo.ts';
 import { Semaphore } from './semaphore.ts';
-import { isActive, policiesOf, type DeviceOutcome, type TaskProgress, type TaskRecord, type TaskType } from './task.ts';
+import { isActive, policiesOf, type DeviceOutcome, type TaskProgress, type TaskRecord, type TaskState, type TaskType } from './task.ts';
 
 export interface DeviceRun {
   record: Omit<ComplianceRecord, 'taskId' | 'run' | 'policyId' | 'policyName' | 'at' | 'remediate'>;
@@ -26,6 +26,16 @@ export type RunDevice = (device: Device, policy: StoredPolicy, remediate: boolea
 export interface EngineLimits { maxNumberTasks: number; maxConcurrentDevices: number; childTaskSize: number; compatibilityMode: boolean }
 
 export interface EngineEvents { task: [TaskRecord] }
+
+export interface TaskStats {
+  /** Tasks waiting for a slot, and tasks with at least one device under way. */
+  queued: number; running: number;
+  byState: Record<TaskState, number>;
+  byType: Record<string, Record<TaskState, number>>;
+  devicesInFlight: number; devicesWaiting: number;
+}
+
+const zeroCounts = (): Record<TaskState, number> => ({ queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 });
 
 /** What a task is for, when a group asked for it (group assessments, autogroup triggers B–D). */
 export interface TaskGroup { groupId: string; groupName: string }
@@ -99,10 +109,20 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
 
   get(id: string): TaskRecord | undefined { return this.tasks.get(id); }
 
-  stats() {
-    let queued = 0, running = 0;
-    for (const t of this.tasks.values()) { if (t.state === 'queued') queued++; else if (t.state === 'running') running++; }
-    return { queued, running, devicesInFlight: this.devices.active, devicesWaiting: this.devices.waiting };
+  /** Counts of every task the engine holds, by state and by kind (the dashboard's numbers, not a page of them). */
+  stats(): TaskStats {
+    const byState = zeroCounts();
+    const byType: Record<string, Record<TaskState, number>> = {};
+    for (const t of this.tasks.values()) { byState[t.state]++; (byType[t.type] ??= zeroCounts())[t.state]++; }
+    return { queued: byState.queued, running: byState.running, byState, byType, devicesInFlight: this.devices.active, devicesWaiting: this.devices.waiting };
+  }
+
+  /** A parent's children counted by state (an assessment's parts); undefined for a task without children. */
+  childCounts(t: TaskRecord): Record<TaskState, number> | undefined {
+    if (!t.childIds?.length) return undefined;
+    const out = zeroCounts();
+    for (const id of t.childIds) { const c = this.tasks.get(id); if (c) out[c.state]++; }
+    return out;
   }
 
   /**
@@ -187,15 +207,39 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     return t;
   }
 
+  /**
+   * Cancels a task and, for an assessment, its parts. Devices not started yet are dropped at once (they
+   * leave the device queue); a device whose SNMP conversation is under way finishes it and its result is
+   * recorded (the printer did change), and nothing after it starts.
+   */
   async cancel(id: string): Promise<TaskRecord | undefined> {
     const t = this.tasks.get(id);
     if (!t) return undefined;
-    const targets = [t, ...(t.childIds ?? []).map((c) => this.tasks.get(c)!).filter(Boolean)].filter(isActive);
+    await this.cancelMany([t]);
+    return t;
+  }
+
+  /** Cancels every active task of a kind (e.g. 1,500 Instant-On tasks after a flood); returns how many. */
+  async cancelAll(filter: { type?: TaskType }): Promise<number> {
+    return this.cancelMany([...this.tasks.values()].filter((t) => isActive(t) && (!filter.type || t.type === filter.type)));
+  }
+
+  private async cancelMany(list: TaskRecord[]): Promise<number> {
+    const targets = new Set<TaskRecord>();
+    for (const t of list) {
+      if (isActive(t)) targets.add(t);
+      for (const c of t.childIds ?? []) { const x = this.tasks.get(c); if (x && isActive(x)) targets.add(x); }
+    }
+    if (!targets.size) return 0;
     const now = new Date().toISOString();
     for (const x of targets) { x.state = 'cancelled'; x.finishedAt = now; if (x.type === 'instant-on') this.release(x); this.aborts.get(x.id)?.abort(); }
-    await this.deps.store.commit(targets.map((x) => this.putOp(x)));
-    this.emit('task', t);
-    return t;
+    // One batch for them all: cancelling a flood of tasks is one write, not thousands.
+    await this.deps.store.commit([...targets].map((x) => this.putOp({ ...x, outcomes: { ...x.outcomes } })));
+    for (const x of targets) this.emit('task', x);
+    const parents = new Set([...targets].map((x) => x.parentId).filter((p): p is string => !!p));
+    for (const p of parents) await this.updateParent(p);
+    this.pump();
+    return targets.size;
   }
 
   async stop(): Promise<void> {
@@ -243,33 +287,55 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     const runner = this.runners.get(t.type);
     if (runner) return this.runKind(t, runner);
     const slot = this.needsSlot(t);
-    t.state = 'running';
-    t.startedAt ??= new Date().toISOString();
-    this.emit('task', t);
+    const abort = new AbortController();
+    this.aborts.set(t.id, abort);
+    const runsAtStart = t.runs;
     try {
-      const policies = policiesOf(t).map((id) => this.deps.policies.get(id) ?? id);
-      const gone = policies.find((p) => typeof p === 'string');
-      if (gone) throw new Error(`policy ${gone} no longer exists`);
-      const list = policies as StoredPolicy[];
-      const sequential = this.deps.limits().compatibilityMode;
+      this.policiesFor(t); // a policy deleted meanwhile fails the task before any device is touched
       const pending = t.serials.filter((s) => !t.outcomes[s]);
-      if (sequential) for (const s of pending) { if (!isActive(t) || this.stopped) break; await this.runOne(t, s, list); }
-      else await Promise.all(pending.map((s) => this.runOne(t, s, list)));
-      if (!this.stopped && (t.state === 'running' || t.type === 'instant-on')) await this.finish(t);
+      if (this.deps.limits().compatibilityMode) {
+        for (const s of pending) { if (!isActive(t) || this.stopped) break; await this.runOne(t, s, abort.signal); }
+      } else await Promise.all(pending.map((s) => this.runOne(t, s, abort.signal)));
+      if (!this.stopped) await this.finish(t, runsAtStart);
     } catch (err) {
-      this.deps.log.error({ task: t.id, err: (err as Error).message }, 'task failed');
-      t.state = 'failed';
-      t.error = (err as Error).message;
-      t.finishedAt = new Date().toISOString();
-      if (t.type === 'instant-on') this.release(t);
-      // The failure may itself be the store's; the task stays failed in memory and is resumed after a restart.
-      await this.deps.store.commit([this.putOp(t)]).catch((e) => this.deps.log.error({ task: t.id, err: (e as Error).message }, 'could not store that the task failed'));
-      this.emit('task', t);
-      if (t.parentId) await this.updateParent(t.parentId);
+      if (isActive(t)) {
+        this.deps.log.error({ task: t.id, err: (err as Error).message }, 'task failed');
+        abort.abort();
+        t.state = 'failed';
+        t.error = (err as Error).message;
+        t.finishedAt = new Date().toISOString();
+        if (t.type === 'instant-on') this.release(t);
+        // The failure may itself be the store's; the task stays failed in memory and is resumed after a restart.
+        await this.deps.store.commit([this.putOp(t)]).catch((e) => this.deps.log.error({ task: t.id, err: (e as Error).message }, 'could not store that the task failed'));
+        this.emit('task', t);
+        if (t.parentId) await this.updateParent(t.parentId);
+      }
     } finally {
+      if (this.aborts.get(t.id) === abort) this.aborts.delete(t.id);
       if (slot) this.runningSlots--;
       this.pump();
     }
+  }
+
+  private policiesFor(t: TaskRecord): StoredPolicy[] {
+    const policies = policiesOf(t).map((id) => this.deps.policies.get(id) ?? id);
+    const gone = policies.find((p) => typeof p === 'string');
+    if (gone) throw new Error(`policy ${gone} no longer exists`);
+    return policies as StoredPolicy[];
+  }
+
+  /**
+   * A task is "running" once one of its devices has an SNMP slot, not while it waits for one: with 1,500
+   * Instant-On tasks and 64 slots, 64 run and the rest are queued. Its parent runs once a part does.
+   */
+  private markRunning(t: TaskRecord) {
+    if (t.state !== 'queued') return;
+    const now = new Date().toISOString();
+    t.state = 'running';
+    t.startedAt ??= now;
+    this.emit('task', t);
+    const p = t.parentId ? this.tasks.get(t.parentId) : undefined;
+    if (p?.state === 'queued') { p.state = 'running'; p.startedAt ??= now; this.emit('task', p); }
   }
 
   /** A task of a registered kind: the runner does the work; progress is throttled; cancel aborts it. */
@@ -308,9 +374,13 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Applies the task's policies to one device in order; each result is its own durable step. */
-  private async runOne(t: TaskRecord, serial: string, policies: StoredPolicy[]) {
-    const release = await this.devices.acquire();
+  private async runOne(t: TaskRecord, serial: string, signal: AbortSignal) {
+    const release = await this.devices.acquire(signal);
+    if (!release) return; // cancelled while waiting: this device never started
     try {
+      if (!isActive(t) || this.stopped) return;
+      this.markRunning(t);
+      const policies = this.policiesFor(t);
       const steps: NonNullable<DeviceOutcome['steps']> = [];
       for (let i = t.applied?.[serial] ?? 0; i < policies.length; i++) {
         if (!isActive(t) || this.stopped) return;
@@ -333,10 +403,10 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
             t.outcomes[serial] = { status: record.status, at, detail: record.detail, ...(policies.length > 1 ? { steps } : {}) };
             if (t.applied) delete t.applied[serial];
           } else (t.applied ??= {})[serial] = i + 1;
-          if (t.type === 'instant-on' && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
+          if (t.type === 'instant-on' && isActive(t) && Object.keys(t.outcomes).length >= t.serials.length) Object.assign(t, this.finishedState(t));
           return {
             patch: { compliance: record, lastPolicy: { id: policy.id, name: policy.name, at }, ...(run.credentialRef ? { credentialRef: run.credentialRef } : {}) },
-            entries: [assessmentEntry(cur, record)],
+            entries: [assessmentEntry(cur, record, t)],
             ops: [this.putOp({ ...t, outcomes: { ...t.outcomes }, ...(t.applied ? { applied: { ...t.applied } } : {}) })],
           };
         });
@@ -367,10 +437,10 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
     return { state: 'done', finishedAt: new Date().toISOString() };
   }
 
-  private async finish(t: TaskRecord) {
+  private async finish(t: TaskRecord, runsAtStart: number) {
     if (t.type === 'instant-on') {
-      if (t.state === 'queued') { this.queue.push(t.id); return; } // run once more (coalesced announcements)
-      if (t.state === 'running') {
+      if (t.state === 'queued' && t.runs > runsAtStart) { this.queue.push(t.id); return; } // run once more (coalesced announcements)
+      if (isActive(t)) {
         // No result was recorded (the device vanished): close the task on its own.
         Object.assign(t, this.finishedState({ ...t, runAgain: false }));
         await this.deps.store.commit([this.putOp(t)]);
@@ -380,24 +450,30 @@ export class TaskEngine extends EventEmitter<EngineEvents> {
       this.prune();
       return;
     }
-    t.state = 'done';
-    t.finishedAt = new Date().toISOString();
-    await this.deps.store.commit([this.putOp(t)]);
+    if (isActive(t)) {
+      t.state = 'done';
+      t.finishedAt = new Date().toISOString();
+    }
+    // Cancelled meanwhile: the results of the devices that were under way are stored with it.
+    await this.deps.store.commit([this.putOp({ ...t, outcomes: { ...t.outcomes } })]);
     this.emit('task', t);
     if (t.parentId) await this.updateParent(t.parentId);
   }
 
+  /**
+   * A parent's outcomes are its parts' outcomes; it ends when they all have: failed if one failed, cancelled
+   * if one was cancelled, else done. A cancelled parent still collects the results of parts under way.
+   */
   private async updateParent(parentId: string) {
     const p = this.tasks.get(parentId);
-    if (!p || !isActive(p)) return;
+    if (!p) return;
     const children = (p.childIds ?? []).map((id) => this.tasks.get(id)).filter((c): c is TaskRecord => Boolean(c));
     p.outcomes = Object.assign({}, ...children.map((c) => c.outcomes));
-    if (p.state === 'queued') { p.state = 'running'; p.startedAt = new Date().toISOString(); }
-    if (children.every((c) => !isActive(c))) {
-      p.state = children.some((c) => c.state === 'failed') ? 'failed' : 'done';
+    if (isActive(p) && children.every((c) => !isActive(c))) {
+      p.state = children.some((c) => c.state === 'failed') ? 'failed' : children.some((c) => c.state === 'cancelled') ? 'cancelled' : 'done';
       p.finishedAt = new Date().toISOString();
-      await this.deps.store.commit([this.putOp(p)]);
     }
+    if (!isActive(p)) await this.deps.store.commit([this.putOp({ ...p, outcomes: { ...p.outcomes } })]);
     this.emit('task', p);
   }
 
@@ -417,10 +493,16 @@ function policyFields(ids: string[]): Pick<TaskRecord, 'policyId' | 'policyIds'>
   return { policyId: ids[0], policyIds: ids.length > 1 ? ids : undefined };
 }
 
-function assessmentEntry(device: Device, r: ComplianceRecord): Omit<HistoryEntry, 'seq'> {
+/**
+ * The history entry of one result. Its trigger is the task's (an announcement's reason only for Instant-On:
+ * a manual or scheduled run is not "initial-boot" because that was the device's last announcement).
+ */
+function assessmentEntry(device: Device, r: ComplianceRecord, t: TaskRecord): Omit<HistoryEntry, 'seq'> {
   const changed: Record<string, { from: unknown; to: unknown }> = {};
   for (const s of r.settings) if (s.changed) changed[s.id] = { from: s.before, to: s.actual };
-  return { at: r.at, kind: 'assessment', reason: device.lastReason, messageId: device.lastMessageId, peerAddress: device.peerAddress,
+  const instantOn = t.type === 'instant-on';
+  return { at: r.at, kind: 'assessment', ...(instantOn ? { reason: device.lastReason, messageId: device.lastMessageId } : {}), peerAddress: device.peerAddress,
     assessment: { status: r.status, policyId: r.policyId, policyName: r.policyName, taskId: r.taskId, run: r.run, changed,
-      nonCompliant: r.settings.filter((s) => !s.compliant).map((s) => s.id) } };
+      nonCompliant: r.settings.filter((s) => !s.compliant).map((s) => s.id), trigger: instantOn ? `announcement:${t.trigger}` : t.trigger,
+      ...(t.groupName ? { groupName: t.groupName } : {}) } };
 }

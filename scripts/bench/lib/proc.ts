@@ -63,3 +63,16 @@ export function apiCall(port: number, method: string, path: string, token?: stri
     req.end();
   });
 }
+
+/** Every device, page by page (GET /api/v1/devices answers at most 1,000 at a time). */
+export async function allDevicesVia(port: number, token: string): Promise<any[]> {
+  const out: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const r = await apiCall(port, 'GET', `/api/v1/devices?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
+    if (!Array.isArray(r.devices)) throw new Error(`device list: ${JSON.stringify(r).slice(0, 300)}`);
+    out.push(...r.devices);
+    cursor = r.nextCursor;
+  } while (cursor);
+  return out;
+}

@@ -1,8 +1,8 @@
 // At a glance: devices, compliance, announcements in the last 24 h, active tasks, alerts.
 import { useEffect } from 'preact/hooks';
 import { useBox } from '../store.ts';
-import { devices, deviceTick, tasks, tasksAvailable, type Device } from '../live.ts';
-import { complianceOf, isCompliant, tooOften } from '../device.ts';
+import { alertTick, devices, deviceTick, tasks, tasksAvailable } from '../live.ts';
+import { complianceOf, isCompliant } from '../device.ts';
 import { Card, Page, Progress, timeAgo, useApi } from '../ui.tsx';
 import { ComplianceTrend } from './trend.tsx';
 
@@ -24,19 +24,15 @@ function Chart(p: { hours: { start: string; count: number }[] }) {
   );
 }
 
-interface Alert { key: string; text: string; href?: string; level: 'bad' | 'warn' }
+export interface AlertKindLine { kind: string; title: string; severity: 'warning' | 'error' | 'critical'; open: number; suppressed: number; newest: string; keys: string[] }
 
-function alertsFor(list: Device[], failedLogins: number): Alert[] {
-  const out: Alert[] = [];
-  for (const d of list) {
-    const s = complianceOf(d);
-    const flood = tooOften(d);
-    if (flood) out.push({ key: `${d.serialNumber}-often`, level: 'warn', href: `#/devices/${d.serialNumber}`, text: `${d.serialNumber} is announcing too often (${flood.lastHour} in the last hour)` });
-    if (s === 'unreachable') out.push({ key: `${d.serialNumber}-unr`, level: 'bad', href: `#/devices/${d.serialNumber}`, text: `${d.serialNumber} did not answer SNMP (unreachable)` });
-    if (s === 'auth-failed') out.push({ key: `${d.serialNumber}-auth`, level: 'bad', href: `#/devices/${d.serialNumber}`, text: `${d.serialNumber} refused the SNMP credentials (auth failed)` });
-  }
-  if (failedLogins) out.push({ key: 'logins', level: failedLogins > 5 ? 'bad' : 'warn', href: '#/audit', text: `${failedLogins} failed sign-in attempt(s) in the last 24 h` });
-  return out;
+/** One line per kind of alert with its count (the server groups them): fifty printers failing is one line. */
+export function AlertLines(p: { kinds: AlertKindLine[]; failedLogins?: number }) {
+  const lines = p.kinds.map((k) => ({ key: k.kind, level: k.severity === 'warning' ? 'warn' : 'bad', href: `#/alerts/${k.kind}`,
+    text: `${k.title}: ${k.open + k.suppressed}${k.open === 1 ? ` (${k.keys[0]})` : k.keys.length ? ` (${k.keys.slice(0, 3).join(', ')}${k.open > 3 ? ', …' : ''})` : ''}` }));
+  if (p.failedLogins) lines.push({ key: 'logins', level: p.failedLogins > 5 ? 'bad' : 'warn', href: '#/audit', text: `${p.failedLogins} failed sign-in attempt(s) in the last 24 h` });
+  if (!lines.length) return <p class="muted">Nothing needs attention.</p>;
+  return <ul class="alerts" data-testid="alert-lines">{lines.map((a) => <li key={a.key} class={a.level} data-kind={a.key}><a href={a.href}>{a.text}</a></li>)}</ul>;
 }
 
 export function Dashboard() {
@@ -48,6 +44,9 @@ export function Dashboard() {
   const audit = useApi<{ entries: any[] }>(`/api/v1/audit?action=login-failed&since=${since}&limit=1000`);
   // The chart follows announcements without a request per event: at most one refresh a second after
   // device events, and every 30 s anyway (the hour moves on).
+  const alertSummary = useApi<{ open: number; kinds: AlertKindLine[] }>('/api/v1/alerts/summary');
+  const alertsChanged = useBox(alertTick);
+  useEffect(() => { if (!alertsChanged) return; const t = setTimeout(() => void alertSummary.reload(), 500); return () => clearTimeout(t); }, [alertsChanged]);
   const tick = useBox(deviceTick);
   useEffect(() => { if (!tick.n) return; const t = setTimeout(() => void chart.reload(), 1000); return () => clearTimeout(t); }, [tick.n]);
   useEffect(() => { const t = setInterval(() => void chart.reload(), 30_000); return () => clearInterval(t); }, [chart.reload]);
@@ -62,7 +61,8 @@ export function Dashboard() {
   const active = [...taskMap.values()].filter((t) => t.state === 'queued' || t.state === 'running');
   const dayAgo = Date.now() - 86400_000;
   const failedLogins = (audit.data?.entries ?? []).filter((e) => Date.parse(e.at) > dayAgo).length;
-  const alerts = alertsFor(all, failedLogins);
+  const alertKinds = alertSummary.data?.kinds ?? [];
+  const alertCount = alertKinds.reduce((a, k) => a + k.open + k.suppressed, 0) + (failedLogins ? 1 : 0);
   const lastHour = chart.data?.hours.at(-1)?.count ?? 0;
 
   return (
@@ -83,10 +83,9 @@ export function Dashboard() {
           )}
         </Card>
       </div>
-      <Card title={`Alerts (${alerts.length})`}>
-        {alerts.length === 0 ? <p class="muted">Nothing needs attention.</p> : (
-          <ul class="alerts">{alerts.slice(0, 20).map((a) => <li key={a.key} class={a.level}>{a.href ? <a href={a.href}>{a.text}</a> : a.text}</li>)}</ul>
-        )}
+      <Card title={<span data-testid="alert-count">{`Alerts (${alertCount})`}</span>}>
+        <AlertLines kinds={alertKinds} failedLogins={failedLogins} />
+        <p class="muted"><a href="#/alerts">All alerts, e-mail and syslog</a></p>
       </Card>
       <Card title="Recently seen">
         <ul class="plain">{all.sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)).slice(0, 5).map((d) => (

@@ -78,7 +78,7 @@ export function Tasks() {
   return (
     <Page title="Tasks" actions={<button type="button" onClick={() => void loadTasks()}>Refresh</button>}>
       <div class="filters">
-        <select aria-label="Type" value={type} onChange={(e) => setType(e.currentTarget.value)}><option value="">All types</option><option value="instant-on">Instant-On</option><option value="assessment">Assessment</option><option value="assessment-child">Assessment part</option></select>
+        <select aria-label="Type" value={type} onChange={(e) => setType(e.currentTarget.value)}><option value="">All types</option><option value="instant-on">Instant-On</option><option value="assessment">Assessment</option><option value="assessment-child">Assessment part</option><option value="discovery">Discovery</option></select>
         <select aria-label="State" value={state} onChange={(e) => setState(e.currentTarget.value)}><option value="active">Active</option><option value="">All states</option>{['queued', 'running', 'done', 'failed', 'cancelled'].map((s) => <option key={s}>{s}</option>)}</select>
       </div>
       <ErrorText error={a.error} />

@@ -3,7 +3,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
-import { parseBody } from './core.ts';
+import { parseBody, parseQuery } from './core.ts';
 import type { AppServices } from '../services.ts';
 import { catalogView } from '../../policy/catalog.ts';
 import { guardRefusals } from '../../policy/guards.ts';
@@ -12,7 +12,10 @@ import { fleetSupport } from '../../policy/support.ts';
 import { TEMPLATES } from '../../policy/templates.ts';
 import { candidates, credentialFacts, CredentialSchema } from '../../snmp/credentials.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
-import { parseEvery, type TaskType } from '../../tasks/task.ts';
+import { parseEvery, type TaskRecord } from '../../tasks/task.ts';
+import { pageTasks } from '../../tasks/task-query.ts';
+import { triggerLabel, type TriggerNames } from '../../tasks/trigger-label.ts';
+import { cancelAllBody, taskListQuery } from '../../contract/compliance.ts';
 
 /**
  * A policy from a request, in clear and checked: values against the catalog, `{"set": true}` against the
@@ -153,12 +156,20 @@ export function complianceRoutes(router: Router, s: AppServices) {
     ctx.body = { taskId: task.id };
   });
 
+  const names: TriggerNames = { schedule: (id) => s.scheduler.get(id)?.name };
+  const summary = (t: TaskRecord) => taskSummary(s, t, names);
   router.get('/api/v1/tasks', (ctx) => {
-    const type = typeof ctx.query.type === 'string' ? (ctx.query.type as TaskType) : undefined;
-    const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
-    const limit = Math.min(Number(ctx.query.limit ?? 200) || 200, 2000);
-    const tasks = s.tasks.list({ type, state });
-    ctx.body = { total: tasks.length, stats: s.tasks.stats(), tasks: tasks.slice(0, limit).map(summary) };
+    const q = parseQuery(taskListQuery, ctx.query);
+    const all = s.tasks.list();
+    const page = pageTasks(all, { type: q.type, state: q.state, level: q.level, parentId: q.parent, q: q.q, limit: q.limit, cursor: q.cursor }, (t) => triggerLabel(t, names));
+    // A list leaves out what a task was asked to do (a discovery job may name 10,000 addresses): see /tasks/:id.
+    ctx.body = { total: all.length, matched: page.matched, nextCursor: page.nextCursor, stats: s.tasks.stats(),
+      tasks: page.tasks.map((t) => { const { params: _p, ...rest } = summary(t); return rest; }) };
+  });
+  router.post('/api/v1/tasks/cancel', async (ctx) => {
+    const body = parseBody(cancelAllBody, ctx.request.body);
+    const cancelled = await s.tasks.cancelAll({ type: body.type });
+    ctx.body = { cancelled, stats: s.tasks.stats() };
   });
   router.get('/api/v1/tasks/:id', (ctx) => {
     const t = s.tasks.get(ctx.params.id);
@@ -203,8 +214,12 @@ export function complianceRoutes(router: Router, s: AppServices) {
   });
 }
 
-function summary(t: import('../../tasks/task.ts').TaskRecord) {
+function taskSummary(s: AppServices, t: TaskRecord, names: TriggerNames) {
   const { outcomes, ...rest } = t;
   // Kinds with their own progress (discovery: addresses) count that; assessments count devices.
-  return { ...rest, done: t.progress?.done ?? Object.keys(outcomes).length, total: t.progress?.total ?? t.serials.length };
+  let done = t.progress?.done ?? Object.keys(outcomes).length;
+  const children = s.tasks.childCounts(t);
+  // A parent's outcomes are merged when its parts end; while they run, count the parts' devices.
+  if (t.childIds?.length && !t.progress) done = t.childIds.reduce((n, id) => n + Object.keys(s.tasks.get(id)?.outcomes ?? {}).length, 0);
+  return { ...rest, triggerLabel: triggerLabel(t, names), done, total: t.progress?.total ?? t.serials.length, ...(children ? { children } : {}) };
 }

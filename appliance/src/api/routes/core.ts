@@ -5,9 +5,30 @@ import { ApiError } from '../errors.ts';
 import { verifyPassword } from '../users.ts';
 import type { AppServices } from '../services.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
+import { CursorError, DeviceIndex } from '../../devices/device-query.ts';
+import type { Device } from '../../devices/device.ts';
+import { deviceListQuery } from '../../contract/devices.ts';
 import { identityView } from '../../devices/identity.ts';
 
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+
+/** A query string checked like a body: a 400 naming the parameter. */
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const r = schema.safeParse(query);
+  if (!r.success) {
+    throw new ApiError(400, 'invalid-query', 'the query is not valid',
+      r.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', message: i.message })));
+  }
+  return r.data;
+}
+
+/** A device as lists show it: its last assessment summed up (which settings differ), its groups, its rate. */
+function listItem(s: AppServices, d: Device) {
+  const { compliance, ...rest } = d;
+  const summary = compliance && (({ settings, ...c }) => ({ ...c, nonCompliant: settings.filter((x) => !x.compliant).map((x) => x.id), changed: settings.filter((x) => x.changed).length }))(compliance);
+  return { ...rest, ...(summary ? { compliance: summary } : {}), announcing: s.announceRate.view(d.serialNumber),
+    groups: s.groups?.groups.index.groupsOf(d.serialNumber).map((g) => ({ id: g.id, name: g.name })) ?? [] };
+}
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
@@ -48,10 +69,17 @@ export function coreRoutes(router: Router, s: AppServices) {
     ctx.status = 204;
   });
 
+  const index = new DeviceIndex(s.registry);
   router.get('/api/v1/devices', (ctx) => {
-    const devices = s.registry.list().sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
-      .map((d) => ({ ...d, announcing: s.announceRate.view(d.serialNumber), groups: s.groups?.groups.index.groupsOf(d.serialNumber).map((g) => ({ id: g.id, name: g.name })) ?? [] }));
-    ctx.body = { total: devices.length, devices };
+    const q = parseQuery(deviceListQuery, ctx.query);
+    const dir = q.dir ?? (q.sort === 'lastSeen' || q.sort === 'firstSeen' ? 'desc' : 'asc');
+    let page;
+    try { page = index.query({ ...q, dir }); } catch (err) {
+      if (err instanceof CursorError) throw new ApiError(400, 'invalid-cursor', err.message, [{ field: 'cursor', message: err.message }]);
+      throw err;
+    }
+    ctx.body = { total: page.total, matched: page.matched, nextCursor: page.nextCursor, ...(q.counts === '1' ? { counts: index.counts() } : {}),
+      devices: page.devices.map((d) => listItem(s, d)) };
   });
 
   router.get('/api/v1/devices/:serial', async (ctx) => {

@@ -68,7 +68,8 @@ export class EventHub implements EventPublisher {
     if (!engine || this.tasksAttached) return;
     this.tasksAttached = true;
     engine.on('task', (t) => {
-      const { outcomes, ...rest } = t ?? {};
+      // Parameters and results (a discovery job's uploaded list, its non-printers) stay with GET /api/v1/tasks/:id.
+      const { outcomes, params: _params, result: _result, ...rest } = t ?? {};
       this.publish('task', { ...rest, done: t?.progress?.done ?? Object.keys(outcomes ?? {}).length, total: t?.progress?.total ?? (Array.isArray(t?.serials) ? t.serials.length : 0) });
     });
   }

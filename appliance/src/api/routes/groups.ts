@@ -2,18 +2,15 @@
 // a schedule. Bad input is a 400 naming the field (filter.all.0.op, priority, policyId…); the group room
 // decides, these routes only translate.
 import type Router from '@koa/router';
-import { z } from 'zod';
+import { groups as groupContract } from '../../contract/index.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody } from './core.ts';
 import type { AppServices } from '../services.ts';
-import { GroupError, GroupInputSchema, FILTER_FIELDS, FILTER_OPS, FILTER_LIMITS, assessGroup, issuesOf, type GroupRecord } from '../../autogroups/index.ts';
+import { GroupError, FILTER_FIELDS, FILTER_OPS, FILTER_LIMITS, assessGroup, issuesOf, type GroupRecord } from '../../autogroups/index.ts';
 import type { Device } from '../../devices/device.ts';
 
-const previewSchema = z.object({ filter: z.unknown().refine((v) => v !== undefined, 'a filter is required'), limit: z.number().int().min(1).max(100).optional() }).strict();
-const assessSchema = z.object({
-  policyId: z.string().min(1).max(64).optional(), remediate: z.boolean().default(false), name: z.string().max(100).optional(),
-  schedule: z.object({ kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']), every: z.string().max(32).optional(), startAt: z.string().max(64).optional() }).strict().optional(),
-}).strict();
+const previewSchema = groupContract.previewPost;
+const assessSchema = groupContract.assessPost;
 
 function service(s: AppServices) {
   if (!s.groups) throw new ApiError(503, 'groups-unavailable', 'groups are not running on this appliance');
@@ -29,7 +26,7 @@ async function answer<T>(fn: () => T | Promise<T>): Promise<T> {
 }
 
 function groupBody(body: unknown) {
-  const r = GroupInputSchema.safeParse(body);
+  const r = groupContract.groupInput.safeParse(body);
   if (!r.success) throw new ApiError(400, 'invalid-group', 'the group is not valid', issuesOf(r.error));
   return r.data;
 }

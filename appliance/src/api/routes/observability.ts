@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import { parseBody } from './core.ts';
 import type { AppServices } from '../services.ts';
-import { ALERT_KINDS, alertKinds, isAlertKind, subscriptionsSchema, type AlertCenter, type AlertMailer } from '../../alerts/index.ts';
+import { ALERT_KINDS, alertKinds, type AlertCenter, type AlertMailer } from '../../alerts/index.ts';
+import { observability } from '../../contract/index.ts';
 import type { SyslogForwarder } from '../../syslog/forwarder.ts';
 import type { ApplianceMetrics } from '../../metrics/metrics.ts';
 import { checkMetricsAccess, type MetricsAccess } from '../../metrics/access.ts';
@@ -23,13 +24,6 @@ export interface ObservabilityApi {
   syslogTest(by: string): void;
 }
 
-const listQuery = z.object({
-  state: z.enum(['open', 'resolved', 'all']).default('open'),
-  kind: z.string().max(64).refine(isAlertKind, 'not an alert kind').optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.string().max(100).optional(),
-});
-
 function query<T>(schema: z.ZodType<T>, q: unknown): T {
   const r = schema.safeParse(q);
   if (!r.success) throw new ApiError(400, 'invalid-query', 'the query is not valid', r.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', message: i.message })));
@@ -39,8 +33,8 @@ function query<T>(schema: z.ZodType<T>, q: unknown): T {
 export function observabilityRoutes(ops: ObservabilityApi) {
   return (router: Router, _s: AppServices) => {
     router.get('/api/v1/alerts', async (ctx) => {
-      const q = query(listQuery, ctx.query);
-      const kind = q.kind && isAlertKind(q.kind) ? q.kind : undefined;
+      const q = query(observability.alertListQuery, ctx.query);
+      const kind = q.kind;
       ctx.body = { summary: ops.alerts.summary(), alerts: await ops.alerts.history({ kind, state: q.state === 'all' ? undefined : q.state, limit: q.limit, before: q.before }) };
     });
     router.get('/api/v1/alerts/summary', (ctx) => {
@@ -63,12 +57,12 @@ export function observabilityRoutes(ops: ObservabilityApi) {
 
     router.get('/api/v1/alerts/subscriptions', (ctx) => { ctx.body = { subscriptions: ops.mailer.subscriptions() }; });
     router.put('/api/v1/alerts/subscriptions', async (ctx) => {
-      const body = parseBody(z.object({ subscriptions: subscriptionsSchema }).strict(), ctx.request.body);
+      const body = parseBody(observability.subscriptionsPut, ctx.request.body);
       ctx.body = { subscriptions: await ops.mailer.setSubscriptions(body.subscriptions) };
     });
     router.get('/api/v1/alerts/mail', (ctx) => { ctx.body = ops.mailer.view(); });
     router.post('/api/v1/alerts/mail/test', async (ctx) => {
-      const { to } = parseBody(z.object({ to: z.string().trim().max(254).email('an e-mail address') }).strict(), ctx.request.body);
+      const { to } = parseBody(observability.mailTest, ctx.request.body);
       const error = await ops.mailer.sendTest(to);
       if (error) throw new ApiError(502, 'mail-failed', `the mail server did not take the message: ${error}`);
       ctx.body = { ok: true, to };
