@@ -1,10 +1,14 @@
-// The settings catalog (titles, help, allowed values), fetched once per page load.
+// The settings catalog (titles, help, values, areas, what no policy can set and why), fetched once per page
+// load; typed by the API contract.
 import { api } from './api.ts';
+import type { CatalogEntryView, CatalogView } from '../../appliance/src/contract/compliance.ts';
 
-export interface CatalogEntry { id: string; title: string; help: string; oid: string; valueType: 'boolean' | 'string'; allowed: string; maxLength?: number; factoryDefault: unknown }
+export type CatalogEntry = CatalogEntryView;
 
-let cached: Promise<CatalogEntry[]> | undefined;
-export function loadCatalog(): Promise<CatalogEntry[]> {
-  cached ??= api<{ settings: CatalogEntry[] }>('GET', '/api/v1/catalog').then((r) => r.settings, (e) => { cached = undefined; throw e; });
+let cached: Promise<CatalogView> | undefined;
+export function loadCatalogView(): Promise<CatalogView> {
+  cached ??= api<CatalogView>('GET', '/api/v1/catalog').catch((e) => { cached = undefined; throw e; });
   return cached;
 }
+
+export const loadCatalog = (): Promise<CatalogEntry[]> => loadCatalogView().then((v) => v.settings);

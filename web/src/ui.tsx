@@ -87,6 +87,8 @@ export function fmtValue(v: unknown): string {
   if (v === true) return 'on';
   if (v === false) return 'off';
   if (typeof v === 'string') return v === '' ? '""' : v;
+  // A stored secret is shown as that, never as its value (the API does not have it either).
+  if (typeof v === 'object' && (v as { set?: unknown }).set === true) return '(secret, stored)';
   return JSON.stringify(v);
 }
 

@@ -136,7 +136,7 @@ export function DeviceDetail(p: { serial: string }) {
                   <tbody>{c.settings.map((s: any) => (
                     <tr key={s.id} class={s.changed ? 'changed' : ''}>
                       <td title={cat[s.id]?.help}>{cat[s.id]?.title ?? s.id}</td><td>{fmtValue(s.expected)}</td><td class="wide">{fmtValue(s.before)}</td>
-                      <td>{fmtValue(s.actual)}</td><td class="wide">{s.changed ? 'changed' : ''}</td>
+                      <td>{fmtValue(s.actual)}{s.note && <div class="help" data-testid="setting-note">{s.note}</div>}</td><td class="wide">{s.changed ? 'changed' : ''}</td>
                       <td><Badge status={s.outcome} title={s.setAnswer ?? s.deviceAnswer} /></td>
                     </tr>))}</tbody>
                 </table></div>
