@@ -52,7 +52,10 @@ export interface AppServices {
   events?: EventHub;
   /** Durable audit log of changes made through the API. */
   audit?: AuditLog;
+  /** The TCP port the announcement listener is bound to (the real one: a setting of 0 picks one). */
+  announcePort?(): number;
   /** Counters of the running components, for /status and the dashboard. */
+
   stats(): Record<string, unknown>;
   /** The store's damage report: an admin acknowledges it once the devices it names were checked. */
   store?: { acknowledgeDamage(by: string): Promise<boolean> };

@@ -122,6 +122,8 @@ export const contract = {
   'GET /api/v1/forwarding': route({ response: forwarding.forwarding }),
   // ——— the appliance ———
   'GET /api/v1/health': route({ response: system.health }),
+  'GET /api/v1/first-start': route({ response: system.firstStart }),
+  'GET /api/v1/setup': route({ response: system.setup }),
   'GET /api/v1/status': route({ response: system.status }),
   'POST /api/v1/status/store/acknowledge-damage': route({ response: system.damageAcknowledged }),
   'GET /api/v1/captures': route({ response: system.captures }),

@@ -4,6 +4,7 @@ import { open } from './common.ts';
 export const settingView = open({
   key: z.string(), value: z.unknown(), source: z.enum(['default', 'store', 'env', 'cli']), restart: z.boolean(), locked: z.boolean(),
   help: z.string(), env: z.string(), pending: z.unknown().optional(),
+  label: z.string(), group: z.string(), unit: z.string().optional(), secret: z.boolean().optional(), choices: z.array(z.string()).optional(),
 });
 export type SettingViewT = z.infer<typeof settingView>;
 export const settingsList = open({ settings: z.array(settingView) });

@@ -35,3 +35,10 @@ export const auditQuery = z.object({
 export type AuditQueryInput = z.input<typeof auditQuery>;
 export const audit = open({ durable: z.boolean(), total: z.number(), matched: z.number(), entries: z.array(auditEntry), nextCursor: z.string().nullable() });
 export const announcementsPerHour = open({ hours: z.array(open({ start: z.union([isoTime, z.number()]), count: z.number() })) });
+
+/** GET /api/v1/setup: the first-run checklist; each step is done when the appliance sees it work. */
+export const setupStep = open({ id: z.string(), title: z.string(), done: z.boolean(), detail: z.string(), href: z.string() });
+export const setup = open({ announcePort: z.number(), done: z.boolean(), steps: z.array(setupStep), dnsCheckedAt: isoTime });
+export type SetupView = z.infer<typeof setup>;
+/** GET /api/v1/first-start (no sign-in): the first-start password file, while it exists. */
+export const firstStart = z.object({ initialPasswordFile: z.string().nullable() });

@@ -99,6 +99,8 @@ export interface ComplianceRecord {
   settings: ComplianceSetting[];
   detail?: string;
   roundTrips?: number;
+  /** The device's own SNMP credential failed and a fallback (default, global) answered: fix or remove it. */
+  credentialProblem?: string;
 }
 
 /** Attributes whose change is recorded in the device's history. */

@@ -5,6 +5,7 @@ import type { Device } from '../devices/device.ts';
 import type { RunDevice } from '../tasks/engine.ts';
 import { assessAndRemediate } from './assessor.ts';
 import type { CredentialRepo } from './credential-repo.ts';
+import { credentialLabel } from './credentials.ts';
 
 export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; timeouts: () => { timeoutMs: number; retries: number }; log: Logger }): RunDevice {
   return async (device: Device, policy, remediate, compatibility) => {
@@ -15,8 +16,14 @@ export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; time
     // credentials sent there (issue 12 §3).
     const host = device.peerAddress;
     const credentials = await deps.credentials.forDevice(device.serialNumber, device.credentialRef);
+    // A credential set for this device is what the admin meant: it is always tried first, so a failing one
+    // keeps showing (and alerting) instead of hiding behind the fallback that answered last time.
+    if (credentials.device) credentials.preferred = undefined;
     const { timeoutMs, retries } = deps.timeouts();
     const r = await assessAndRemediate({ host, port: device.snmpPort, credentials, policy, remediate, compatibility, timeoutMs, retries }, deps.log);
+    const own = r.attempts.find((a) => a.credential === 'device');
+    const credentialProblem = own && own.outcome !== 'answered' && r.credential && r.credential.source !== 'device'
+      ? `the credential set for this device failed (${own.outcome}: ${own.detail}); the ${credentialLabel(r.credential)} credential answered instead` : undefined;
     return {
       record: {
         status: r.status,
@@ -24,6 +31,7 @@ export function createSnmpDeviceRunner(deps: { credentials: CredentialRepo; time
           supported: s.supported, outcome: s.outcome, deviceAnswer: s.deviceAnswer, setAnswer: s.setAnswer })),
         detail: r.detail,
         roundTrips: r.roundTrips,
+        ...(credentialProblem ? { credentialProblem } : {}),
       },
       credentialRef: r.credential,
     };

@@ -210,6 +210,7 @@ export class Appliance {
         captures: () => store.values('captures', { reverse: true }),
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
+        announcePort: () => listener.address?.port ?? settings.get('announcePort'),
         healthProblems: () => store.health().reasons,
         store: { acknowledgeDamage: (by) => store.acknowledgeDamage(by) },
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.status(), tasks: tasks.stats(), dns: dns.stats(),
