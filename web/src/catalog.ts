@@ -1,10 +1,10 @@
 // The settings catalog (titles, help, allowed values), fetched once per page load.
-import { api } from './api.ts';
+import { call, type Answer } from './api.ts';
 
-export interface CatalogEntry { id: string; title: string; help: string; oid: string; valueType: 'boolean' | 'string'; allowed: string; maxLength?: number; factoryDefault: unknown }
+export type CatalogEntry = Answer<'GET /api/v1/catalog'>['settings'][number];
 
 let cached: Promise<CatalogEntry[]> | undefined;
 export function loadCatalog(): Promise<CatalogEntry[]> {
-  cached ??= api<{ settings: CatalogEntry[] }>('GET', '/api/v1/catalog').then((r) => r.settings, (e) => { cached = undefined; throw e; });
+  cached ??= call('GET /api/v1/catalog').then((r) => r.settings, (e: unknown) => { cached = undefined; throw e; });
   return cached;
 }

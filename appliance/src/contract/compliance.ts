@@ -15,6 +15,8 @@ export const policyList = open({ policies: z.array(policy) });
 export const created = open({ id: z.string() });
 
 const credentialView = open({ version: z.enum(['2c', '3']), user: z.string().optional(), authProtocol: z.string().optional(), privProtocol: z.string().optional() });
+/** PUT /api/v1/credentials/default and /devices/:serial/credentials: one credential (the SNMP room's schema); global: a list. */
+export { CredentialSchema as credentialInput } from '../snmp/credentials.ts';
 export const credentials = open({ default: credentialView.nullable(), global: z.array(credentialView), device: credentialView.nullable().optional() });
 
 export const instantOnPut = z.object({

@@ -47,6 +47,7 @@ export const device = open({
   compliance: complianceRecord.optional(), lastPolicy: open({ id: z.string(), name: z.string(), at: isoTime }).optional(),
   credentialRef: open({ source: z.enum(['device', 'default', 'global']), index: z.number().optional() }).optional(),
   announcing: open({ lastHour: z.number(), tooOften: z.boolean() }).optional(),
+  retired: open({ at: isoTime, by: z.string(), note: z.string().optional() }).optional(),
 });
 export type DeviceView = z.infer<typeof device>;
 

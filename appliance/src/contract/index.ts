@@ -17,6 +17,7 @@ import * as operations from './operations.ts';
 import * as groups from './groups.ts';
 
 export * from './common.ts';
+export type { ServerEvents } from './events.ts';
 export { auth, compliance, devices, forwarding, groups, operations, settings, system, trust, observability };
 
 export interface RouteContract {
@@ -37,8 +38,8 @@ export const contract = {
   'GET /api/v1/session': route({ response: auth.session }),
   'DELETE /api/v1/session': route({ response: NO_CONTENT }),
   'POST /api/v1/password': route({ body: auth.passwordChange, response: auth.passwordChanged }),
-  'GET /api/v1/tokens': route({ response: open({ tokens: z.array(open({ id: z.string(), name: z.string() })) }) }),
-  'POST /api/v1/tokens': route({ response: open({ token: open({ id: z.string() }), secret: z.string() }) }),
+  'GET /api/v1/tokens': route({ response: auth.tokenList }),
+  'POST /api/v1/tokens': route({ body: auth.tokenInput, response: auth.tokenMade }),
   'DELETE /api/v1/tokens/:id': route({ response: open({ revoked: z.unknown() }) }),
   // ——— devices ———
   'GET /api/v1/devices': route({ query: devices.deviceListQuery, response: devices.deviceList }),
@@ -47,7 +48,7 @@ export const contract = {
   'POST /api/v1/devices/:serial/identity/approve': route({ response: devices.identity }),
   'GET /api/v1/devices.csv': route({ response: NOT_JSON }),
   'POST /api/v1/devices/:serial/assess': route({ body: compliance.assessPost, response: compliance.assessStarted }),
-  'PUT /api/v1/devices/:serial/credentials': route({ response: compliance.credentials }),
+  'PUT /api/v1/devices/:serial/credentials': route({ body: compliance.credentialInput, response: compliance.credentials }),
   'DELETE /api/v1/devices/:serial/credentials': route({ response: NO_CONTENT }),
   'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
   'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
@@ -69,8 +70,8 @@ export const contract = {
   'PUT /api/v1/policies/:id': route({ body: compliance.policyInput, response: compliance.policy }),
   'DELETE /api/v1/policies/:id': route({ response: NO_CONTENT }),
   'GET /api/v1/credentials': route({ response: compliance.credentials }),
-  'PUT /api/v1/credentials/default': route({ response: compliance.credentials }),
-  'PUT /api/v1/credentials/global': route({ response: compliance.credentials }),
+  'PUT /api/v1/credentials/default': route({ body: compliance.credentialInput, response: compliance.credentials }),
+  'PUT /api/v1/credentials/global': route({ body: z.array(compliance.credentialInput).max(20), response: compliance.credentials }),
   'GET /api/v1/tasks': route({ query: compliance.taskListQuery, response: compliance.taskList }),
   'GET /api/v1/tasks/:id': route({ response: compliance.taskDetail }),
   'POST /api/v1/tasks': route({ body: compliance.taskPost, response: compliance.taskPosted }),
@@ -116,8 +117,8 @@ export const contract = {
   // ——— forwarding ———
   'GET /api/v1/listeners': route({ response: forwarding.listenerList }),
   'GET /api/v1/listeners/:id': route({ response: forwarding.listener }),
-  'POST /api/v1/listeners': route({ response: compliance.created }),
-  'PUT /api/v1/listeners/:id': route({ response: forwarding.listener }),
+  'POST /api/v1/listeners': route({ body: forwarding.listenerInput, response: compliance.created }),
+  'PUT /api/v1/listeners/:id': route({ body: forwarding.listenerPatch, response: forwarding.listener }),
   'DELETE /api/v1/listeners/:id': route({ response: NO_CONTENT }),
   'GET /api/v1/forwarding': route({ response: forwarding.forwarding }),
   // ——— the appliance ———

@@ -1,10 +1,11 @@
 // Discovery: find printers that never announce — by address or host name (typed, or a text/CSV file), by
 // sweeping ranges now or on a schedule — with live progress, the last results and the printers found.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api.ts';
+import { ApiError } from '../api.ts';
+import { api, NotAvailable, useApi } from '../legacy.ts';
 import { useBox } from '../store.ts';
 import { tasks, type Task } from '../live.ts';
-import { Badge, Card, Done, ErrorText, fmtTime, Loaded, NotAvailable, Page, Progress, timeAgo, useAction, useApi } from '../ui.tsx';
+import { Badge, Card, Done, ErrorText, fmtTime, Loaded, Page, Progress, timeAgo, useAction } from '../ui.tsx';
 
 type Policy = { id: string; name: string };
 const active = (t: Record<string, any>) => t.state === 'queued' || t.state === 'running';

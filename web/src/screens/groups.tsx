@@ -2,8 +2,9 @@
 // (or as JSON for nested filters), a live preview of who matches, the group's policy and priority, its
 // members, and "assess now". Errors from the API are shown next to the field they name.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, fieldErrors } from '../api.ts';
-import { Badge, Card, Done, ErrorText, Loaded, Page, timeAgo, useAction, useApi } from '../ui.tsx';
+import { fieldErrors } from '../api.ts';
+import { api, useApi } from '../legacy.ts';
+import { Badge, Card, Done, ErrorText, Loaded, Page, timeAgo, useAction } from '../ui.tsx';
 import { useBox } from '../store.ts';
 import { deviceTick } from '../live.ts';
 

@@ -1,27 +1,27 @@
 // Policies: the list, and an editor built from the settings catalog (help per setting, the API's
 // per-field validation messages next to each field). Settings left unticked are never touched.
 import { useEffect, useState } from 'preact/hooks';
-import { api, fieldErrors } from '../api.ts';
+import { call, fieldErrors, type Answer } from '../api.ts';
 import { loadCatalog, type CatalogEntry } from '../catalog.ts';
-import { Card, Done, ErrorText, fmtTime, fmtValue, Loaded, NotAvailable, Page, useAction, useApi } from '../ui.tsx';
+import { Card, Done, ErrorText, fmtTime, fmtValue, Loaded, Page, useAction, useRoute } from '../ui.tsx';
 
-interface Policy { id: string; name: string; settings: Record<string, boolean | string>; updatedAt?: string }
+type Policy = Answer<'GET /api/v1/policies/:id'>;
 
 export function Policies() {
-  const q = useApi<{ policies: Policy[] }>('/api/v1/policies');
+  const q = useRoute('GET /api/v1/policies');
   const a = useAction();
   return (
-    <Page title="Policies" actions={!q.missing && <a class="button primary" href="#/policies/new" data-testid="new-policy">New policy</a>}>
+    <Page title="Policies" actions={<a class="button primary" href="#/policies/new" data-testid="new-policy">New policy</a>}>
       <ErrorText error={a.error} />
       <Loaded q={q} what="policies">{(d) => d.policies.length === 0 ? <p class="muted">No policy yet. A policy names the printer settings to enforce and their values.</p> : (
         <div class="table-wrap"><table>
-          <thead><tr><th>Name</th><th>Settings</th><th class="wide">Changed</th><th /></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Settings</th><th scope="col" class="wide">Changed</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>{d.policies.map((p) => (
             <tr key={p.id}>
               <td><a href={`#/policies/${p.id}`}>{p.name}</a></td>
               <td>{Object.entries(p.settings).map(([k, v]) => `${k}=${fmtValue(v)}`).join(', ')}</td>
               <td class="wide">{fmtTime(p.updatedAt)}</td>
-              <td><button type="button" class="small danger" disabled={a.busy} onClick={() => { if (confirm(`Delete policy ${p.name}?`)) void a.run(async () => { await api('DELETE', `/api/v1/policies/${p.id}`); await q.reload(); }); }}>Delete</button></td>
+              <td><button type="button" class="small danger" disabled={a.busy} onClick={() => { if (confirm(`Delete policy ${p.name}?`)) void a.run(async () => { await call('DELETE /api/v1/policies/:id', { params: { id: p.id } }); await q.reload(); }); }}>Delete</button></td>
             </tr>))}</tbody>
         </table></div>
       )}</Loaded>
@@ -34,22 +34,21 @@ export function PolicyEditor(p: { id: string }) {
   const [catalog, setCatalog] = useState<CatalogEntry[] | undefined>();
   const [catErr, setCatErr] = useState<unknown>();
   const [name, setName] = useState('');
-  const [values, setValues] = useState<Record<string, boolean | string>>({});
+  const [values, setValues] = useState<Policy['settings']>({});
   const a = useAction();
   useEffect(() => { loadCatalog().then(setCatalog, setCatErr); }, []);
   useEffect(() => {
     if (isNew) return;
-    api<Policy>('GET', `/api/v1/policies/${p.id}`).then((pol) => { setName(pol.name); setValues(pol.settings); }, a.setError);
+    call('GET /api/v1/policies/:id', { params: { id: p.id } }).then((pol: Policy) => { setName(pol.name); setValues(pol.settings); }, a.setError);
   }, [p.id]);
-  if ((catErr as any)?.status === 404) return <Page title="Policy"><NotAvailable what="the settings catalog" /></Page>;
   const errors = fieldErrors(a.error);
 
   const save = (e: Event) => {
     e.preventDefault();
     void a.run(async () => {
       const body = { name, settings: values };
-      if (isNew) { const r = await api('POST', '/api/v1/policies', body); location.hash = `#/policies/${r.id}`; }
-      else await api('PUT', `/api/v1/policies/${p.id}`, body);
+      if (isNew) { const r = await call('POST /api/v1/policies', { body }); location.hash = `#/policies/${r.id}`; }
+      else await call('PUT /api/v1/policies/:id', { params: { id: p.id }, body });
       return 'Policy saved.';
     });
   };
