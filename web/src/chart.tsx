@@ -26,8 +26,8 @@ export function BarChart(p: { bars: Bar[]; name: string; axis: { at: number; tex
       </svg>
       <div class="chart-axis" aria-hidden="true">{p.axis.map((a) => <span key={a.at} style={{ left: `${(100 * (a.at * (w + gap))) / width}%` }}>{a.text}</span>)}</div>
       {p.legend}
-      <table class="sr-only"><caption>{p.name}</caption><tbody>{p.bars.map((b) => (
-        <tr key={b.key}><th scope="row">{b.label}</th><td>{b.segments.map((s) => `${s.name}: ${s.value}`).join(', ')}</td></tr>))}</tbody></table>
+      <div class="sr-only"><table><caption>{p.name}</caption><tbody>{p.bars.map((b) => (
+        <tr key={b.key}><th scope="row">{b.label}</th><td>{b.segments.map((s) => `${s.name}: ${s.value}`).join(', ')}</td></tr>))}</tbody></table></div>
     </figure>
   );
 }

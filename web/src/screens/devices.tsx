@@ -1,7 +1,7 @@
 // The device table at any fleet size (issue 17 §1): the server searches, filters, sorts and pages; the page
-// asks for the 50 rows it shows and patches them from live events. New devices do not jump into the page
-// under the reader's eyes: a line says how many arrived, and one click shows them.
-import { useEffect, useState } from 'preact/hooks';
+// asks for the 50 rows it shows and follows live events: the newest-first first page is asked again as
+// printers announce; on other pages rows are patched in place and new devices only counted.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { csrf, type Query } from '../api.ts';
 import { onEvents, reconnects } from '../live.ts';
 import { useBox } from '../store.ts';
@@ -46,8 +46,19 @@ export function Devices() {
   useEffect(() => { if (list.data) { setRows(list.data.devices); setArrived(0); } }, [list.data]);
   const again = useBox(reconnects);
   useEffect(() => { if (again > 1) void list.reload(); }, [again]);
-  // Live: rows on this page are patched in place; devices elsewhere are only counted.
+  // Live. On the first page of "last seen, newest first" the page is asked again (at most once a second):
+  // that order is what arrives, so printers booting appear at the top as they announce. Elsewhere rows on
+  // the page are patched in place, and new devices are only counted: a row never jumps under the reader.
+  const follows = pager.page === 1 && sort.key === 'lastSeen' && sort.dir === 'desc';
+  const mode = useRef({ follows, reload: list.reload });
+  mode.current = { follows, reload: list.reload };
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
   useEffect(() => onEvents('device', (batch) => {
+    if (mode.current.follows) {
+      timer.current ??= window.setTimeout(() => { timer.current = undefined; void mode.current.reload(); }, 1000);
+      return;
+    }
     const latest = new Map(batch.map((e) => [e.device.serialNumber, e]));
     setRows((cur) => cur.map((d) => { const e = latest.get(d.serialNumber); return e ? asRow(d, e.device) : d; }));
     const fresh = batch.filter((e) => e.type === 'discovered').length;

@@ -46,8 +46,9 @@ export function SignIn() {
               It is kept in the file <code class="path">{file}</code> until you change the password.
               {' '}If <code>INSTANT_ON_ADMIN_PASSWORD</code> was set at first start, that is the password.</p>
           ) : (
-            <p>The first-start password was changed, so its file is gone. If you lost the password, ask whoever changed it;
-              {' '}the appliance's console can set a new one (<code>INSTANT_ON_ADMIN_PASSWORD</code> on a fresh data folder).</p>
+            <p>No first-start password file (<code>initial-admin-password</code>) is in the data folder: the password was changed since,
+              {' '}or it was set with <code>INSTANT_ON_ADMIN_PASSWORD</code> at first start. Lost it? Whoever changed it knows it; on the appliance's
+              {' '}console, a fresh data folder with <code>INSTANT_ON_ADMIN_PASSWORD</code> sets a new one.</p>
           )}
         </details>
       </form>
