@@ -83,14 +83,23 @@ async function serve(args: string[]) {
 
   const { Appliance } = await import('./system/controller.ts');
   let appliance: Awaited<ReturnType<typeof Appliance.start>>;
+  // A restored backup: stop every component and start them again on the restored store (Teleporter-like).
+  // A start that fails then is fatal: systemd (Restart=on-failure) starts the process again.
+  const restart = (reason: string) => {
+    log.warn({ reason }, 'restarting the appliance\'s components');
+    void appliance.stop().then(() => Appliance.start(startOptions)).then((next) => { appliance = next; log.info({ reason }, 'restarted'); },
+      (err) => { log.fatal({ err: { message: err.message, component: err.component } }, 'could not restart; exiting'); root.flush?.(); setTimeout(() => process.exit(1), 100); });
+  };
+  const onFatal = (err: Error) => {
+    // Crash rather than limp: a store that cannot write must not keep answering devices. systemd restarts us.
+    log.fatal({ err: { message: err.message, cause: (err.cause as Error | undefined)?.message } }, 'the store is failing; exiting');
+    process.stderr.write(`instant-on-edge: the store is failing: ${err.message}\n`);
+    root.flush?.();
+    setTimeout(() => process.exit(75), 100).unref();
+  };
+  const startOptions = { cli, demo, log: root, say: (t: string) => process.stdout.write(t + '\n'), onRestartRequest: restart, onFatal };
   try {
-    appliance = await Appliance.start({ cli, demo, log: root, say: (t) => process.stdout.write(t + '\n'), onFatal: (err) => {
-      // Crash rather than limp: a store that cannot write must not keep answering devices. systemd restarts us.
-      log.fatal({ err: { message: err.message, cause: (err.cause as Error | undefined)?.message } }, 'the store is failing; exiting');
-      process.stderr.write(`instant-on-edge: the store is failing: ${err.message}\n`);
-      root.flush?.();
-      setTimeout(() => process.exit(75), 100).unref();
-    } });
+    appliance = await Appliance.start(startOptions);
   } catch (err: any) {
     // The controller already stopped what had started (listeners before the store); only exiting is left.
     log.fatal({ err: { message: err.message, code: err.code, component: err.component } }, 'could not start');

@@ -23,6 +23,26 @@ function seaAddonPlugin(repo: string): Plugin {
   };
 }
 
+/**
+ * pdfkit loads its standard fonts (the AFM metrics of Helvetica & co.) with a `createRequire` of its own
+ * package's `#standard-fonts/…` imports at run time, which a bundle cannot resolve: point those calls at the
+ * package's exported font modules so esbuild bundles them (the compliance report's PDF needs Helvetica).
+ */
+function pdfkitFontsPlugin(repo: string): Plugin {
+  return {
+    name: 'pdfkit-fonts',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]pdfkit[\\/]js[\\/]pdfkit(\.node\.mjs|\.js)$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const contents = text.replace(/require\$1\('#standard-fonts\/(\w+)'\)/g, (_m, name: string) => `require('pdfkit/standard-fonts/${name}')`);
+        if (contents === text) throw new Error('pdfkit no longer loads its fonts with require$1(\'#standard-fonts/…\'): update pdfkitFontsPlugin');
+        // An ES module may still call require(): esbuild bundles the literal require() of the fonts either way.
+        return { contents, loader: 'js', resolveDir: join(repo, 'node_modules/pdfkit/js') };
+      });
+    },
+  };
+}
+
 /** The entry file only: top-level await → async main (see top-level-await.ts). */
 function entryPlugin(entry: string): Plugin {
   const file = resolve(entry);
@@ -57,7 +77,7 @@ export async function bundleCli(repo: string, entry: string, outFile: string, ve
     metafile: true,
     logLevel: 'warning',
     nodePaths: [join(repo, 'node_modules')],
-    plugins: [seaAddonPlugin(repo), entryPlugin(entry)],
+    plugins: [seaAddonPlugin(repo), pdfkitFontsPlugin(repo), entryPlugin(entry)],
     // ESM sources use import.meta.url (e.g. createRequire, file paths); in the CJS bundle it is the binary.
     define: {
       'import.meta.url': '__instantOnImportMetaUrl',

@@ -46,6 +46,6 @@ export async function groupsRig(t: { teardown(fn: () => Promise<void> | void): v
       return list.length >= n && list;
     }, ms),
     /** Lets the appliance settle: no task queued or running, nothing waiting for the disk. */
-    quiet: async () => waitFor(async () => (await ok('GET', '/api/v1/tasks?state=active')).total === 0 && h.appliance.store.commitStats().queued === 0, 20_000),
+    quiet: async () => waitFor(async () => (await ok('GET', '/api/v1/tasks?state=active')).matched === 0 && h.appliance.store.commitStats().queued === 0, 20_000),
   };
 }

@@ -13,6 +13,7 @@ import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { RawHttps } from '../fakes/raw-https.ts';
 import { spellings } from '../fakes/path-spellings.ts';
+import { frameBytes, sampleAnnouncement, sendRaw } from '../fakes/hdap-raw-client.ts';
 
 const PUBLIC = new Set(['POST /api/v1/login', 'GET /api/v1/health', 'POST /api/v1/session']);
 
@@ -360,6 +361,27 @@ test('devices.csv lists every device with compliance; SSE streams a device as it
   t.is(lines.length, 4);
   for (const p of fleet.printers) t.true(lines.some((l) => l.startsWith(`${p.serialNumber},instant-on,`)));
   t.true(lines.slice(1).every((l) => l.includes('not assessed')), 'no policy yet: not assessed');
+});
+
+test('devices.csv: a printer naming itself with a formula, behind leading whitespace, exports as text', async (t) => {
+  const h = await startTestAppliance();
+  t.teardown(() => h.stop());
+  const port = h.appliance.webPort;
+  const hostile = [[' =HYPERLINK("http://x","y")', '   +1'], ['\u00a0@SUM(1+1)', '\u3000-2+3'], ['=1+1', '@A1']];
+  for (const [i, [model, firmware]] of hostile.entries()) {
+    const body = sampleAnnouncement(`CSVY${i}`);
+    body.device.model = model;
+    body.device.firmware = firmware;
+    const ack = (await sendRaw(h.appliance.announcePort, frameBytes(body), { timeoutMs: 5000 })).acks[0];
+    t.is(ack?.status, 'accepted', `${JSON.stringify(model)}: ${JSON.stringify(ack)}`);
+  }
+  const csv = String((await api(port, 'GET', '/api/v1/devices.csv', { token: await login(port) })).body);
+  for (const [model, firmware] of hostile) {
+    for (const v of [model, firmware]) {
+      const cell = v.includes('"') || v.includes(',') ? `"'${v.replace(/"/g, '""')}"` : `'${v}`;
+      t.true(csv.includes(cell), `${JSON.stringify(v)} is exported as ${JSON.stringify(cell)}`);
+    }
+  }
 });
 
 test('the page: security headers, precompressed assets, immutable hashed files, ETag revalidation', async (t) => {

@@ -116,3 +116,53 @@ test('report: remediated, compliant, non-compliant, unreachable; JSON = CSV; the
   t.is(group.body.error.details[0].field, 'groupId');
   t.is((await api(port, 'GET', '/api/v1/health')).status, 200);
 });
+
+test('the report is e-mailed (PDF and CSV attached) through a real SMTP server; a server that does not answer is a clear error', async (t) => {
+  const { SMTPServer } = await import('smtp-server');
+  const { simpleParser } = await import('mailparser');
+  const { freePort } = await import('../fakes/ports.ts');
+  const received: any[] = [];
+  const smtpPort = await freePort();
+  const server = new SMTPServer({ disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    onData(stream, session, cb) { simpleParser(stream).then((mail) => { received.push({ mail, to: session.envelope.rcptTo.map((r) => r.address) }); cb(); }, cb); } });
+  await new Promise<void>((r) => server.listen(smtpPort, '127.0.0.1', () => r()));
+  const h = await startTestAppliance({ env: { INSTANT_ON_SNMP_TIMEOUT_MS: '1000', INSTANT_ON_SMTP_HOST: '127.0.0.1', INSTANT_ON_SMTP_PORT: String(smtpPort),
+    INSTANT_ON_SMTP_SECURITY: 'none', INSTANT_ON_SMTP_FROM: 'edge@branch.test', INSTANT_ON_SMTP_TIMEOUT_MS: '2000' } });
+  const fleet = new Fleet({ count: 2, serialPrefix: 'RML', firstIndex: 7700, resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
+  await fleet.startAgents({ port: 0 });
+  t.teardown(async () => { await fleet.stop(); await h.stop(); await new Promise<void>((r) => server.close(() => r())); });
+  const port = h.appliance.webPort;
+  const token = await login(port);
+  await api(port, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'public', writeCommunity: 'private' } });
+  const policyId = (await api(port, 'POST', '/api/v1/policies', { token, body: { name: 'Mailed baseline', settings: { telnet: false } } })).body.id;
+  await fleet.announceAll('initial-boot');
+  const task = await api(port, 'POST', '/api/v1/devices/bulk', { token, body: { action: 'remediate', policyId, serials: fleet.printers.map((p) => p.serialNumber) } });
+  await waitFor(() => h.appliance.tasks.get(task.body.taskId)?.state === 'done', 20_000);
+
+  t.is((await api(port, 'PUT', '/api/v1/settings', { token, body: { reportEmailTo: 'auditor@@x' } })).status, 400);
+  t.is((await api(port, 'PUT', '/api/v1/settings', { token, body: { reportEmailTo: 'auditor@branch.test', reportEmailEvery: 'weekly' } })).status, 200);
+  const sent = await api(port, 'POST', '/api/v1/reports/mail', { token, body: {} });
+  t.is(sent.status, 200, JSON.stringify(sent.body));
+  await waitFor(() => received.length === 1, 10_000);
+  const { mail, to } = received[0];
+  t.deepEqual(to, ['auditor@branch.test']);
+  t.regex(mail.subject, /Compliance report/);
+  t.regex(mail.text, /remediated 2/);
+  const pdf = mail.attachments.find((a: any) => a.contentType === 'application/pdf');
+  const csvFile = mail.attachments.find((a: any) => a.filename.endsWith('.csv'));
+  const text = pdfText(pdf.content);
+  for (const p of fleet.printers) t.true(text.includes(p.serialNumber));
+  t.true(text.includes('Mailed baseline'));
+  const rows = parse(csvFile.content, { columns: true, bom: true }) as Record<string, string>[];
+  t.deepEqual(rows.map((r) => r.serialNumber).sort(), fleet.printers.map((p) => p.serialNumber).sort());
+  const status = (await api(port, 'GET', '/api/v1/reports/mail', { token })).body;
+  t.like(status, { every: 'weekly', to: ['auditor@branch.test'] });
+  t.is(status.last.error, undefined);
+
+  // A mail server that does not answer: a clear error, and the appliance goes on.
+  await new Promise<void>((r) => server.close(() => r()));
+  const down = await api(port, 'POST', '/api/v1/reports/mail', { token, body: {} });
+  t.is(down.status, 502);
+  t.regex(down.body.error.message, /could not be e-mailed: .*127\.0\.0\.1|ECONNREFUSED|connect/i);
+  t.is((await api(port, 'GET', '/api/v1/reports/compliance', { token })).status, 200);
+});

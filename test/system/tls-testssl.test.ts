@@ -24,6 +24,7 @@ const ACCEPTED: Record<string, { finding: RegExp; why: string }> = {
 /** Protocols, cipher categories, forward secrecy, server preference and defaults, vulnerabilities (renegotiation among them). */
 function testssl(target: string, extra: string[], dir: string): Promise<{ findings: Finding[]; output: string }> {
   const json = join(dir, `${target.replace(/[^0-9a-z]/gi, '_')}.json`);
+  rmSync(json, { force: true }); // testssl refuses to overwrite the file of a first scan repeated
   const args = ['--quiet', '--color', '0', '--warnings', 'batch', '--openssl', '/usr/bin/openssl', '--nodns', 'none',
     '--connect-timeout', '10', '--openssl-timeout', '10', '-p', '-s', '-f', '-P', '-S', '-U', ...extra, '--jsonfile', json, target];
   return new Promise((resolve, reject) => {
@@ -48,15 +49,27 @@ function judge(findings: Finding[]) {
 }
 
 test('testssl.sh finds nothing wrong on 3329 and the web port (TLS 1.2+, ECDHE + AEAD only, no renegotiation)', async (t) => {
-  t.timeout(420_000);
+  t.timeout(840_000);
   const h = await startTestAppliance();
   const dir = mkdtempSync(join(tmpdir(), 'ioe-testssl-'));
   t.teardown(async () => { await h.stop(); rmSync(dir, { recursive: true, force: true }); });
   const ports = { announce: h.appliance.announcePort, web: h.appliance.webPort };
   // The two scans run side by side; each takes about 35 s on a quiet machine.
+  // A WARN that says testssl could not connect (a loaded CI machine, its 10 s connect limit) is about the
+  // machine, not the server: such a scan is repeated once, and a second one fails the test.
+  const connectOnly = (r: { findings: Finding[] }) => {
+    const bad = judge(r.findings).bad;
+    return bad.length > 0 && bad.every((f) => f.severity === 'WARN' && /connect problem|connection problem|timed out/i.test(f.finding));
+  };
+  const scan = async (target: string, extra: string[]) => {
+    const first = await testssl(target, extra, dir);
+    if (!connectOnly(first)) return first;
+    t.log(`${target}: ${judge(first.findings).bad.map((f) => f.finding).join('; ')} — scanning again`);
+    return testssl(target, extra, dir);
+  };
   const [announce, web] = await Promise.all([
-    testssl(`127.0.0.1:${ports.announce}`, [], dir),
-    testssl(`127.0.0.1:${ports.web}`, ['-h'], dir),
+    scan(`127.0.0.1:${ports.announce}`, []),
+    scan(`127.0.0.1:${ports.web}`, ['-h']),
   ]);
   for (const [name, scan] of Object.entries({ announce, web })) {
     const { bad, byId } = judge(scan.findings);

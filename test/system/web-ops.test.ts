@@ -35,6 +35,21 @@ test('version in the header; the compliance trend; a token made and revoked on t
   await settled(page);
   t.false((await page.textContent('body'))!.includes(secret), 'the secret is never shown again');
 
+  // Backup screen: a short passphrase is refused with the reason; a good one downloads the archive.
+  await page.goto(`${base}/#/backup`);
+  await settled(page);
+  const passInput = page.getByLabel('Passphrase (12 characters or more)');
+  await passInput.fill('short');
+  await page.getByRole('button', { name: 'Download backup' }).click();
+  await page.getByRole('alert').getByText(/at least 12 characters/).waitFor();
+  await passInput.fill('a long enough passphrase');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download backup' }).click()]);
+  t.regex(dl.suggestedFilename(), /^instant-on-edge-backup-.*\.tar\.gz$/);
+  const { readFileSync } = await import('node:fs');
+  t.deepEqual([...readFileSync((await dl.path())!).subarray(0, 2)], [0x1f, 0x8b]);
+  await page.goto(`${base}/#/tokens`);
+  await settled(page);
+
   page.once('dialog', (d) => void d.accept());
   await page.locator('tr[data-token="prometheus"]').getByRole('button', { name: 'Revoke' }).click();
   await page.getByText('Revoked "prometheus".').waitFor();

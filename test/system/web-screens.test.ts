@@ -7,7 +7,7 @@ import { Fleet } from '../../appliance/src/sim/fleet.ts';
 import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { haveChromium, openBrowser, settled, signIn, screenshot, shotPath } from './web-browser.ts';
 
-const SCREENS = ['dashboard', 'devices', 'policies', 'instant-on', 'credentials', 'tasks', 'dns', 'certificates', 'forwarding', 'reports', 'audit', 'tokens', 'settings', 'password'];
+const SCREENS = ['dashboard', 'devices', 'policies', 'instant-on', 'credentials', 'tasks', 'dns', 'certificates', 'forwarding', 'reports', 'audit', 'tokens', 'backup', 'settings', 'password'];
 
 test('every screen renders (desktop and 390 px), first load is small', async (t) => {
   if (!haveChromium()) { t.fail('chromium is not installed (scripts/setup.sh installs it)'); return; }

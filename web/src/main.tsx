@@ -28,9 +28,10 @@ import { Forwarding } from './screens/forwarding.tsx';
 import { Alerts } from './screens/alerts.tsx';
 import { Tokens } from './screens/tokens.tsx';
 import { Reports } from './screens/reports.tsx';
+import { Backup } from './screens/backup.tsx';
 
 const NAV: [string, string][] = [['dashboard', 'Dashboard'], ['devices', 'Devices'], ['discovery', 'Discovery'], ['policies', 'Policies'], ['groups', 'Groups'], ['instant-on', 'Instant-On'],
-  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['alerts', 'Alerts'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['settings', 'Settings']];
+  ['credentials', 'Credentials'], ['tasks', 'Tasks'], ['dns', 'DNS'], ['certificates', 'Certificates'], ['forwarding', 'Forwarding'], ['reports', 'Reports'], ['alerts', 'Alerts'], ['audit', 'Audit log'], ['tokens', 'API tokens'], ['backup', 'Backup'], ['settings', 'Settings']];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -61,6 +62,7 @@ function Screen(p: { route: string[] }) {
     case 'settings': return <Settings />;
     case 'tokens': return <Tokens />;
     case 'reports': return <Reports />;
+    case 'backup': return <Backup />;
     case 'password': return <Password />;
     default: return <p>Nothing here. <a href="#/">Back to the dashboard</a>.</p>;
   }

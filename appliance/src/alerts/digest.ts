@@ -3,7 +3,12 @@
 import { ALERT_KINDS, type AlertKind } from './kinds.ts';
 import type { AlertChange } from './alert-center.ts';
 
-export interface MailText { subject: string; text: string }
+export interface MailText {
+  subject: string;
+  text: string;
+  /** Files sent along (a scheduled compliance report's PDF and CSV). */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
 
 const PER_KIND_LISTED = 50;
 

@@ -5,7 +5,7 @@
 // change anything.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { tokenInput } from '../contract/auth.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 export const TOKEN_PREFIX = 'ioe_';
 const MAX_TOKENS = 100;
@@ -74,6 +74,12 @@ export class ApiTokens {
     this.byHash.delete(rec.hash);
     this.touched.delete(id);
     return view(rec);
+  }
+
+  /** Whether the token with this id is still valid (not revoked): long-lived answers (the event stream) ask again. */
+  isLive(id: string): boolean {
+    for (const t of this.byHash.values()) if (t.id === id) return true;
+    return false;
   }
 
   /** The token a bearer secret belongs to, or undefined. Cheap: tokens without our prefix are not hashed. */

@@ -20,7 +20,12 @@ declare module 'koa' {
  * - `stream`: not read here; the handler streams `ctx.req` itself with `readLimited()` (the serial list).
  */
 export type BodyKind = 'none' | 'json' | 'text' | 'pem' | 'stream';
-export interface BodyRule { kind: BodyKind; limit: number }
+export interface BodyRule {
+  kind: BodyKind;
+  limit: number;
+  /** Media types accepted instead of the kind's own (a backup archive streams as application/gzip). */
+  types?: string[];
+}
 
 const TEXT_TYPES = ['text/plain', 'text/csv', 'application/x-pem-file', 'application/pem-certificate-chain'];
 const BINARY_TYPES = ['application/pkix-cert', 'application/pkix-crl', 'application/pkcs10', 'application/octet-stream'];
@@ -57,7 +62,7 @@ export function checkBodyHeaders(ctx: Koa.Context, rule: BodyRule): void {
   const encoding = ctx.get('content-encoding').toLowerCase();
   if (encoding && encoding !== 'identity') throw new ApiError(415, 'unsupported-encoding', `compressed request bodies (${encoding.slice(0, 20)}) are not accepted`);
   const type = mediaType(ctx);
-  const ok = accepted(rule.kind);
+  const ok = rule.types ?? accepted(rule.kind);
   if (!ok.includes(type)) throw new ApiError(415, 'unsupported-media-type', `send the body as ${ok.join(' or ')}${type ? `, not ${type.slice(0, 60)}` : ''}`, { accepted: ok });
 }
 

@@ -7,6 +7,7 @@
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import { readBody, type BodyRule } from './body.ts';
+import { MAX_PKI_INPUT } from '../pki/index.ts';
 
 export type Access = 'public' | 'optional' | 'signed-in';
 
@@ -46,7 +47,8 @@ const POLICIES: Record<string, Partial<RoutePolicy>> = {
   // A task may name every device of a large branch (10,000 serials of up to 32 characters).
   'POST /api/v1/tasks': { body: json(1 * MiB) },
   'POST /api/v1/pki/trusted-cas': { body: pem(1 * MiB) },
-  'POST /api/v1/pki/crls': { body: pem(8 * MiB) },
+  // The PKI parser's own bound: a larger CRL would pass this door only to be refused by the parser.
+  'POST /api/v1/pki/crls': { body: pem(MAX_PKI_INPUT) },
   'PUT /api/v1/pki/identity': { body: pem(256 * KiB) },
   'POST /api/v1/pki/device-certificates': { body: pem(64 * KiB) },
   'POST /api/v1/serial-list': { body: { kind: 'stream', limit: SERIAL_LIST_LIMIT } },
@@ -54,6 +56,10 @@ const POLICIES: Record<string, Partial<RoutePolicy>> = {
   'POST /api/v1/discovery': { body: json(1 * MiB) },
   'POST /api/v1/discovery/schedules': { body: json(1 * MiB) },
   'POST /api/v1/discovery/upload': { body: { kind: 'text', limit: 2 * MiB } },
+  // Backups: the archive comes in as the body (read in bounded chunks by the route); the passphrase in a header.
+  'POST /api/v1/backup': { body: json(4 * KiB) },
+  'POST /api/v1/restore': { body: { kind: 'stream', limit: 64 * MiB, types: ['application/gzip', 'application/x-gzip', 'application/octet-stream'] } },
+  'PUT /api/v1/backup/passphrase': { body: json(4 * KiB) },
   // Prometheus scrapers: the route checks its own bearer token or allow list (metrics/access.ts).
   'GET /metrics': { access: 'public' },
 };

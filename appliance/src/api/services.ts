@@ -1,8 +1,8 @@
 // The application API: everything the web routes (and the CLI) may use, as one object of small services.
 // Routes never reach into the store or a socket; they call these.
-import type { DeviceRegistry } from '../devices/registry.ts';
-import type { SettingsView } from '../config/settings.ts';
-import type { SettingKey } from '../config/schema.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { SettingsView } from '../config/index.ts';
+import type { SettingKey } from '../config/index.ts';
 import type { Users } from './users.ts';
 import type { Sessions } from './sessions.ts';
 import type { EventHub } from './routes/events.ts';
@@ -11,17 +11,18 @@ import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { Scheduler } from '../tasks/scheduler.ts';
-import type { AnnounceRate } from '../devices/announce-rate.ts';
-import type { TrustRepo } from '../pki/trust-repo.ts';
-import type { Identity } from '../pki/identity.ts';
-import type { Forwarder } from '../forward/forwarder.ts';
+import type { AnnounceRate } from '../devices/index.ts';
+import type { TrustRepo } from '../pki/index.ts';
+import type { Identity } from '../pki/index.ts';
+import type { Forwarder } from '../forward/index.ts';
 import type { Autogroups, RemediationTriggers } from '../autogroups/index.ts';
-import type { SerialFilter } from '../devices/serial-filter.ts';
+import type { SerialFilter } from '../devices/index.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import type { Discovery } from '../discovery/index.ts';
 import type { HourlyHistory } from '../history/index.ts';
-import type { ComplianceReports } from '../reports/index.ts';
+import type { ComplianceReports, ReportMailer } from '../reports/index.ts';
 import type { DeviceActions } from './device-actions.ts';
+import type { Backups } from '../backup/index.ts';
 
 export interface AppServices {
   version: string;
@@ -74,8 +75,12 @@ export interface AppServices {
   history?: HourlyHistory;
   /** Compliance reports over a period (issue 16 §1). */
   reports?: ComplianceReports;
+  /** The compliance report e-mailed on a schedule (absent when no mail sender is wired). */
+  reportMailer?: ReportMailer;
   /** Delete, retire and bulk actions on devices (issue 16 §7). */
   deviceActions?: DeviceActions;
+  /** Backup and restore, scheduled backups (issue 16 §5). */
+  backups?: Backups;
   /** Groups and autogroups with their remediation triggers (issue 15). */
   groups?: { groups: Autogroups; triggers: RemediationTriggers };
 }

@@ -3,7 +3,7 @@
 // page say where to find it).
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { PASSWORD_RULE, passwordProblem } from './password-rule.ts';
 
@@ -34,7 +34,7 @@ export class Users {
   /** Refuses (400 `weak-password`, naming the rule and `field`) a password that breaks the rule. */
   async checkPassword(username: string, password: string, field = 'newPassword'): Promise<void> {
     const problem = await passwordProblem(password, username);
-    if (problem) throw new ApiError(400, 'weak-password', `the password ${problem}; the rule: ${PASSWORD_RULE}`, [{ field, message: `${problem} (${PASSWORD_RULE})` }]);
+    if (problem) throw new ApiError(400, 'weak-password', `the password ${problem}; the rule: ${PASSWORD_RULE}`, [{ field, message: `This password ${problem}.` }]);
   }
 
   async setPassword(username: string, password: string, opts: { field?: string; generated?: boolean } = {}): Promise<void> {

@@ -20,6 +20,8 @@ export interface SettingDef<T = unknown> {
   storable: boolean;
   /** Holds a secret (a password, a token): the API shows only whether it is set. */
   secret?: boolean;
+  /** Kept sealed in the store (config/stored-settings.ts): secrets, and URLs that may carry a password. */
+  sealed?: boolean;
   /** The admin page's words: a short name, the section it is shown in, and the unit of a number. */
   label?: string;
   group?: SettingGroup;
@@ -61,7 +63,7 @@ const dhms = z.string().trim().regex(/^\d{1,4}:\d{1,2}:\d{1,2}:\d{1,2}$/, 'must 
   .refine((v) => v.split(':').some((x) => Number(x) > 0), 'must not be zero');
 
 function def<T>(d: Omit<SettingDef<T>, 'storable'> & { storable?: boolean }): SettingDef<T> {
-  return { storable: true, ...d };
+  return { storable: true, sealed: d.secret, ...d };
 }
 
 export const settingsSchema = {
@@ -173,8 +175,11 @@ export const settingsSchema = {
     help: 'Time to wait for a listener\'s connection or next Acknowledge.' }),
   messageDedupLimit: def({ label: "Message ids remembered", group: "Forwarding and MQTT", unit: "ids", schema: count(1000, 10_000_000), default: 50_000, env: 'INSTANT_ON_MESSAGE_DEDUP', restart: false,
     help: 'Recent messageIds remembered so that a repeated (at-least-once) relay creates nothing twice.' }),
-  mqttUrl: def({ label: "MQTT broker", group: "Forwarding and MQTT", schema: z.string().max(512).regex(/^$|^mqtts?:\/\//, 'must be mqtt://host:port or mqtts://…'), default: '', env: 'INSTANT_ON_MQTT_URL', restart: true,
-    help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off.' }),
+  // A password in mqtt:// would cross the LAN in clear in every CONNECT: only over mqtts:// (certificate checked).
+  mqttUrl: def({ label: "MQTT broker", group: "Forwarding and MQTT", schema: z.string().max(512).regex(/^$|^mqtts?:\/\//, 'must be mqtt://host:port or mqtts://…')
+    .refine((v) => !/^mqtt:\/\/[^/?#]*:[^/?#]*@/i.test(v), 'a URL with a password must be mqtts:// (TLS): over mqtt:// the password crosses the network in clear'),
+  default: '', env: 'INSTANT_ON_MQTT_URL', restart: true, sealed: true,
+    help: 'MQTT broker that receives device events (QoS 1) and a retained state per serial; empty = off. mqtts:// checks the broker\'s certificate against the system CAs and the trusted CAs; a password needs mqtts://.' }),
   mqttTopicPrefix: def({ label: "MQTT topic prefix", group: "Forwarding and MQTT", schema: z.string().min(1).max(128).regex(/^[^#+]+$/, 'no MQTT wildcards'), default: 'instant-on', env: 'INSTANT_ON_MQTT_PREFIX', restart: true,
     help: 'Topic prefix: <prefix>/devices/<serial>/events and <prefix>/devices/<serial>/state (retained).' }),
   strictDeviceIdentity: def({ label: "Hold credentials when a device identity changes", group: "Security", schema: bool, default: false, env: 'INSTANT_ON_STRICT_DEVICE_IDENTITY', restart: false,
@@ -197,7 +202,7 @@ export const settingsSchema = {
   smtpSecurity: def({ label: "Mail connection security", group: "Alerts and e-mail", schema: z.enum(['starttls', 'tls', 'none']), default: 'starttls' as 'starttls' | 'tls' | 'none', env: 'INSTANT_ON_SMTP_SECURITY', restart: false,
     help: 'starttls: upgrade required (refuses a server without it); tls: implicit TLS from the first byte; none: plain text (a relay on this machine only).' }),
   smtpVerifyCertificate: def({ label: "Check the mail server certificate", group: "Alerts and e-mail", schema: bool, default: true, env: 'INSTANT_ON_SMTP_VERIFY', restart: false,
-    help: 'Check the mail server\'s certificate against the system CAs and the trusted CAs of the appliance.' }),
+    help: 'Check the mail server\'s certificate against the system CAs and the trusted CAs of the appliance. Off: mail is sent without signing in (smtpUser is refused), since the password would go to whoever answers.' }),
   smtpUser: def({ label: "Mail sign-in name", group: "Alerts and e-mail", schema: z.string().max(256), default: '', env: 'INSTANT_ON_SMTP_USER', restart: false,
     help: 'Mail server sign-in name; empty = no authentication.' }),
   smtpPassword: def({ label: "Mail password", group: "Alerts and e-mail", schema: z.string().max(256), default: '', env: 'INSTANT_ON_SMTP_PASSWORD', restart: false, secret: true,
@@ -218,6 +223,18 @@ export const settingsSchema = {
     help: 'Bearer token accepted on GET /metrics (besides a signed-in API token); empty = none.' }),
   metricsAllowFrom: def({ label: "Metrics readable without a token from", group: "Syslog and metrics", schema: cidrList, default: [] as string[], env: 'INSTANT_ON_METRICS_ALLOW', restart: false,
     help: 'Addresses or networks (CIDR) that may read GET /metrics without a token, comma-separated.' }),
+  reportEmailTo: def({ label: "Report e-mail recipients", group: "Alerts and e-mail", schema: list.pipe(z.array(z.string().max(254).regex(/^[^\s<>@,]+@[^\s<>@,]+$/, 'an e-mail address')).max(20)), default: [] as string[], env: 'INSTANT_ON_REPORT_EMAIL_TO', restart: false,
+    help: 'Addresses the compliance report (PDF and CSV) is e-mailed to on the reportEmailEvery schedule (comma-separated); SMTP as for alerts.' }),
+  reportEmailEvery: def({ label: "Report e-mail schedule", group: "Alerts and e-mail", schema: z.enum(['off', 'daily', 'weekly', 'monthly']), default: 'off' as 'off' | 'daily' | 'weekly' | 'monthly', env: 'INSTANT_ON_REPORT_EMAIL_EVERY', restart: false,
+    help: 'E-mail the compliance report of the past day, week or month (30 days) to reportEmailTo; off = never.' }),
+  backupFolder: def({ label: "Backup folder", group: "Storage and logs", schema: z.string().max(1024).regex(/^$|^\//, 'an absolute path'), default: '', env: 'INSTANT_ON_BACKUP_FOLDER', restart: false,
+    help: 'Folder for scheduled backups (e.g. a USB stick mounted on the Pi); empty = no scheduled backups. Needs a passphrase stored on the Backup screen.' }),
+  backupIntervalHours: def({ label: "Time between backups", group: "Storage and logs", unit: "h", schema: count(1, 24 * 366), default: 24, env: 'INSTANT_ON_BACKUP_INTERVAL_HOURS', restart: false,
+    help: 'Hours between scheduled backups.' }),
+  backupKeep: def({ label: "Backups kept", group: "Storage and logs", unit: "backups", schema: count(1, 1000), default: 7, env: 'INSTANT_ON_BACKUP_KEEP', restart: false,
+    help: 'Scheduled backups kept in the folder; older ones of this appliance are deleted.' }),
+  backupIncludeDevices: def({ label: "Backups include devices", group: "Storage and logs", schema: bool, default: false, env: 'INSTANT_ON_BACKUP_DEVICES', restart: false,
+    help: 'Scheduled backups include the devices and their history (larger archives).' }),
   logLevel: def({ label: "Log level", group: "Storage and logs", schema: z.enum(['trace', 'debug', 'info', 'warn', 'error']), default: 'info', env: 'INSTANT_ON_LOG_LEVEL', flag: 'log-level',
     restart: false, help: 'Log verbosity: trace, debug, info, warn or error (changes at once).' }),
 } satisfies Record<string, SettingDef<any>>;

@@ -3,6 +3,7 @@
 // value forced by env or CLI is shown as locked rather than silently ignored when an admin edits it.
 import { z } from 'zod';
 import { settingsSchema, settingKeys, type SettingKey, type Settings } from './schema.ts';
+import { maskUrlPasswords } from '../util/url-secret.ts';
 
 export type SettingSource = 'default' | 'store' | 'env' | 'cli';
 
@@ -67,7 +68,7 @@ export function inWords(issue: z.core.$ZodIssue): string {
 function mask(value: unknown, secret = false): unknown {
   // A secret setting (a password, a token) shows only whether it is set.
   if (secret) return value ? '***' : '';
-  return typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/, '$1***@') : value;
+  return typeof value === 'string' ? maskUrlPasswords(value) : value;
 }
 
 function parse(key: SettingKey, raw: unknown, source: SettingSource): unknown {

@@ -53,10 +53,18 @@ export const contract = {
   'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
   'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
   'POST /api/v1/devices/bulk': route({ body: operations.bulkRequest, response: operations.bulkResult }),
+  // ——— backup and restore ———
+  'POST /api/v1/backup': route({ body: operations.backupPost, response: NOT_JSON }),
+  'POST /api/v1/restore': route({ response: operations.restoreAnswer }),
+  'GET /api/v1/backup/schedule': route({ response: operations.backupStatus }),
+  'PUT /api/v1/backup/passphrase': route({ body: operations.backupPassphrasePut, response: operations.backupStatus }),
+  'POST /api/v1/backup/run': route({ response: operations.backupRun }),
   // ——— reports ———
   'GET /api/v1/reports/compliance': route({ query: operations.reportQuery, response: operations.complianceReport }),
   'GET /api/v1/reports/compliance.csv': route({ query: operations.reportQuery, response: NOT_JSON }),
   'GET /api/v1/reports/compliance.pdf': route({ query: operations.reportQuery, response: NOT_JSON }),
+  'GET /api/v1/reports/mail': route({ response: operations.reportMailStatus }),
+  'POST /api/v1/reports/mail': route({ body: operations.reportMailPost, response: operations.reportMailLast }),
   // ——— settings and Instant-On ———
   'GET /api/v1/settings': route({ response: settings.settingsList }),
   'PUT /api/v1/settings': route({ body: settings.settingsPut, response: settings.settingsPutAnswer }),

@@ -29,6 +29,10 @@ export const complianceReport = open({
   changesTruncated: z.boolean(),
 });
 
+export const reportMailPost = z.object({ to: z.array(z.string().max(254).regex(/^[^\s<>@,]+@[^\s<>@,]+$/, 'an e-mail address')).max(20).optional() }).strict();
+export const reportMailLast = open({ at: isoTime, to: z.array(z.string()), period: open({ from: isoTime, to: isoTime }), error: z.string().optional() });
+export const reportMailStatus = open({ to: z.array(z.string()), every: z.string(), last: reportMailLast.nullable() });
+
 // ——— devices retire ———
 export const BULK_MAX = 10_000;
 export const bulkRequest = z.object({
@@ -56,3 +60,17 @@ export const historyAnswer = open({
   points: z.array(open({ start: isoTime, accepted: z.number(), rejected: z.number(), rejectedBy: z.record(z.string(), z.number()),
     compliance: z.record(z.string(), z.number()).nullable(), devices: z.number().nullable() })),
 });
+
+// ——— backup and restore ———
+export const backupPost = z.object({ passphrase: z.string().max(1024), devices: z.boolean().default(false) }).strict();
+export const backupPassphrasePut = z.object({ passphrase: z.string().max(1024).nullable() }).strict();
+export const restoreAnswer = open({
+  restored: z.record(z.string(), z.number()),
+  archive: open({ listenerId: z.string(), createdAt: z.string(), appVersion: z.string(), devices: z.boolean() }),
+  restart: z.enum(['restarting', 'required']),
+});
+export const backupStatus = open({
+  folder: z.string(), intervalHours: z.number(), keep: z.number(), devices: z.boolean(), enabled: z.boolean(), passphraseSet: z.boolean(),
+  last: open({ at: z.string(), file: z.string().optional(), error: z.string().optional() }).nullable(), nextRunAt: z.string().nullable(), files: z.array(z.string()),
+});
+export const backupRun = open({ at: z.string(), file: z.string().optional(), error: z.string().optional() });

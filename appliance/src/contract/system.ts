@@ -11,7 +11,8 @@ export const storeStatus = open({
   integrity: open({ checkedAt: isoTime, clean: z.boolean(), findings: z.array(open({ source: z.string(), severity: z.enum(['lost', 'damaged', 'unacknowledged']), detail: z.string() })),
     missingCommits: z.number(), devicesLost: z.array(z.string()) }),
 });
-export const status = open({ version: z.string(), devices: z.number(), store: storeStatus.optional() });
+export const status = open({ version: z.string(), devices: z.number(), store: storeStatus.optional(),
+  health: open({ status: z.enum(['ok', 'degraded']), problems: z.array(z.string()) }) });
 export const damageAcknowledged = open({ acknowledged: z.literal(true) });
 export const captures = open({ enabled: z.boolean(), captures: z.array(z.unknown()) });
 const familyLookup = open({ status: z.enum(['ok', 'nodata', 'nxdomain', 'refused', 'servfail', 'timeout', 'unreachable', 'error']), addresses: z.array(z.string()), detail: z.string().optional() });

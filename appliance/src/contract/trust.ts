@@ -26,9 +26,9 @@ export const serialList = open({
   offList: open({ count: z.number(), devices: z.array(open({ serial: z.string(), model: z.string(), lastSeen: isoTime })) }),
 });
 export type SerialListView = z.infer<typeof serialList>;
-/** An import's report: a problem (invalid lines, list full) makes it a warning on the page, not a success. */
+/** A list import: counts of every kind of line, and the first 100 problems (api/routes/trust.ts streams the upload). */
 export const serialImport = open({
-  added: z.number(), duplicates: z.number(), invalidCount: z.number(), invalid: z.array(open({ line: z.number(), reason: z.string() })),
-  listFull: z.number(), lines: z.number(), maxListed: z.number(),
+  added: z.number(), duplicates: z.number(), invalidCount: z.number(), listFull: z.number(), lines: z.number(), maxListed: z.number(),
+  invalid: z.array(open({ line: z.number(), text: z.string(), reason: z.string() })).max(100),
 });
 export const serialAdded = open({ added: z.string() });

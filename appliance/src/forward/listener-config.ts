@@ -3,7 +3,7 @@
 // 3329 by default) and may require its identity certificate to chain to our trusted CAs.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 // The request schemas are the API contract's (one description for the route, this room and the page).
 import { listenerInput as listenerInputSchema, listenerPatch as listenerPatchSchema } from '../contract/forwarding.ts';

@@ -1,6 +1,6 @@
 // Stored policies. Validation is the catalog's (policy.ts); this file only keeps them.
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import type { Policy } from './policy.ts';
 
 export interface StoredPolicy extends Policy { id: string; createdAt: string; updatedAt: string }

@@ -4,3 +4,4 @@ export { buildComplianceReport, categoryOf, CATEGORIES, type Category, type Comp
 export { ComplianceReports, ReportError, type GroupsPort, type ReportQuery } from './reports.ts';
 export { renderCompliancePdf } from './pdf.ts';
 export { parsePeriod, PeriodError } from './period.ts';
+export { ReportMailer, type ReportEvery } from './report-mailer.ts';

@@ -5,7 +5,7 @@
 // (announced as snmpPort, so Instant-On still reaches it; a sweep of port 161 will not). They run until
 // Ctrl-C. `--once` keeps the old behaviour: announce once, no agents, exit 0 if all were accepted.
 import type { Logger } from '../util/log.ts';
-import type { AnnounceReason } from '../protocol/messages.ts';
+import type { AnnounceReason } from '../protocol/index.ts';
 import { Fleet } from './fleet.ts';
 
 /** Serial prefix of `npm run simulate`; the demo (`--demo`) uses SIM, so the two never share a serial. */

@@ -1,7 +1,7 @@
 // The adapter the task engine calls for one device: finds its credentials, talks SNMP through the assessor,
 // and hands back a compliance record. The engine stays free of network code; this is where they meet.
 import type { Logger } from '../util/log.ts';
-import type { Device } from '../devices/device.ts';
+import type { Device } from '../devices/index.ts';
 import type { RunDevice } from '../tasks/engine.ts';
 import { assessAndRemediate } from './assessor.ts';
 import type { CredentialRepo } from './credential-repo.ts';

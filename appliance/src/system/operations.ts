@@ -1,26 +1,31 @@
 // The operations side of the appliance (issue 16): named API tokens, stored hourly history, compliance
 // reports, device retirement and bulk actions, backups. Built here and handed to the controller as services, routes and components, so the
 // controller's own list changes by one line per concern.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import type { AppServices } from '../api/services.ts';
 import type { RouteInstaller } from '../api/app.ts';
 import { ApiTokens } from '../api/api-tokens.ts';
 import { tokenRoutes } from '../api/routes/tokens.ts';
 import { historyRoutes } from '../api/routes/history.ts';
 import { HourlyHistory, fleetCompliance, type AnnounceTotals } from '../history/index.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
-import type { SettingsView } from '../config/settings.ts';
+import type { SettingsView } from '../config/index.ts';
 import { settingById } from '../policy/catalog.ts';
-import { ComplianceJournal, ComplianceReports } from '../reports/index.ts';
+import { ComplianceJournal, ComplianceReports, ReportMailer } from '../reports/index.ts';
+import type { MailText } from '../alerts/index.ts';
 import { reportRoutes } from '../api/routes/reports.ts';
 import { DeviceActions } from '../api/device-actions.ts';
 import { deviceActionRoutes } from '../api/routes/device-actions.ts';
 import type { Autogroups } from '../autogroups/index.ts';
 import type { GroupsPort } from '../reports/index.ts';
 import type { GroupMembersPort } from '../api/device-actions.ts';
+import { Backups } from '../backup/index.ts';
+import { backupRoutes } from '../api/routes/backup.ts';
+import type { SecretBox } from '../snmp/secret-box.ts';
+import type { Identity } from '../pki/index.ts';
 import { component, type Component } from '../util/component.ts';
 import type { Logger } from '../util/log.ts';
 
@@ -32,6 +37,13 @@ export interface OperationsDeps {
   credentials: CredentialRepo;
   settings: SettingsView;
   version: string;
+  dataDir: string;
+  box: SecretBox;
+  identity: () => Identity;
+  /** After a restore: restart the components (the CLI does it in-process); absent = the admin restarts. */
+  requestRestart?: (reason: string) => void;
+  /** Sends an e-mail with the alerts' SMTP settings (scheduled compliance reports). */
+  sendMail?: (to: string[], mail: MailText) => Promise<void>;
   /** Groups (issue 15): a report's group scope and "add to a group" use them. */
   groups?: Autogroups;
   /** The announcement listener's counters since start. */
@@ -40,7 +52,7 @@ export interface OperationsDeps {
 }
 
 export interface Operations {
-  services: Pick<AppServices, 'apiTokens' | 'history' | 'reports' | 'deviceActions'>;
+  services: Pick<AppServices, 'apiTokens' | 'history' | 'reports' | 'reportMailer' | 'deviceActions' | 'backups'>;
   routes: RouteInstaller[];
   /** Started after the rooms they read and before the web server; stopped in reverse. */
   components: Component[];
@@ -57,15 +69,23 @@ export function buildOperations(d: OperationsDeps): Operations {
   const groups = d.groups ? groupPorts(d.groups) : undefined;
   const reports = new ComplianceReports({ journal, registry: d.registry, policies: d.policies, groups: () => groups,
     meta: () => ({ appliance: d.settings.get('listenerId'), version: d.version, settingTitle: (id) => settingById(id)?.title }) });
+  const reportMailer = d.sendMail ? new ReportMailer({ store: d.store, reports, appliance: () => d.settings.get('listenerId') || 'appliance', send: d.sendMail,
+    settings: () => ({ to: d.settings.get('reportEmailTo'), every: d.settings.get('reportEmailEvery') }), log: d.log('report-mail') }) : undefined;
   const deviceActions = new DeviceActions({ registry: d.registry, tasks: d.tasks, policies: d.policies, credentials: d.credentials,
     deleteOps: (serials) => journal.deleteOps(serials), afterDelete: (serials) => journal.forget(serials), groups: () => groups });
+  const backups = new Backups({ store: d.store, box: d.box, dataDir: d.dataDir, identity: d.identity, version: d.version,
+    listenerId: () => d.settings.get('listenerId'), requestRestart: d.requestRestart, log: d.log('backup'),
+    schedule: () => ({ folder: d.settings.get('backupFolder'), intervalHours: d.settings.get('backupIntervalHours'), keep: d.settings.get('backupKeep'),
+      devices: d.settings.get('backupIncludeDevices') }) });
   return {
-    services: { apiTokens, history, reports, deviceActions },
-    routes: [tokenRoutes, historyRoutes, reportRoutes, deviceActionRoutes],
+    services: { apiTokens, history, reports, reportMailer, deviceActions, backups },
+    routes: [tokenRoutes, historyRoutes, reportRoutes, deviceActionRoutes, backupRoutes],
     components: [
       component('api-tokens', () => apiTokens.load()),
       component('history', () => history.start(), () => history.stop()),
       component('journal', async () => { await journal.load(); await journal.prune(); }),
+      ...(reportMailer ? [component('report-mail', () => reportMailer.start(), () => reportMailer.stop())] : []),
+      component('scheduled-backups', () => backups.scheduled.start(), () => backups.scheduled.stop()),
     ],
   };
 }

@@ -38,8 +38,10 @@ export function componentLogger(root: Logger, component: string): Logger {
   return child;
 }
 
-/** Re-levels the root and every component logger made from it (logLevel is a live setting). */
+/** Re-levels the root and every component logger made from it (logLevel is a live setting). A silent root
+ * (tests, `silentLogger()`) stays silent: its maker chose to drop everything. */
 export function setLogLevel(root: Logger, level: string): void {
+  if (root.level === 'silent') return;
   root.level = level;
   for (const child of components.get(root) ?? []) child.level = level;
 }

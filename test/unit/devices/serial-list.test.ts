@@ -64,3 +64,51 @@ test('property: every non-comment line is accounted for exactly once', (t) => {
     }),
   );
 });
+
+// The streaming reader (uploads) must agree with the whole-text parser, however the bytes are cut.
+import { SerialListReader, MAX_LINE_BYTES } from '../../../appliance/src/devices/serial-list.ts';
+
+function readInChunks(bytes: Buffer, cuts: number[], opts: ConstructorParameters<typeof SerialListReader>[0] = {}) {
+  const r = new SerialListReader(opts);
+  let at = 0;
+  for (const c of [...new Set(cuts)].filter((x) => x > 0 && x < bytes.length).sort((a, b) => a - b)) { r.push(bytes.subarray(at, c)); at = c; }
+  r.push(bytes.subarray(at));
+  return r.end();
+}
+
+test('streaming reader: same result as parseSerialList for any cutting of the bytes (CRLF, BOM and UTF-8 split across chunks)', (t) => {
+  const lineArb = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9-]{1,32}$/),
+    fc.constantFrom('', '# note', 'bad value', 'x_y', 'A'.repeat(40), 'ünïcode', '  PAD-1  # c'),
+    fc.string({ maxLength: 40 }).filter((s) => !/[\r\n]/.test(s)),
+  );
+  fc.assert(fc.property(fc.array(lineArb, { maxLength: 40 }), fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(), fc.array(fc.nat(2000), { maxLength: 12 }), (lines, eol, bom, cuts) => {
+    const text = `${bom ? '\uFEFF' : ''}${lines.join(eol)}`;
+    const whole = parseSerialList(text, new Set(['EXISTING']));
+    const streamed = readInChunks(Buffer.from(text, 'utf8'), cuts, { isListed: (s) => s === 'EXISTING' });
+    t.deepEqual(streamed.added, whole.added);
+    t.is(streamed.duplicates, whole.duplicates);
+    t.deepEqual(streamed.invalid, whole.invalid.slice(0, 100));
+    t.is(streamed.invalidCount, whole.invalid.length);
+  }));
+});
+
+test('streaming reader: counts every problem but describes the first 100; an overlong line is one problem, its start echoed', (t) => {
+  const lines = Array.from({ length: 1000 }, (_, i) => (i === 500 ? 'Z'.repeat(MAX_LINE_BYTES * 50) : `bad line ${i}`));
+  const r = readInChunks(Buffer.from(`${lines.join('\n')}\nGOOD-1\n`), Array.from({ length: 300 }, (_, i) => i * 997));
+  t.is(r.invalidCount, 1000);
+  t.is(r.invalid.length, 100);
+  t.deepEqual(r.invalid.map((p) => p.line), Array.from({ length: 100 }, (_, i) => i + 1));
+  t.deepEqual(r.added, ['GOOD-1']);
+  t.is(r.lines, 1001);
+  const long = readInChunks(Buffer.from(`A1\n${'Z'.repeat(MAX_LINE_BYTES + 1)}\n# ${'c'.repeat(MAX_LINE_BYTES)}\nB2`), [5, 700, 1500]);
+  t.deepEqual(long.invalid.map((p) => [p.line, p.reason, p.text.length]), [[2, 'line-too-long', 81], [3, 'line-too-long', 81]]);
+  t.deepEqual(long.added, ['A1', 'B2']);
+});
+
+test('streaming reader: new serials stop at maxNew (the rest counted as listFull), duplicates still counted', (t) => {
+  const r = readInChunks(Buffer.from('A1\nA2\nA1\nA3\nA4\nOLD\n'), [], { maxNew: 2, isListed: (s) => s === 'OLD' });
+  t.deepEqual(r.added, ['A1', 'A2']);
+  t.is(r.duplicates, 2);
+  t.is(r.listFull, 2);
+});

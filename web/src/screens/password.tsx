@@ -34,7 +34,7 @@ export function Password() {
           {errs.newPassword && <span class="field-error">{errs.newPassword}</span>}</label>
         <label>New password again<input type="password" autocomplete="new-password" value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} required />
           {mismatch && <span class="field-error">does not match</span>}</label>
-        <ErrorText error={a.error} /><Done text={a.done} />
+        {!errs.newPassword && <ErrorText error={a.error} />}<Done text={a.done} />
         <button type="submit" class="primary" disabled={a.busy || mismatch}>Change password</button>
       </form>
     </Page>

@@ -8,7 +8,7 @@ import { parsePeriod, PeriodError, ReportError, type ComplianceReports, type Rep
 import { parseBody } from './core.ts';
 
 export { reportQuery as reportQuerySchema } from '../../contract/operations.ts';
-import { reportQuery as reportQuerySchema } from '../../contract/operations.ts';
+import { reportQuery as reportQuerySchema, reportMailPost } from '../../contract/operations.ts';
 
 function reports(s: AppServices): ComplianceReports {
   if (!s.reports) throw new ApiError(503, 'reports-unavailable', 'reports are not running on this appliance');
@@ -56,5 +56,18 @@ export function reportRoutes(router: Router, s: AppServices) {
     ctx.set('Content-Type', 'application/pdf');
     ctx.set('Content-Disposition', `attachment; filename="${fileName(q, 'pdf')}"`);
     ctx.body = pdf;
+  });
+
+  router.get('/api/v1/reports/mail', (ctx) => {
+    if (!s.reportMailer) throw new ApiError(503, 'report-mail-unavailable', 'e-mailed reports are not available on this appliance');
+    ctx.body = s.reportMailer.status();
+  });
+
+  router.post('/api/v1/reports/mail', async (ctx) => {
+    if (!s.reportMailer) throw new ApiError(503, 'report-mail-unavailable', 'e-mailed reports are not available on this appliance');
+    const body = parseBody(reportMailPost, ctx.request.body);
+    const r = await s.reportMailer.sendNow(body.to);
+    if (r.error) throw new ApiError(502, 'report-mail-failed', `the report could not be e-mailed: ${r.error}`);
+    ctx.body = r;
   });
 }
