@@ -109,5 +109,29 @@ test('cancelling an assessment of 200 printers stops within one device\'s time a
   const detail = page.locator(`[id="audit-${entryId}"]`);
   await detail.waitFor();
   t.regex(await detail.innerText(), /Request|After|Before|Nothing more/);
+
+  // Schedules: made and edited on the page; "every 5 seconds" and a start in the past are refused in words
+  // next to their field, and the list shows the schedule by name on the tasks it starts.
+  await page.goto(`https://127.0.0.1:${web}/#/tasks`);
+  await settled(page);
+  const add = page.getByTestId('schedule-add');
+  await add.getByLabel('Name').fill('Nightly check');
+  await add.getByLabel('Repeat').selectOption('every');
+  await add.getByLabel('Every (days:hours:minutes:seconds)').fill('0:0:0:5');
+  await add.getByRole('button', { name: 'Add schedule' }).click();
+  await add.locator('.field-error').getByText(/at least 300 s apart/).waitFor();
+  await add.getByLabel('Every (days:hours:minutes:seconds)').fill('1:0:0:0');
+  await add.getByRole('button', { name: 'Add schedule' }).click();
+  await page.getByText('Scheduled.').waitFor();
+  const item = page.locator('[data-testid=schedules] li', { hasText: 'Nightly check' });
+  await item.getByRole('button', { name: 'Edit' }).click();
+  const edit = item.getByTestId('schedule-edit');
+  await edit.getByLabel(/^First run/).fill('2020-01-01T08:00');
+  await edit.getByRole('button', { name: 'Save schedule' }).click();
+  await edit.locator('.field-error').getByText(/in the past/).waitFor();
+  await edit.getByLabel('Name').fill('Nightly check, renamed');
+  await edit.getByLabel(/^First run/).fill('');
+  await edit.getByRole('button', { name: 'Save schedule' }).click();
+  await page.locator('[data-testid=schedules] li', { hasText: 'Nightly check, renamed' }).waitFor();
   t.deepEqual(errors, []);
 });
