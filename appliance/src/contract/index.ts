@@ -4,10 +4,11 @@
 // api/contract-check.ts validates every JSON answer against `response` when INSTANT_ON_CONTRACT_CHECK=1
 // (every in-process system test), and test/system/contract.test.ts checks that no route is missing.
 import { z } from 'zod';
-import { NO_CONTENT, NOT_JSON, open, startedTask } from './common.ts';
+import { NO_CONTENT, NOT_JSON, open } from './common.ts';
 import * as auth from './auth.ts';
 import * as compliance from './compliance.ts';
 import * as devices from './devices.ts';
+import * as discovery from './discovery.ts';
 import * as forwarding from './forwarding.ts';
 import * as settings from './settings.ts';
 import * as system from './system.ts';
@@ -18,7 +19,7 @@ import * as groups from './groups.ts';
 
 export * from './common.ts';
 export type { ServerEvents } from './events.ts';
-export { auth, compliance, devices, forwarding, groups, operations, settings, system, trust, observability };
+export { auth, compliance, devices, discovery, forwarding, groups, operations, settings, system, trust, observability };
 
 export interface RouteContract {
   body?: z.ZodType;
@@ -89,12 +90,12 @@ export const contract = {
   'PUT /api/v1/schedules/:id': route({ body: compliance.schedulePatch, response: compliance.schedule }),
   'DELETE /api/v1/schedules/:id': route({ response: compliance.schedule }),
   // ——— discovery ———
-  'POST /api/v1/discovery': route({ response: startedTask }),
-  'POST /api/v1/discovery/upload': route({ response: startedTask }),
-  'GET /api/v1/discovery': route({ response: open({}) }),
+  'POST /api/v1/discovery': route({ body: discovery.start, response: discovery.started }),
+  'POST /api/v1/discovery/upload': route({ query: discovery.uploadQuery, response: discovery.started }),
+  'GET /api/v1/discovery': route({ response: discovery.overview }),
   'GET /api/v1/discovery/schedules': route({ response: compliance.scheduleList }),
-  'POST /api/v1/discovery/schedules': route({ response: open({ id: z.string() }) }),
-  'DELETE /api/v1/discovery/schedules/:id': route({ response: z.union([compliance.schedule, open({})]) }),
+  'POST /api/v1/discovery/schedules': route({ body: discovery.schedulePost, response: compliance.schedule }),
+  'DELETE /api/v1/discovery/schedules/:id': route({ response: compliance.schedule }),
   // ——— groups and autogroups ———
   'GET /api/v1/groups': route({ response: groups.groupList }),
   'POST /api/v1/groups': route({ body: groups.groupInput, response: groups.group }),
