@@ -15,6 +15,7 @@ import { haveChromium, openBrowser, settled, signIn } from './web-browser.ts';
 
 // The page's DOM as far as these tests reach into it (test files are type-checked without the DOM library).
 interface El { id: string; matches(s: string): boolean; closest(s: string): El | null; getAttribute(n: string): string | null; remove(): void }
+declare function getComputedStyle(e: never): { fontSize: string };
 declare const document: { activeElement: El | null; getElementById(id: string): El | null; createElement(tag: string): El; body: { append(e: El): void };
   documentElement: { scrollWidth: number } };
 
@@ -68,6 +69,11 @@ test('10,000 devices: first page in under 1 s, a serial search shows it; 390 px 
   await page.getByTestId('device-count').getByText('10,000').waitFor();
 
   // The devices screen asks for one page: from the click to 50 rows on screen.
+  // Chart words are the page's size, not SVG text scaled down with the card (they were 9 px).
+  await page.locator('[data-testid=announcements-chart] .chart-axis span').first().waitFor();
+  const axisPx = await page.locator('[data-testid=announcements-chart] .chart-axis span').first().evaluate((e) => parseFloat(getComputedStyle(e as never).fontSize));
+  t.true(axisPx >= 12, `chart labels are ${axisPx} px`);
+
   const t0 = Date.now();
   await page.getByRole('navigation').getByRole('link', { name: 'Devices', exact: true }).click();
   await page.locator('[data-testid=devices-table] tbody tr').nth(49).waitFor();
@@ -178,4 +184,12 @@ test('enabling the serial filter with managed printers off the list warns, names
   t.is(list.offList.count, 0);
   t.true(serials.every((s) => list.serials.some((x: { serial: string }) => x.serial === s)));
   t.true((await api(h.appliance.webPort, 'GET', '/api/v1/instant-on', { token })).body.useSerialList, 'the filter is on');
+
+  // An import with a bad line is a warning naming the line, not a green success.
+  await page.getByLabel(/Add serial numbers/).fill('GOODSERIAL1\nbad serial!\n');
+  await page.getByRole('button', { name: 'Import' }).click();
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  t.regex(await report.getAttribute('class') ?? '', /\bwarn\b/);
+  t.regex(await report.innerText(), /Imported with problems[\s\S]*line 2/);
 });

@@ -105,6 +105,8 @@ test('cancelling an assessment of 200 printers stops within one device\'s time a
   await page.getByRole('searchbox', { name: 'Search the audit log' }).focus();
   await tabTo(page, '[data-testid=audit-table] button.row-toggle');
   const entryId = await page.evaluate(() => document.activeElement!.closest('tr')!.getAttribute('data-entry'));
+  // Times carry their zone (the test browser runs in UTC).
+  t.regex(await page.locator(`[data-testid=audit-table] tr[data-entry="${entryId}"] time`).innerText(), /UTC|GMT/);
   await page.keyboard.press('Enter');
   const detail = page.locator(`[id="audit-${entryId}"]`);
   await detail.waitFor();
