@@ -24,7 +24,11 @@ export function BarChart(p: { bars: Bar[]; name: string; axis: { at: number; tex
           );
         })}
       </svg>
-      <div class="chart-axis" aria-hidden="true">{p.axis.map((a) => <span key={a.at} style={{ left: `${(100 * (a.at * (w + gap))) / width}%` }}>{a.text}</span>)}</div>
+      <div class="chart-axis" aria-hidden="true">{p.axis.map((a) => {
+        const pct = (100 * (a.at * (w + gap))) / width;
+        // A label near the right edge ends at its bar instead of running past the card.
+        return <span key={a.at} style={pct > 80 ? { right: `${100 - pct - (100 * w) / width}%` } : { left: `${pct}%` }}>{a.text}</span>;
+      })}</div>
       {p.legend}
       <div class="sr-only"><table><caption>{p.name}</caption><tbody>{p.bars.map((b) => (
         <tr key={b.key}><th scope="row">{b.label}</th><td>{b.segments.map((s) => `${s.name}: ${s.value}`).join(', ')}</td></tr>))}</tbody></table></div>

@@ -7,7 +7,6 @@ import { call } from './api.ts';
 import { useBox } from './store.ts';
 import { connection } from './live.ts';
 import { session, signedIn, signOut } from './session.ts';
-import { FirstRun } from './screens/first-run.tsx';
 import { Badge } from './ui.tsx';
 import { SignIn } from './screens/signin.tsx';
 import { Dashboard } from './screens/dashboard.tsx';
@@ -104,7 +103,6 @@ function App() {
       </nav>
       <main class="main" id="main" tabIndex={-1}>
         {s.initialPasswordFile && current !== 'password' && <div class="notice warn" data-testid="change-password-hint">The generated first-start password is still in use (and on disk in the data folder). <a href="#/password">Change it now</a>.</div>}
-        {current === 'dashboard' && <FirstRun />}
         <Screen route={route} />
       </main>
     </div>

@@ -7,7 +7,8 @@ export const settingView = open({
   label: z.string(), group: z.string(), unit: z.string().optional(), secret: z.boolean().optional(), choices: z.array(z.string()).optional(),
 });
 export type SettingViewT = z.infer<typeof settingView>;
-export const settingsList = open({ settings: z.array(settingView) });
+/** `groups`: the page's sections in the order to show them. */
+export const settingsList = open({ settings: z.array(settingView), groups: z.array(z.string()).optional() });
 /** PUT /api/v1/settings: { key: value, … }; every value is validated by its row of config/schema.ts. */
 export const settingsPut = z.record(z.string(), z.unknown());
 export const settingsPutAnswer = settingsList.extend({ restartNeeded: z.array(z.string()) });

@@ -53,7 +53,7 @@ export const audit = open({ durable: z.boolean(), total: z.number(), matched: z.
 export const announcementsPerHour = open({ hours: z.array(open({ start: z.union([isoTime, z.number()]), count: z.number() })) });
 
 /** GET /api/v1/setup: the first-run checklist; each step is done when the appliance sees it work. */
-export const setupStep = open({ id: z.string(), title: z.string(), done: z.boolean(), detail: z.string(), href: z.string() });
+export const setupStep = open({ id: z.string(), title: z.string(), done: z.boolean(), detail: z.string(), href: z.string(), at: isoTime.optional() });
 export const setup = open({ announcePort: z.number(), done: z.boolean(), steps: z.array(setupStep), dnsCheckedAt: isoTime });
 export type SetupView = z.infer<typeof setup>;
 /** GET /api/v1/first-start (no sign-in): the first-start password file, while it exists. */

@@ -8,6 +8,7 @@ import { isCompliant } from '../device.ts';
 import { Card, Page, Progress, useRoute, When } from '../ui.tsx';
 import { BarChart } from '../chart.tsx';
 import { ComplianceTrend } from './trend.tsx';
+import { FirstRun } from './first-run.tsx';
 
 type Hour = Answer<'GET /api/v1/stats/announcements'>['hours'][number];
 const hourOf = (h: Hour) => new Date(typeof h.start === 'number' ? h.start : Date.parse(h.start));
@@ -72,6 +73,7 @@ export function Dashboard() {
 
   return (
     <Page title="Dashboard">
+      <FirstRun />
       <div class="grid">
         <Card title="Devices"><div class="big" data-testid="device-count">{fleet.toLocaleString()}</div>
           <p class="muted">{(c?.foundBy.announcement ?? 0).toLocaleString()} announced (Instant-On) · {((c?.foundBy.discovery ?? 0) + (c?.foundBy.manual ?? 0)).toLocaleString()} found by discovery{c?.retired ? ` · ${c.retired} retired, not counted` : ''}</p></Card>

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useBox } from '../store.ts';
 import { deviceTick } from '../live.ts';
-import { Card, useRoute } from '../ui.tsx';
+import { Card, useRoute, When } from '../ui.tsx';
 
 const HIDDEN = 'ioe-first-run-hidden';
 
@@ -23,7 +23,7 @@ export function FirstRun() {
       <ol class="checklist">{d.steps.map((x) => (
         <li key={x.id} class={x.done ? 'done' : ''} data-step={x.id} data-done={x.done ? 'yes' : 'no'}>
           <span class="tick" aria-hidden="true">{x.done ? '✓' : '○'}</span>
-          <span><a href={x.href}>{x.title}</a> <span class="sr-only">{x.done ? '(done)' : '(not done yet)'}</span><br /><small class="muted">{x.detail}</small></span>
+          <span><a href={x.href}>{x.title}</a> <span class="sr-only">{x.done ? '(done)' : '(not done yet)'}</span><br /><small class="muted">{x.detail}{x.at && <>, the last <When at={x.at} /></>}</small></span>
         </li>))}</ol>
       <button type="button" class="small" onClick={() => { localStorage.setItem(HIDDEN, '1'); setHidden(true); }}>Hide this list</button>
     </Card>

@@ -30,7 +30,7 @@ export function Settings() {
     e.preventDefault();
     void a.run(async () => {
       const r = await call('PUT /api/v1/settings', { body: draft });
-      q.setData({ settings: r.settings });
+      q.setData({ settings: r.settings, groups: q.data?.groups });
       setDraft({});
       const label = (k: string) => r.settings.find((x) => x.key === k)?.label ?? k;
       return r.restartNeeded.length ? `Saved. Takes effect after a restart: ${r.restartNeeded.map(label).join(', ')}.` : 'Saved; in effect now.';
@@ -41,7 +41,8 @@ export function Settings() {
       <Loaded q={q} what="settings">{(d) => {
         const words = filter.toLowerCase();
         const shown = d.settings.filter((s) => !words || `${s.label} ${s.key} ${s.help} ${s.group}`.toLowerCase().includes(words));
-        const groups = [...new Set(shown.map((s) => s.group))];
+        const order = (g: string) => { const i = (d.groups ?? []).indexOf(g); return i < 0 ? 99 : i; };
+        const groups = [...new Set(shown.map((s) => s.group))].sort((a, b) => order(a) - order(b));
         return (
           <form onSubmit={save}>
             <input type="search" placeholder="Find a setting" aria-label="Find a setting" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />

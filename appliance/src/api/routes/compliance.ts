@@ -13,7 +13,7 @@ import { parseEvery, type TaskRecord } from '../../tasks/task.ts';
 import { pageTasks } from '../../tasks/task-query.ts';
 import { triggerLabel, type TriggerNames } from '../../tasks/trigger-label.ts';
 import { cancelAllBody, instantOnPut, taskListQuery } from '../../contract/compliance.ts';
-import { MAX_LISTED_SERIALS } from '../../devices/serial-filter.ts';
+import { MAX_LISTED_SERIALS } from '../../devices/index.ts';
 
 function policyBody(body: unknown) {
   const v = validatePolicy(body);

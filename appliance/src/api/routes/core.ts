@@ -5,11 +5,11 @@ import { ApiError } from '../errors.ts';
 import { verifyPassword } from '../users.ts';
 import type { AppServices } from '../services.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
-import { CursorError, DeviceIndex } from '../../devices/device-query.ts';
-import type { Device } from '../../devices/device.ts';
+import { CursorError, DeviceIndex, type Device } from '../../devices/index.ts';
 import { deviceListQuery } from '../../contract/devices.ts';
 import { identityView } from '../../devices/identity.ts';
 import { triggerLabel } from '../../tasks/trigger-label.ts';
+import { SETTING_GROUPS } from '../../config/index.ts';
 
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
@@ -93,7 +93,7 @@ export function coreRoutes(router: Router, s: AppServices) {
   });
 
   router.get('/api/v1/settings', (ctx) => {
-    ctx.body = { settings: s.settings.describe() };
+    ctx.body = { settings: s.settings.describe(), groups: SETTING_GROUPS };
   });
 
   router.put('/api/v1/settings', async (ctx) => {

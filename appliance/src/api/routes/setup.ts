@@ -55,7 +55,7 @@ export function setupRoutes(router: Router, s: AppServices) {
         detail: auto ? `on, with "${initial!.name}"` : s.settings.get('allowAutomaticRemediation') ? 'on, but its policy is missing' : 'off: printers are recorded, not remediated' },
       { id: 'dns', title: 'Let printers find hp-print-mgmt', done: verdict.ok, href: '#/dns', detail: verdict.summary },
       { id: 'firewall', title: `Open TCP port ${port} from the printers to this appliance`, done: announced > 0, href: '#/instant-on',
-        detail: announced ? `${announced} printer${announced === 1 ? '' : 's'} announced, the last at ${lastAnnouncement}` : `no announcement has reached TCP port ${port} yet` },
+        detail: announced ? `${announced} printer${announced === 1 ? '' : 's'} announced` : `no announcement has reached TCP port ${port} yet`, ...(lastAnnouncement ? { at: lastAnnouncement } : {}) },
       { id: 'assessed', title: 'See a printer assessed', done: assessed > 0, href: '#/devices',
         detail: assessed ? `${assessed} device${assessed === 1 ? '' : 's'} assessed` : 'no device assessed yet' },
     ];
