@@ -74,3 +74,36 @@ test('mosquitto_sub sees announce → remediate → cold reset → remediate, an
   t.false(lines.join('\n').includes('mq-read'), 'no community in any event');
   t.true(h.appliance.mqtt!.stats().published >= 8);
 });
+
+test('a deleted device leaves its groups for good and its retained MQTT state is cleared', async (t) => {
+  t.timeout(90_000);
+  const broker = await startBroker();
+  const env = { INSTANT_ON_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`, INSTANT_ON_MQTT_PREFIX: 'branch43' };
+  let h = await startTestAppliance({ env });
+  const dataDir = h.dataDir;
+  t.teardown(async () => { await h.stop(); broker.proc.kill(); rmSync(broker.dir, { recursive: true, force: true }); });
+  const printer = new SimPrinter({ index: 4311, serialPrefix: 'GONE', resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
+  t.teardown(() => printer.stop());
+  let web = h.appliance.webPort;
+  let token = await login(web);
+  await waitFor(() => h.appliance.mqtt?.connected, 10_000);
+  t.is(await printer.boot(), 'Success');
+  const serial = printer.serialNumber;
+  const group = await api(web, 'POST', '/api/v1/groups', { token, body: { name: 'Everything', kind: 'auto', priority: 1, filter: { field: 'serial', op: 'prefix', value: 'GONE' } } });
+  t.is(group.status, 201, JSON.stringify(group.body));
+  await waitFor(async () => (await api(web, 'GET', `/api/v1/groups/${group.body.id}/members`, { token })).body.total === 1, 10_000);
+  const stateTopic = `branch43/devices/${serial}/state`;
+  await waitFor(async () => (await exec('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-C', '1', '-W', '2', '-t', stateTopic]).catch(() => ({ stdout: '' }))).stdout.includes(serial), 10_000);
+
+  t.is((await api(web, 'DELETE', `/api/v1/devices/${serial}`, { token })).status, 200);
+  await waitFor(async () => (await api(web, 'GET', `/api/v1/groups/${group.body.id}/members`, { token })).body.total === 0, 10_000);
+  // The broker no longer hands the deleted device's state to a new subscriber (-W: give up after 2 s).
+  await waitFor(async () => (await exec('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-C', '1', '-W', '2', '-t', stateTopic]).catch(() => ({ stdout: '' }))).stdout.trim() === '', 10_000);
+  // And the membership is gone from the store, not only from memory: a restart does not bring it back.
+  await h.stop(true);
+  h = await startTestAppliance({ dataDir, env });
+  web = h.appliance.webPort;
+  token = await login(web);
+  const after = await api(web, 'GET', `/api/v1/groups/${group.body.id}/members`, { token });
+  t.is(after.body.total, 0, JSON.stringify(after.body));
+});

@@ -18,10 +18,11 @@ function step(cmd: string, args: string[], limitMs: number): Promise<number | nu
 }
 
 maybe('SD image builds, boots to READY under qemu, answers dig and HDAP (INSTANT_ON_IMAGE_TEST=1)', async (t) => {
-  t.timeout(60 * 60_000);
+  t.timeout(120 * 60_000);
   ensureBinaries();
   const started = Date.now();
-  t.is(await step(join(repo, 'image/build.sh'), [], 40 * 60_000), 0, 'image/build.sh');
+  // From scratch the root filesystem alone took 35 min on a loaded 2-core machine (image/README.md).
+  t.is(await step(join(repo, 'image/build.sh'), [], 90 * 60_000), 0, 'image/build.sh');
   t.log(`image build: ${((Date.now() - started) / 60_000).toFixed(1)} min`);
   const booted = Date.now();
   t.is(await step(join(repo, 'image/boot-test.sh'), [], 20 * 60_000), 0, 'image/boot-test.sh (log: build/image/boot-test.log)');

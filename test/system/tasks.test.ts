@@ -43,6 +43,10 @@ test('a flapping printer coalesces into one task at a time, is flagged, and does
   const { h, fleet, web, token, policyId } = await setup(t, 41, 5200);
   await api(web, 'PUT', '/api/v1/instant-on', { token, body: { allowAutomaticRemediation: true, initialPolicyId: policyId } });
   const [flapper, ...others] = fleet.printers;
+  // The flapper's agent answers slowly (300 ms a reply, ≥ 3 replies a task), so its task is still pending
+  // while it announces again and again: coalescing is then certain, not a race with a fast agent.
+  await flapper.agent!.stop();
+  await flapper.startAgent({ port: 0, delayMs: 300 });
   let maxActive = 0;
   const onTask = () => {
     const active = h.appliance.tasks.list({ type: 'instant-on', state: 'active' }).filter((x) => x.serials[0] === flapper.serialNumber).length;

@@ -24,6 +24,7 @@ const ACCEPTED: Record<string, { finding: RegExp; why: string }> = {
 /** Protocols, cipher categories, forward secrecy, server preference and defaults, vulnerabilities (renegotiation among them). */
 function testssl(target: string, extra: string[], dir: string): Promise<{ findings: Finding[]; output: string }> {
   const json = join(dir, `${target.replace(/[^0-9a-z]/gi, '_')}.json`);
+  rmSync(json, { force: true }); // testssl refuses to overwrite the file of a first scan repeated
   const args = ['--quiet', '--color', '0', '--warnings', 'batch', '--openssl', '/usr/bin/openssl', '--nodns', 'none',
     '--connect-timeout', '10', '--openssl-timeout', '10', '-p', '-s', '-f', '-P', '-S', '-U', ...extra, '--jsonfile', json, target];
   return new Promise((resolve, reject) => {

@@ -1,13 +1,13 @@
 // The settings catalog (titles, help, values, areas, what no policy can set and why), fetched once per page
 // load; typed by the API contract.
-import { api } from './api.ts';
-import type { CatalogEntryView, CatalogView } from '../../appliance/src/contract/compliance.ts';
+import { call, type Answer } from './api.ts';
 
-export type CatalogEntry = CatalogEntryView;
+export type CatalogView = Answer<'GET /api/v1/catalog'>;
+export type CatalogEntry = CatalogView['settings'][number];
 
 let cached: Promise<CatalogView> | undefined;
 export function loadCatalogView(): Promise<CatalogView> {
-  cached ??= api<CatalogView>('GET', '/api/v1/catalog').catch((e) => { cached = undefined; throw e; });
+  cached ??= call('GET /api/v1/catalog').catch((e: unknown) => { cached = undefined; throw e; });
   return cached;
 }
 

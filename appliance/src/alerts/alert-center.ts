@@ -4,7 +4,7 @@
 // syslog agree after a restart. Sinks get each change: their store operations ride in the alert's own batch
 // (the mail queue: a raised alert and the e-mail that reports it are written together), then they are told.
 import { randomBytes } from 'node:crypto';
-import type { Store, StoreOp } from '../store/store.ts';
+import type { Store, StoreOp } from '../store/index.ts';
 import type { Logger } from '../util/log.ts';
 import { ALERT_KINDS, type AlertKind, type AlertSeverity } from './kinds.ts';
 

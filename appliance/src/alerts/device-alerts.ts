@@ -2,8 +2,8 @@
 // non-compliant, SNMP credentials it refuses, and a known serial number announcing with another MAC address
 // (a formatter replacement — or someone copying a serial). Only a new assessment (compliance.at) or a new MAC
 // is acted on, so the announcements in between do not count as repeats.
-import type { Device, IdentityChange } from '../devices/device.ts';
-import { isIdentityPending } from '../devices/identity.ts';
+import type { Device, IdentityChange } from '../devices/index.ts';
+import { isIdentityPending } from '../devices/index.ts';
 import type { Alerts } from './alert-center.ts';
 
 const OK_FOR_CREDENTIALS = new Set(['compliant', 'remediated', 'non-compliant', 'unsupported']);
@@ -54,6 +54,9 @@ export class DeviceAlerts {
     if (c.status === 'auth-failed') {
       this.alerts.raise('snmp-credentials', serial, { message: `${serial} refused every SNMP credential${c.detail ? `: ${c.detail}` : ''}`,
         address: device.ipv4 ?? device.peerAddress, model: device.model });
+    } else if (c.credentialProblem) {
+      // A fallback worked, so the device was assessed; the credential an admin set for it still does not.
+      this.alerts.raise('snmp-credentials', serial, { message: `${serial}: ${c.credentialProblem}`, address: device.ipv4 ?? device.peerAddress, model: device.model });
     } else if (OK_FOR_CREDENTIALS.has(c.status)) {
       this.alerts.resolve('snmp-credentials', serial);
     }

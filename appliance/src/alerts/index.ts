@@ -5,3 +5,6 @@ export { AlertCenter, type Alerts, type AlertChange, type AlertRecord, type Aler
 export { AlertMailer, subscriptionsSchema, type Subscription } from './mail-queue.ts';
 export { DeviceAlerts } from './device-alerts.ts';
 export * as checks from './checks.ts';
+export type { MailText } from './digest.ts';
+export { sendMail } from './mailer.ts';
+export type { SmtpConfig } from './mailer.ts';

@@ -6,7 +6,7 @@
 // counted and said in the next message.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Store, StoreOp } from '../store/store.ts';
+import type { Store, StoreOp } from '../store/index.ts';
 import type { Logger } from '../util/log.ts';
 import { ALERT_KINDS } from './kinds.ts';
 import type { AlertChange, AlertSink } from './alert-center.ts';

@@ -1,6 +1,7 @@
 // Sending one e-mail through the configured SMTP server with nodemailer: STARTTLS required (587), implicit
 // TLS (465) or plain (a local relay only), optional sign-in. The server's certificate is checked against the
-// system CAs plus the appliance's trusted CAs (a branch mail relay often has a company-CA certificate).
+// system CAs plus the appliance's trusted CAs (a branch mail relay often has a company-CA certificate); the
+// password goes only over TLS to a server whose certificate was checked.
 import { hostname } from 'node:os';
 import { rootCertificates } from 'node:tls';
 import nodemailer from 'nodemailer';
@@ -30,6 +31,10 @@ function transportFor(cfg: SmtpConfig) {
   if (!cfg.host) throw new MailConfigError('no mail server: set smtpHost');
   // A password over an unencrypted connection could be read by anyone on the branch LAN.
   if (cfg.security === 'none' && cfg.user) throw new MailConfigError('refusing to send the SMTP password without TLS: set smtpSecurity to starttls or tls');
+  // Nor to a server whose certificate is not checked: anyone on the path can present one and take the password.
+  if (cfg.user && !cfg.verifyCertificate) {
+    throw new MailConfigError('refusing to send the SMTP password to a server whose certificate is not checked: turn smtpVerifyCertificate on (a company-CA certificate: add that CA under trusted CAs)');
+  }
   return nodemailer.createTransport({
     host: cfg.host, port: cfg.port,
     secure: cfg.security === 'tls', requireTLS: cfg.security === 'starttls', ignoreTLS: cfg.security === 'none',

@@ -2,8 +2,8 @@
 // is described (method, result, certificate) so the device's record shows its last authentication, and a
 // refusal carries the name of the check that failed.
 import type { Logger } from '../util/log.ts';
-import type { Announcement } from '../protocol/messages.ts';
-import type { LastAuth } from '../devices/device.ts';
+import type { Announcement } from '../protocol/index.ts';
+import type { LastAuth } from '../devices/index.ts';
 import type { PeerContext } from './listener.ts';
 import type { Verdict } from './intake.ts';
 

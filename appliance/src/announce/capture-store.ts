@@ -1,6 +1,6 @@
 // Capture records kept in the store, ordered by when the stream began; past the limit the oldest go
 // (HDAP.md §7: bounded).
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import type { CaptureRecord, CaptureSink } from './capture.ts';
 
 export function storeCaptureSink(store: Store, maxRecords: () => number): CaptureSink {

@@ -5,9 +5,9 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../util/log.ts';
 import type { ThrottledWarning } from '../util/log-throttle.ts';
-import type { Codec } from '../protocol/codec.ts';
-import { FrameError, type Frame } from '../protocol/frame.ts';
-import type { Acknowledge, Announcement } from '../protocol/messages.ts';
+import type { Codec } from '../protocol/index.ts';
+import { FrameError, type Frame } from '../protocol/index.ts';
+import type { Acknowledge, Announcement } from '../protocol/index.ts';
 import { CAPTURE_BYTES } from './capture.ts';
 
 export interface PeerContext {

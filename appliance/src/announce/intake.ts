@@ -3,10 +3,10 @@
 // after the registry's write is on disk does the device hear `accepted`.
 import { X509Certificate } from 'node:crypto';
 import type { Logger } from '../util/log.ts';
-import type { Acknowledge, AckReason, Announcement } from '../protocol/messages.ts';
-import type { DeviceRegistry, RecordResult } from '../devices/registry.ts';
-import type { StoreOp } from '../store/store.ts';
-import type { ClientCertInfo, LastAuth } from '../devices/device.ts';
+import type { Acknowledge, AckReason, Announcement } from '../protocol/index.ts';
+import type { DeviceRegistry, RecordResult } from '../devices/index.ts';
+import type { StoreOp } from '../store/index.ts';
+import type { ClientCertInfo, LastAuth } from '../devices/index.ts';
 import type { AnnouncementHandler, PeerContext } from './listener.ts';
 
 export const MAX_FORWARD_HOPS = 8;

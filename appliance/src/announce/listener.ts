@@ -4,10 +4,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../util/log.ts';
 import { ThrottledWarning } from '../util/log-throttle.ts';
-import { hdapCodec, type Codec } from '../protocol/codec.ts';
+import { hdapCodec, type Codec } from '../protocol/index.ts';
 import { HandshakeGate } from './handshake-gate.ts';
-import { peerCertificateChain } from '../pki/verify-client.ts';
-import { serverTlsOptions } from '../pki/tls-profile.ts';
+import { peerCertificateChain } from '../pki/index.ts';
+import { serverTlsOptions } from '../pki/index.ts';
 import type { CaptureSink } from './capture.ts';
 import { handle, newSessionCounters, type AnnouncementHandler, type PeerContext, type RefusalKind, type SessionDeps } from './connection.ts';
 

@@ -4,18 +4,16 @@
 // Scope `read` allows only safe methods (GET/HEAD, and /metrics): a monitoring token that leaks cannot
 // change anything.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import type { Store } from '../store/store.ts';
+import { tokenInput } from '../contract/auth.ts';
+import type { Store } from '../store/index.ts';
 
 export const TOKEN_PREFIX = 'ioe_';
 const MAX_TOKENS = 100;
 // lastUsedAt is written at most this often per token: a monitoring scrape every 15 s must not write the SD card.
 const TOUCH_EVERY_MS = 10 * 60_000;
 
-export const tokenInputSchema = z.object({
-  name: z.string().trim().min(1).max(64).regex(/^[\w .@:-]+$/, 'letters, digits, space and ._@:- only'),
-  scope: z.enum(['read', 'admin']).default('read'),
-}).strict();
+/** The request schema is the API contract's (one description for the route, this module and the page). */
+export const tokenInputSchema = tokenInput;
 
 export interface ApiTokenRecord {
   id: string;
@@ -76,6 +74,12 @@ export class ApiTokens {
     this.byHash.delete(rec.hash);
     this.touched.delete(id);
     return view(rec);
+  }
+
+  /** Whether the token with this id is still valid (not revoked): long-lived answers (the event stream) ask again. */
+  isLive(id: string): boolean {
+    for (const t of this.byHash.values()) if (t.id === id) return true;
+    return false;
   }
 
   /** The token a bearer secret belongs to, or undefined. Cheap: tokens without our prefix are not hashed. */

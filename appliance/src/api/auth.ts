@@ -6,6 +6,7 @@ import type Koa from 'koa';
 import { ApiError } from './errors.ts';
 import { CookieAuth, type AuthState } from './cookie-auth.ts';
 import type { RoutePolicy } from './route-policy.ts';
+import type { AppServices } from './services.ts';
 
 export type { AuthState };
 
@@ -30,4 +31,15 @@ export function accessCheck(cookies: CookieAuth) {
     ctx.state.auth = auth;
     return next();
   };
+}
+
+/**
+ * Whether the credentials a request was let in with are still valid: a session not signed out, expired or
+ * ended by a password change; a named API token not revoked. An answer that lasts (the event stream) asks
+ * again before every message, so a revocation takes effect on it at once, not when it is closed.
+ */
+export function stillSignedIn(s: Pick<AppServices, 'sessions' | 'apiTokens'>, auth: AuthState | undefined): boolean {
+  if (!auth) return false;
+  if (auth.via === 'api-token') return s.apiTokens?.isLive(auth.token) ?? false;
+  return s.sessions.get(auth.token) !== undefined;
 }

@@ -15,6 +15,7 @@ import { MAX_PASSWORD_LENGTH } from './password-rule.ts';
 import type { AppServices } from './services.ts';
 import type { Session } from './sessions.ts';
 import { LoginLimiter } from './login-limiter.ts';
+import { sourceKey } from './signin-audit.ts';
 
 // __Host- prefix: the browser accepts these only with Secure, Path=/ and no Domain (no subdomain can plant one).
 export const SESSION_COOKIE = '__Host-ioe_session';
@@ -138,7 +139,8 @@ export class CookieAuth {
     return async (ctx, next) => {
       const body = ctx.request.body as any;
       const user = ctx.state.auth?.username ?? (typeof body?.username === 'string' ? body.username.slice(0, 64) : '');
-      const keys = [`ip:${ctx.ip}`, ...(user ? [`user:${user}`] : [])];
+      // An IPv6 /64 is one source: a host on the LAN can use any number of addresses in its prefix.
+      const keys = [`ip:${sourceKey(ctx.ip)}`, ...(user ? [`user:${user}`] : [])];
       const wait = this.limiter.retryAfterMs(keys);
       if (wait > 0) {
         ctx.set('Retry-After', String(Math.ceil(wait / 1000)));

@@ -3,11 +3,11 @@
 // delete, retire, reinstate, add to a group. Every selected serial gets a per-device outcome, so a page that
 // selected 500 devices learns exactly which 3 were not done and why.
 import type { z } from 'zod';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
-import type { StoreOp } from '../store/store.ts';
+import type { StoreOp } from '../store/index.ts';
 
 export { BULK_MAX, bulkRequest as bulkSchema } from '../contract/operations.ts';
 import { bulkRequest as bulkSchema } from '../contract/operations.ts';

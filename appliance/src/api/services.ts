@@ -1,8 +1,8 @@
 // The application API: everything the web routes (and the CLI) may use, as one object of small services.
 // Routes never reach into the store or a socket; they call these.
-import type { DeviceRegistry } from '../devices/registry.ts';
-import type { SettingsView } from '../config/settings.ts';
-import type { SettingKey } from '../config/schema.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { SettingsView } from '../config/index.ts';
+import type { SettingKey } from '../config/index.ts';
 import type { Users } from './users.ts';
 import type { Sessions } from './sessions.ts';
 import type { EventHub } from './routes/events.ts';
@@ -11,12 +11,12 @@ import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { Scheduler } from '../tasks/scheduler.ts';
-import type { AnnounceRate } from '../devices/announce-rate.ts';
-import type { TrustRepo } from '../pki/trust-repo.ts';
-import type { Identity } from '../pki/identity.ts';
-import type { Forwarder } from '../forward/forwarder.ts';
+import type { AnnounceRate } from '../devices/index.ts';
+import type { TrustRepo } from '../pki/index.ts';
+import type { Identity } from '../pki/index.ts';
+import type { Forwarder } from '../forward/index.ts';
 import type { Autogroups, RemediationTriggers } from '../autogroups/index.ts';
-import type { SerialFilter } from '../devices/serial-filter.ts';
+import type { SerialFilter } from '../devices/index.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import type { Discovery } from '../discovery/index.ts';
 import type { HourlyHistory } from '../history/index.ts';
@@ -53,7 +53,10 @@ export interface AppServices {
   events?: EventHub;
   /** Durable audit log of changes made through the API. */
   audit?: AuditLog;
+  /** The TCP port the announcement listener is bound to (the real one: a setting of 0 picks one). */
+  announcePort?(): number;
   /** Counters of the running components, for /status and the dashboard. */
+
   stats(): Record<string, unknown>;
   /** The store's damage report: an admin acknowledges it once the devices it names were checked. */
   store?: { acknowledgeDamage(by: string): Promise<boolean> };

@@ -4,7 +4,7 @@
 // purged when the store is opened and whenever a new session starts. Reads are from memory (every request
 // checks one); creating and ending a session waits for the store, so a sign-out survives a crash too.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 export interface Session { token: string; username: string; expiresAt: number }
 

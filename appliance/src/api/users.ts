@@ -3,7 +3,7 @@
 // page say where to find it).
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { PASSWORD_RULE, passwordProblem } from './password-rule.ts';
 

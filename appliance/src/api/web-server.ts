@@ -3,7 +3,7 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import { serverTlsOptions } from '../pki/tls-profile.ts';
+import { serverTlsOptions } from '../pki/index.ts';
 
 export interface WebServerOptions { host: string; port: number; key: string; cert: string }
 

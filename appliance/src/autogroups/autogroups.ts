@@ -6,15 +6,15 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.ts';
-import type { Store, StoreOp } from '../store/store.ts';
-import type { DeviceEvent, DeviceRegistry } from '../devices/registry.ts';
-import type { Device, HistoryEntry } from '../devices/device.ts';
+import type { Store, StoreOp } from '../store/index.ts';
+import type { DeviceEvent, DeviceRegistry } from '../devices/index.ts';
+import type { Device, HistoryEntry } from '../devices/index.ts';
 import { deviceFacts } from './facts.ts';
 import { parseFilter } from './filter.ts';
 import { GROUP_LIMITS, type GroupInput, type GroupRecord } from './group.ts';
 import { MembershipIndex, type IndexedGroup } from './membership.ts';
 
-export type MembershipCause = 'device' | 'group-created' | 'group-edited' | 'group-deleted' | 'refresh' | 'start';
+export type MembershipCause = 'device' | 'device-removed' | 'group-created' | 'group-edited' | 'group-deleted' | 'refresh' | 'start';
 
 export interface MembershipEvent { at: string; cause: MembershipCause; groupId: string; groupName: string; joined: string[]; left: string[] }
 export interface GroupEvent { type: 'created' | 'updated' | 'deleted'; group: GroupRecord; before?: GroupRecord }
@@ -47,6 +47,7 @@ export class Autogroups extends EventEmitter<AutogroupsEvents> {
   private records = new Map<string, GroupRecord>();
   private editing: Promise<unknown> = Promise.resolve();
   private readonly onDevice = (e: DeviceEvent) => this.deviceChanged(e);
+  private readonly onRemoved = (e: { serialNumber: string }) => this.deviceRemoved(e.serialNumber);
 
   constructor(private readonly deps: AutogroupsDeps) {
     super();
@@ -67,9 +68,10 @@ export class Autogroups extends EventEmitter<AutogroupsEvents> {
     for (const d of this.deps.registry.list()) this.index.putFacts(d.serialNumber, deviceFacts(d));
     await this.recompute('start');
     this.deps.registry.on('device', this.onDevice);
+    this.deps.registry.on('removed', this.onRemoved);
   }
 
-  detach() { this.deps.registry.off('device', this.onDevice); }
+  detach() { this.deps.registry.off('device', this.onDevice); this.deps.registry.off('removed', this.onRemoved); }
 
   list(): GroupRecord[] { return [...this.records.values()].sort((a, b) => b.priority - a.priority); }
   get(id: string): GroupRecord | undefined { return this.records.get(id); }
@@ -188,6 +190,19 @@ export class Autogroups extends EventEmitter<AutogroupsEvents> {
       .map(([id, joined, left]) => this.persist({ groupId: id, joined: [...joined], left: [...left] }, this.records.get(id)!, 'device'));
     // A membership that cannot be stored is a store failure: report it and let the process end (systemd restarts it).
     void Promise.all(writes).catch((err) => { this.deps.log.error({ err: (err as Error).message, serial: device.serialNumber }, 'could not store group membership'); throw err; });
+  }
+
+  /** A deleted device leaves every group: its membership record goes, listeners hear it left (no history: it is gone). */
+  private deviceRemoved(serial: string) {
+    const diff = this.index.removeDevice(serial);
+    const sub = this.deps.store.sub('autogroups');
+    void this.deps.store.commit([{ type: 'del', sublevel: sub, key: MEMBERS + serial }]).then(() => {
+      const at = new Date(this.now()).toISOString();
+      for (const id of diff.left) {
+        const g = this.records.get(id);
+        if (g) this.emit('membership', { at, cause: 'device-removed', groupId: id, groupName: g.name, joined: [], left: [serial] });
+      }
+    }, (err) => { this.deps.log.error({ err: (err as Error).message, serial }, 'could not remove group membership'); throw err; });
   }
 
   /** Writes one group's joins and leaves into each device's history (with its memberships), then tells listeners. */

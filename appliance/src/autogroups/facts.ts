@@ -1,6 +1,6 @@
 // What a filter can see of a device, flattened and lower-cased once per device change, so that evaluating
 // a hundred filters is a hundred cheap comparisons rather than a hundred walks over the device record.
-import type { Device, FoundWay } from '../devices/device.ts';
+import type { Device, FoundWay } from '../devices/index.ts';
 import { ipv4ToNumber } from './match.ts';
 
 export type HowFound = FoundWay;

@@ -39,7 +39,11 @@ export const FILTER_FIELD_NAMES = Object.keys(FILTER_FIELDS) as FilterField[];
 export interface Condition { field: FilterField; op: FilterOp; value: string | string[] }
 export type FilterNode = Condition | { not: FilterNode } | { all: FilterNode[] } | { any: FilterNode[] };
 
-export const FILTER_LIMITS = { listItems: 50, conditions: 200, inValues: 1000, text: 256 } as const;
+/**
+ * `depth` bounds nesting of every kind, "not" included: all/any nest one level deep, but a chain of "not"s
+ * was unbounded — 9,000 of them in a 64 KiB body overflowed the stack (a 500) and 3,000 took ~150 MB to check.
+ */
+export const FILTER_LIMITS = { listItems: 50, conditions: 200, inValues: 1000, text: 256, depth: 8 } as const;
 
 const text = z.string().trim().min(1, 'must not be empty').max(FILTER_LIMITS.text, `must be at most ${FILTER_LIMITS.text} characters`);
 
@@ -85,7 +89,11 @@ function checkCondition(node: unknown, path: (string | number)[], ctx: z.Refinem
 
 const COMBINATORS = ['all', 'any', 'not'];
 
-function walk(node: unknown, path: (string | number)[], groupDepth: number, count: { n: number }, ctx: z.RefinementCtx) {
+function walk(node: unknown, path: (string | number)[], groupDepth: number, count: { n: number }, ctx: z.RefinementCtx, depth = 0) {
+  if (depth > FILTER_LIMITS.depth) {
+    ctx.addIssue({ code: 'custom', path, message: `a filter nests at most ${FILTER_LIMITS.depth} levels (all, any and not together)` });
+    return;
+  }
   if (!node || typeof node !== 'object' || Array.isArray(node)) {
     ctx.addIssue({ code: 'custom', path, message: 'must be a condition {field, op, value} or one of {all: [...]}, {any: [...]}, {not: {...}}' });
     return;
@@ -102,7 +110,7 @@ function walk(node: unknown, path: (string | number)[], groupDepth: number, coun
     return;
   }
   const inner = (node as Record<string, unknown>)[combinator];
-  if (combinator === 'not') { walk(inner, [...path, 'not'], groupDepth, count, ctx); return; }
+  if (combinator === 'not') { walk(inner, [...path, 'not'], groupDepth, count, ctx, depth + 1); return; }
   if (groupDepth >= 2) {
     ctx.addIssue({ code: 'custom', path: [...path, combinator], message: 'all/any nest only one level deep (a group of groups of conditions)' });
     return;
@@ -111,7 +119,7 @@ function walk(node: unknown, path: (string | number)[], groupDepth: number, coun
     ctx.addIssue({ code: 'custom', path: [...path, combinator], message: `must be an array of 1 to ${FILTER_LIMITS.listItems} conditions or groups` });
     return;
   }
-  inner.forEach((child, i) => walk(child, [...path, combinator, i], groupDepth + 1, count, ctx));
+  inner.forEach((child, i) => walk(child, [...path, combinator, i], groupDepth + 1, count, ctx, depth + 1));
 }
 
 /** The zod schema of a filter: every problem is reported with its path (filter.all.1.value, …). */

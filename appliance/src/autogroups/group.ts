@@ -2,7 +2,7 @@
 // serial numbers; either may carry a policy. Priorities are unique so "the highest-priority group with a
 // policy" is never a tie: a higher number wins.
 import { z } from 'zod';
-import { serialNumberSchema } from '../protocol/messages.ts';
+import { serialNumberSchema } from '../protocol/index.ts';
 import { FilterSchema, type FilterNode } from './filter.ts';
 
 export type GroupKind = 'auto' | 'manual';

@@ -10,8 +10,8 @@
 // a lower group never undoes a higher one's settings), as assessment tasks named after that group; the
 // engine drops devices that already have a task pending with the same policy (coalesced per device).
 import type { Logger } from '../util/log.ts';
-import type { Store } from '../store/store.ts';
-import type { Device } from '../devices/device.ts';
+import type { Store } from '../store/index.ts';
+import type { Device } from '../devices/index.ts';
 import type { TaskGroup } from '../tasks/engine.ts';
 import type { Autogroups, FoundJoin, GroupEvent, GroupPolicy } from './autogroups.ts';
 

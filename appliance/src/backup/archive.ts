@@ -5,8 +5,16 @@ import { createGunzip, gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 
-export interface ArchiveLimits { maxFiles: number; maxFileBytes: number; maxTotalBytes: number }
-export const ARCHIVE_LIMITS: ArchiveLimits = { maxFiles: 64, maxFileBytes: 128 * 1024 * 1024, maxTotalBytes: 256 * 1024 * 1024 };
+export interface ArchiveLimits {
+  maxFiles: number; maxFileBytes: number; maxTotalBytes: number;
+  /**
+   * Unpacked bytes allowed per compressed byte (plus `slackBytes`). Every part of a backup but the small
+   * manifest is AES-GCM ciphertext, which does not compress: a real archive unpacks to about its own size.
+   * Without this bound a few hundred KB of gzip (a "zip bomb") unpacked to 256 MiB held in memory.
+   */
+  maxExpansion: number; slackBytes: number;
+}
+export const ARCHIVE_LIMITS: ArchiveLimits = { maxFiles: 64, maxFileBytes: 128 * 1024 * 1024, maxTotalBytes: 256 * 1024 * 1024, maxExpansion: 2, slackBytes: 1024 * 1024 };
 
 export class ArchiveError extends Error {
   constructor(readonly code: 'truncated' | 'foreign' | 'too-large', message: string) { super(message); }
@@ -31,6 +39,7 @@ export async function unpackArchive(gz: Buffer, limits: ArchiveLimits = ARCHIVE_
   if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) throw new ArchiveError('foreign', 'not a backup archive of this appliance (not gzip data)');
   const files = new Map<string, Buffer>();
   let total = 0;
+  const budget = Math.min(limits.maxTotalBytes, gz.length * limits.maxExpansion + limits.slackBytes);
   const extract = tar.extract();
   const gunzip = createGunzip();
   const failed = new Promise<never>((_, reject) => {
@@ -50,6 +59,7 @@ export async function unpackArchive(gz: Buffer, limits: ArchiveLimits = ARCHIVE_
         total += c.length;
         if (size > limits.maxFileBytes) throw new ArchiveError('too-large', `"${h.name}" is larger than ${limits.maxFileBytes} bytes`);
         if (total > limits.maxTotalBytes) throw new ArchiveError('too-large', `the archive unpacks to more than ${limits.maxTotalBytes} bytes`);
+        if (total > budget) throw new ArchiveError('too-large', `the archive unpacks to more than ${limits.maxExpansion} times its ${gz.length} bytes: not a backup of this appliance, whose parts are encrypted and do not compress`);
         chunks.push(c);
       }
       files.set(h.name, Buffer.concat(chunks));

@@ -1,8 +1,8 @@
 // Making a backup: every configuration sublevel (and, when asked, the fleet and its history) as JSON lines,
 // the appliance identity and the data folder's secret key (credentials and the CA key stay sealed under it),
 // each part encrypted under the admin's passphrase, in one .tar.gz.
-import type { Store } from '../store/store.ts';
-import type { Identity } from '../pki/identity.ts';
+import type { Store } from '../store/index.ts';
+import type { Identity } from '../pki/index.ts';
 import { checkPassphrase, deriveKey, encrypt, newKdf } from './crypt.ts';
 import { packArchive } from './archive.ts';
 import { ARCHIVE_MAX_BYTES, CHECK_NAME, CONFIG_SECTIONS, FLEET_SECTIONS, FORMAT, FORMAT_VERSION, IDENTITY, MANIFEST, META_KEYS, sectionFile,

@@ -29,11 +29,21 @@ export function newKdf(): KdfParams {
   return { ...KDF, salt: randomBytes(16).toString('base64') };
 }
 
+/**
+ * The most an archive's key derivation may cost: scrypt needs 128·N·r bytes. Twice what we write ourselves,
+ * so a later version may raise N once; the bounds used to allow N = 2^20 with r = 16 (2 GiB on a 1 GB Pi,
+ * from a crafted manifest) and p = 4.
+ */
+export const KDF_MAX_MEMORY = 128 * 2 * KDF.N * KDF.r;
+const KDF_MAX_P = 2;
+
 export async function deriveKey(passphrase: string, kdf: KdfParams): Promise<Buffer> {
   // Parameters come from the archive: bound them so a crafted manifest cannot ask for gigabytes.
-  if (kdf.name !== 'scrypt' || !Number.isInteger(kdf.N) || kdf.N < 1024 || kdf.N > 1 << 20 || (kdf.N & (kdf.N - 1)) !== 0
-    || !Number.isInteger(kdf.r) || kdf.r < 1 || kdf.r > 16 || !Number.isInteger(kdf.p) || kdf.p < 1 || kdf.p > 4) throw new Error('unsupported key derivation parameters');
-  return scrypt(passphrase, Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 });
+  if (kdf.name !== 'scrypt' || !Number.isInteger(kdf.N) || kdf.N < 1024 || (kdf.N & (kdf.N - 1)) !== 0
+    || !Number.isInteger(kdf.r) || kdf.r < 1 || kdf.r > 16 || !Number.isInteger(kdf.p) || kdf.p < 1 || kdf.p > KDF_MAX_P) throw new Error('unsupported key derivation parameters');
+  const memory = 128 * kdf.N * kdf.r;
+  if (memory > KDF_MAX_MEMORY) throw new Error(`the key derivation would need ${memory / 2 ** 20} MiB (at most ${KDF_MAX_MEMORY / 2 ** 20} MiB)`);
+  return scrypt(passphrase, Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: memory + 1024 * 1024 });
 }
 
 export function encrypt(key: Buffer, name: string, plain: Buffer): { sealed: Sealed; data: Buffer } {

@@ -1,7 +1,7 @@
 // What a backup holds and how it is laid out (format 1). The manifest is plain so a refusal can say what an
 // archive is (foreign, newer); everything else is encrypted under the passphrase (crypt.ts).
 import { z } from 'zod';
-import type { SublevelName } from '../store/store.ts';
+import type { SublevelName } from '../store/index.ts';
 
 export const FORMAT = 'instant-on-edge-backup';
 export const FORMAT_VERSION = 1;

@@ -5,12 +5,12 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Store, StoreOp } from '../store/store.ts';
+import type { Store, StoreOp } from '../store/index.ts';
 import { secretBox, type SecretBox } from '../snmp/secret-box.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { ArchiveError, unpackArchive } from './archive.ts';
 import { checkPassphrase, decrypt, deriveKey, PassphraseError } from './crypt.ts';
-import { CHECK_NAME, FORMAT, FORMAT_VERSION, IDENTITY, MANIFEST, manifestSchema, sectionFile, type CheckPart, type IdentityPart, type Manifest, type SectionName } from './format.ts';
+import { CHECK_NAME, CONFIG_SECTIONS, FLEET_SECTIONS, FORMAT, FORMAT_VERSION, IDENTITY, MANIFEST, manifestSchema, sectionFile, type CheckPart, type IdentityPart, type Manifest, type SectionName } from './format.ts';
 import { checkRecord } from './sections.ts';
 
 export type RestoreCode = 'weak-passphrase' | 'foreign' | 'truncated' | 'too-large' | 'newer-version' | 'wrong-passphrase' | 'altered' | 'invalid';
@@ -48,6 +48,16 @@ export async function planRestore(gz: Buffer, passphrase: string, target: { stor
   const check = JSON.parse(open(CHECK_NAME, CHECK_NAME, manifest.check, Buffer.from(manifest.check.data, 'base64'), 'wrong-passphrase').toString()) as CheckPart;
   const listed = JSON.stringify(manifest.sections.map((s) => ({ name: s.name, entries: s.entries })));
   if (check.format !== FORMAT || JSON.stringify(check.sections) !== listed) fail('altered', 'the manifest\'s list of sections was altered');
+  // A backup always holds the whole configuration, and the fleet whole or not at all: an archive that leaves
+  // sections out would restore half (say, new device addresses under the old SNMP credentials).
+  const names = manifest.sections.map((s) => s.name);
+  if (new Set(names).size !== names.length) fail('altered', 'the manifest lists a section twice');
+  const wanted: string[] = [...CONFIG_SECTIONS, ...(manifest.devices ? FLEET_SECTIONS : [])];
+  const missing = wanted.filter((n) => !names.includes(n as SectionName));
+  const extra = names.filter((n) => !wanted.includes(n));
+  if (missing.length || extra.length) {
+    fail('altered', `the archive ${missing.length ? `lacks the section(s) ${missing.join(', ')}` : ''}${missing.length && extra.length ? ' and ' : ''}${extra.length ? `holds ${extra.join(', ')} although it says it has ${manifest.devices ? '' : 'no '}devices` : ''}`);
+  }
   const expected = new Set([MANIFEST, IDENTITY, ...manifest.sections.map((s) => sectionFile(s.name))]);
   for (const name of files.keys()) if (!expected.has(name)) fail('altered', `unexpected file "${name.slice(0, 100)}" in the archive`);
 

@@ -4,7 +4,7 @@
 // archive never replaces a good one.
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import type { SecretBox } from '../snmp/secret-box.ts';
 import { checkPassphrase } from './crypt.ts';
 

@@ -2,16 +2,17 @@
 // made, so a restore can never plant a record the appliance would not have written itself. Sealed values
 // (credentials, the appliance CA) are opened with the archive's key and sealed again with this appliance's.
 import { z } from 'zod';
-import { settingsSchema, type SettingKey } from '../config/schema.ts';
+import { settingsSchema, type SettingKey } from '../config/index.ts';
+import { fromStored, toStored } from '../config/index.ts';
 import { validatePolicy } from '../policy/policy.ts';
 import { CredentialSchema } from '../snmp/credentials.ts';
 import type { SecretBox } from '../snmp/secret-box.ts';
-import { TrustStore } from '../pki/trust-store.ts';
-import { CrlList } from '../pki/crl-list.ts';
-import { ApplianceCa } from '../pki/appliance-ca.ts';
-import { listenerInputSchema } from '../forward/listener-config.ts';
+import { TrustStore } from '../pki/index.ts';
+import { CrlList } from '../pki/index.ts';
+import { ApplianceCa } from '../pki/index.ts';
+import { listenerInputSchema } from '../forward/index.ts';
 import { GroupInputSchema } from '../autogroups/index.ts';
-import { serialNumberSchema } from '../protocol/messages.ts';
+import { serialNumberSchema, unsafeCharacter } from '../protocol/index.ts';
 import { META_KEYS, type SectionName } from './format.ts';
 
 export interface Boxes { source: SecretBox; target: SecretBox }
@@ -22,13 +23,15 @@ const sealedSchema = z.object({ sealed: z.string().max(1_000_000) });
 const keyLike = (re: RegExp, what: string) => (key: string) => { if (!re.test(key)) throw new Error(`unexpected key "${key.slice(0, 80)}" (${what})`); };
 
 const checks: Record<SectionName, Check> = {
-  settings: (key, value) => {
+  settings: (key, value, boxes) => {
     const def = settingsSchema[key as SettingKey];
     if (!def) throw new Error(`unknown setting "${key.slice(0, 80)}" (made by a newer version?)`);
     if (!def.storable) throw new Error(`setting ${key} cannot be stored`);
-    const r = def.schema.safeParse(value);
+    // Secret settings are sealed under the archive's data-folder key (older archives: in clear); they are
+    // checked like any other and sealed again under this appliance's key.
+    const r = def.schema.safeParse(fromStored(key, value, boxes.source));
     if (!r.success) throw new Error(`setting ${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
-    return r.data;
+    return toStored(key, r.data, boxes.target);
   },
   policies: (key, value) => {
     const rec = obj.parse(value);
@@ -87,6 +90,12 @@ const checks: Record<SectionName, Check> = {
     serialNumberSchema.parse(key);
     if (rec.serialNumber !== key) throw new Error('serialNumber does not match its key');
     z.object({ model: z.string(), firstSeen: z.string(), lastSeen: z.string(), historySeq: z.number() }).loose().parse(rec);
+    // What printers say about themselves is refused on 3329 when it holds control or bidi characters; an
+    // archive must not plant such a model or host name either (logs, syslog, the page, CSV).
+    for (const [field, v] of Object.entries(rec)) {
+      const why = typeof v === 'string' ? unsafeCharacter(v) : null;
+      if (why) throw new Error(`${field}: ${why}`);
+    }
     return value;
   },
   history: (key, value) => { keyLike(/^[A-Za-z0-9-]{1,32}!\d{10}$/, '<serial>!<sequence>')(key); obj.parse(value); return value; },

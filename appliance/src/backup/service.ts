@@ -1,7 +1,7 @@
 // Backups as one service for the API and the scheduler: make an archive, restore one (then the appliance
 // restarts its components so every room reads the restored records), scheduled backups to a folder.
-import type { Store } from '../store/store.ts';
-import type { Identity } from '../pki/identity.ts';
+import type { Store } from '../store/index.ts';
+import type { Identity } from '../pki/index.ts';
 import { loadOrCreateKey, type SecretBox } from '../snmp/secret-box.ts';
 import { createBackup } from './backup.ts';
 import { applyRestore, planRestore } from './restore.ts';

@@ -35,16 +35,29 @@ export const policyList = open({ policies: z.array(policy) });
 export const created = open({ id: z.string() });
 
 const credentialView = open({ version: z.enum(['2c', '3']), user: z.string().optional(), authProtocol: z.string().optional(), privProtocol: z.string().optional() });
+/** PUT /api/v1/credentials/default and /devices/:serial/credentials: one credential (the SNMP room's schema); global: a list. */
+export { CredentialSchema as credentialInput } from '../snmp/credentials.ts';
 export const credentials = open({ default: credentialView.nullable(), global: z.array(credentialView), device: credentialView.nullable().optional() });
 
 export const instantOnPut = z.object({
   acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().max(64),
   authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(),
+  /** With useSerialList: put every device in the table (not retired) on the list first, so Stay Secure goes on for them. */
+  addManagedToSerialList: z.boolean(),
 }).partial().strict();
 export const instantOn = open({
   acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().nullable(),
-  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(), reminder: z.string().optional(),
+  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(),
+  /** The TCP port printers announce to (the real one, not the default 3329). */
+  announcePort: z.number(),
+  /** After enabling: the firewall reminder naming that port. */
+  reminder: z.string().optional(),
+  /** After turning automatic remediation on: devices already known (not retired), which it does not reach until they announce again. */
+  knownDevices: z.number().optional(),
+  /** After addManagedToSerialList: how many serials were added. */
+  serialsAdded: z.number().optional(),
 });
+export type InstantOnView = z.infer<typeof instantOn>;
 
 export const assessPost = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false) });
 export const assessStarted = startedTask;

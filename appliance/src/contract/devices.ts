@@ -17,6 +17,8 @@ export const complianceSetting = open({
 export const complianceRecord = open({
   status: complianceStatus, policyId: z.string(), policyName: z.string(), at: isoTime, taskId: z.string(), run: z.number(),
   remediate: z.boolean(), settings: z.array(complianceSetting), detail: z.string().optional(), roundTrips: z.number().optional(),
+  /** The device's own SNMP credential failed and a fallback answered. */
+  credentialProblem: z.string().optional(),
 });
 
 const foundRecord = open({ first: isoTime, last: isoTime, taskId: z.string().optional() });
@@ -45,6 +47,7 @@ export const device = open({
   compliance: complianceRecord.optional(), lastPolicy: open({ id: z.string(), name: z.string(), at: isoTime }).optional(),
   credentialRef: open({ source: z.enum(['device', 'default', 'global']), index: z.number().optional() }).optional(),
   announcing: open({ lastHour: z.number(), tooOften: z.boolean() }).optional(),
+  retired: open({ at: isoTime, by: z.string(), note: z.string().optional() }).optional(),
 });
 export type DeviceView = z.infer<typeof device>;
 
@@ -56,7 +59,9 @@ export const historyEntry = open({
   claimedAddresses: z.array(z.string()).optional(),
   identity: open({ from: certificate.nullable(), to: certificate.nullable(), approvedBy: z.string().optional() }).optional(),
   assessment: open({ status: complianceStatus, policyId: z.string(), policyName: z.string(), taskId: z.string(), run: z.number(),
-    changed: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })), nonCompliant: z.array(z.string()) }).optional(),
+    changed: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })), nonCompliant: z.array(z.string()),
+    /** Why it ran: the task's trigger, and in words (absent on entries recorded before triggers were kept). */
+    trigger: z.string().optional(), triggerLabel: z.string().optional(), groupName: z.string().optional() }).optional(),
   group: open({ id: z.string(), name: z.string(), cause: z.string() }).optional(),
 });
 export type HistoryEntryView = z.infer<typeof historyEntry>;

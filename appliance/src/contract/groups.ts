@@ -2,7 +2,7 @@
 // filter field by field); the answers are described here for the routes, the page and the contract check.
 import { z } from 'zod';
 import { isoTime, open, serial, startedTask } from './common.ts';
-import { GroupInputSchema } from '../autogroups/group.ts';
+import { GroupInputSchema } from '../autogroups/index.ts';
 
 export const groupInput = GroupInputSchema;
 

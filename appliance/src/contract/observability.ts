@@ -1,7 +1,7 @@
 // Alerts, e-mail subscriptions, syslog status (issue 16 items 2–3). The alert kinds come from the alerts room's
 // table (plain data, no network code), so a kind added there is accepted here without a second list.
 import { z } from 'zod';
-import { alertKinds, type AlertKind } from '../alerts/kinds.ts';
+import { alertKinds, type AlertKind } from '../alerts/index.ts';
 import { isoTime, open } from './common.ts';
 
 const kind = z.enum(alertKinds as [AlertKind, ...AlertKind[]]);

@@ -1,6 +1,6 @@
 // What the appliance knows about one printer. A device *is* its serial number (DESIGN.md "Identity");
 // everything else is an attribute reconciled on each announcement or discovery.
-import type { AnnounceReason, AnnouncedDevice, ForwardHop } from '../protocol/messages.ts';
+import type { AnnounceReason, AnnouncedDevice, ForwardHop } from '../protocol/index.ts';
 
 /** The ways a device can come to be known: its own announcement, a discovery sweep, an address an admin gave. */
 export const FOUND_WAYS = ['announcement', 'discovery', 'manual'] as const;
@@ -101,6 +101,8 @@ export interface ComplianceRecord {
   settings: ComplianceSetting[];
   detail?: string;
   roundTrips?: number;
+  /** The device's own SNMP credential failed and a fallback (default, global) answered: fix or remove it. */
+  credentialProblem?: string;
 }
 
 /** Attributes whose change is recorded in the device's history. */

@@ -24,6 +24,7 @@ export interface FoundPrinter {
 }
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const norm = (a: string | undefined) => (a ?? '').toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
 
 export function reconcileFound(previous: Device | undefined, found: FoundPrinter, way: 'discovery' | 'manual', taskId: string, now: Date): Reconciled {
   const at = now.toISOString();
@@ -41,6 +42,15 @@ export function reconcileFound(previous: Device | undefined, found: FoundPrinter
       ...(found.credentialRef ? { credentialRef: found.credentialRef } : {}),
     };
     return { device, entries: [{ ...base, kind: 'discovered' }], outcome: 'new' };
+  }
+  // A device that announces is where its announcements come from (the TCP peer of 3329, held to its
+  // certificate with strictDeviceIdentity). Any host on the LAN can answer a sweep's SNMP GET with this
+  // serial — the sweep has just sent it the general community — so an answer from another address must not
+  // move where SNMP, with the device's own credential, goes next; nor may it rewrite what the device said
+  // about itself. It is recorded; a printer that really moved announces from its new address.
+  if (previous.announceCount > 0 && norm(found.address) !== norm(previous.peerAddress)) {
+    return { device: previous, outcome: 'unchanged', entries: [{ ...base, kind: 'found',
+      detail: `answered a sweep at ${found.address} with this serial; SNMP stays at ${previous.peerAddress}, where it announces from` }] };
   }
   const changes: NonNullable<HistoryEntry['changes']> = {};
   const device: Device = { ...previous, foundBy, lastSeen: at, peerAddress: found.address,

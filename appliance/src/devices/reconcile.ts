@@ -1,7 +1,7 @@
 // Identity reconciliation, pure: given what we knew of a serial and a new announcement, what is the device
 // now and which history entries describe the step. DESIGN.md: the serial is the identity; a known serial
 // with a new MAC is a formatter replacement (the technician reloaded the serial), not a second device.
-import type { Announcement } from '../protocol/messages.ts';
+import type { Announcement } from '../protocol/index.ts';
 import { TRACKED_ATTRIBUTES, type Device, type HistoryEntry, type PeerInfo, type TrackedAttribute } from './device.ts';
 import { addressMismatch, identityChangedEntry, identityStep } from './identity.ts';
 

@@ -3,8 +3,8 @@
 // the caller may acknowledge. Announcements for the same serial are serialised so two racing announcements
 // never reconcile against the same stale record.
 import { EventEmitter } from 'node:events';
-import type { Store, StoreOp } from '../store/store.ts';
-import type { Announcement } from '../protocol/messages.ts';
+import type { Store, StoreOp } from '../store/index.ts';
+import type { Announcement } from '../protocol/index.ts';
 import type { Device, FoundWay, HistoryEntry, IdentityChange, PeerInfo } from './device.ts';
 import { reconcile, type Reconciled } from './reconcile.ts';
 import { reconcileFound, type FoundPrinter } from './found.ts';

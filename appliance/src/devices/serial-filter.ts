@@ -1,7 +1,7 @@
 // The serial-number list (issue 7 §4): when on, only listed serials are processed. Serials that announce
 // without being listed are kept as "unlisted announcers" an admin can promote with one action. A listed
 // serial that has been discovered leaves the pending view but stays in the filter, so it keeps passing.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import type { Logger } from '../util/log.ts';
 import { parseSerialList, SerialListReader, type SerialImport, type SerialListReport } from './serial-list.ts';
 

@@ -3,14 +3,14 @@
 // hook other rooms use to act on what a job found (autogroup trigger B: `discovery.onFound(fn)`).
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../util/log.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { TaskRecord } from '../tasks/task.ts';
 import type { ScheduleAction, ScheduleRecord } from '../tasks/task.ts';
 import { ScheduleError, type ScheduleActionHandler } from '../tasks/scheduler.ts';
 import { qualify as snmpQualify } from '../snmp/qualify.ts';
-import { countAddresses, parseTarget, plan, type Target } from './targets.ts';
-import { resolveNames, type Lookup } from './resolve.ts';
+import { addressProblem, countAddresses, parseTarget, plan, type Target } from './targets.ts';
+import { MAX_HOST_NAMES, resolveNames, type Lookup } from './resolve.ts';
 import { parseUpload } from './upload.ts';
 import { discoveryRunner, type DiscoveryFound, type DiscoveryLimits, type DiscoveryParams, type SweepDeps } from './sweep.ts';
 
@@ -28,6 +28,7 @@ export interface DiscoveryDeps {
   policyExists: (id: string) => boolean;
   limits: () => DiscoveryLimits;
   log: Logger;
+  held?: SweepDeps['held'];
   /** Tests and benchmarks: another resolver or qualifier. */
   lookup?: Lookup;
   qualify?: SweepDeps['qualify'];
@@ -41,7 +42,7 @@ export class Discovery extends EventEmitter<{ found: [DiscoveryFound] }> {
   constructor(private readonly deps: DiscoveryDeps) {
     super();
     deps.tasks.registerRunner('discovery', discoveryRunner({
-      registry: deps.registry, credentials: deps.credentials, limits: deps.limits, log: deps.log,
+      registry: deps.registry, credentials: deps.credentials, limits: deps.limits, log: deps.log, held: deps.held,
       qualify: deps.qualify ?? snmpQualify,
       resolve: (names) => resolveNames(names, { lookup: deps.lookup }),
       assess: (policyId, serials, remediate, trigger) => deps.tasks.createAssessment(policyId, serials, remediate, trigger),
@@ -96,10 +97,18 @@ export class Discovery extends EventEmitter<{ found: [DiscoveryFound] }> {
         if (!Array.isArray(targets) || targets.length === 0 || !targets.every((x) => typeof x === 'string')) throw new ScheduleError('invalid-targets', 'targets', 'targets must be a non-empty list of addresses, ranges, CIDRs or host names');
         const parsed: Target[] = [];
         targets.forEach((text: string, i) => { const r = parseTarget(text); if (!r.ok) throw new ScheduleError('invalid-targets', `targets[${i}]`, `"${text.slice(0, 60)}" ${r.message}`); parsed.push(r.target); });
+        const hostNames = new Set(parsed.flatMap((x) => (x.kind === 'hostname' ? [x.name] : []))).size;
+        if (hostNames > MAX_HOST_NAMES) throw new ScheduleError('too-many-host-names', 'targets', `the targets name ${hostNames} host names; a job may name at most ${MAX_HOST_NAMES}`);
         const total = countAddresses(parsed);
         const max = this.deps.limits().maxAddresses;
         if (total > max) throw new ScheduleError('too-many-addresses', 'targets', `the targets make ${total} addresses; a job may probe at most ${max} (setting discoveryMaxAddresses)`);
+        // PUT /api/v1/schedules/:id takes any action object: what the discovery route's schema checks is checked here too.
+        const port = action.snmpPort;
+        if (port !== undefined && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) throw new ScheduleError('invalid-schedule', 'snmpPort', 'snmpPort must be a port number from 1 to 65535');
         const assess = action.assess as DiscoveryRequest['assess'] | undefined;
+        if (assess !== undefined && (!assess || typeof assess !== 'object' || typeof assess.policyId !== 'string' || (assess.remediate !== undefined && typeof assess.remediate !== 'boolean'))) {
+          throw new ScheduleError('invalid-schedule', 'assess', 'assess must be {"policyId": "…", "remediate": true|false}');
+        }
         if (assess && !this.deps.policyExists(assess.policyId)) throw new ScheduleError('policy-not-found', 'assess.policyId', `no policy ${assess.policyId}`);
       },
       run: async (action: ScheduleAction, schedule: ScheduleRecord) => {
@@ -126,13 +135,19 @@ export class Discovery extends EventEmitter<{ found: [DiscoveryFound] }> {
     if (req.assess && !this.deps.policyExists(req.assess.policyId)) errors.push({ field: 'assess.policyId', message: `no policy ${req.assess.policyId}` });
     if (errors.length) return { ok: false, code: 'invalid-targets', errors };
     const names = targets.flatMap((x) => (x.target!.kind === 'hostname' ? [x] : []));
+    const distinct = new Set(names.map((x) => (x.target as Extract<Target, { kind: 'hostname' }>).name)).size;
+    if (distinct > MAX_HOST_NAMES) {
+      return { ok: false, code: 'too-many-host-names', errors: [{ field: 'targets', message: `the targets name ${distinct} host names; a job may name at most ${MAX_HOST_NAMES} (each is looked up; give addresses or ranges instead)` }] };
+    }
     const resolved = new Map<string, string>();
     if (names.length) {
       const answers = await resolveNames(names.map((x) => (x.target as Extract<Target, { kind: 'hostname' }>).name), { lookup: this.deps.lookup });
       for (const x of names) {
         const name = (x.target as Extract<Target, { kind: 'hostname' }>).name;
         const a = answers.get(name);
-        if (a && 'address' in a) resolved.set(name, a.address);
+        const bad = a && 'address' in a ? addressProblem(a.address) : undefined;
+        if (a && 'address' in a && bad) errors.push({ field: x.field, line: x.line, message: `"${name}" resolves to ${a.address}, which ${bad}` });
+        else if (a && 'address' in a) resolved.set(name, a.address);
         else errors.push({ field: x.field, line: x.line, message: `"${name}" ${a && 'error' in a ? a.error : 'does not resolve'}` });
       }
       if (errors.length) return { ok: false, code: 'unresolvable-host', errors };

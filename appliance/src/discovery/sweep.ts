@@ -5,14 +5,14 @@
 // (autogroup trigger B) and, when asked, to an assessment of the new printers with a chosen policy.
 import { isIPv4 } from 'node:net';
 import type { Logger } from '../util/log.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
-import type { Device } from '../devices/device.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { Device } from '../devices/index.ts';
 import type { CredentialSet } from '../snmp/credentials.ts';
 import { candidates } from '../snmp/credentials.ts';
 import type { Qualification, QualifyRequest } from '../snmp/qualify.ts';
 import type { TaskProgress, TaskRecord } from '../tasks/task.ts';
 import type { TaskRun, TaskRunner } from '../tasks/engine.ts';
-import { parseTarget, plan, type Target, type Way } from './targets.ts';
+import { addressProblem, parseTarget, plan, type Target, type Way } from './targets.ts';
 import { Pacer } from './pacer.ts';
 
 export interface DiscoveryParams {
@@ -48,6 +48,8 @@ export interface SweepDeps {
   /** Awaited in order; a hook that throws is logged and never fails the job. */
   found: (e: DiscoveryFound) => Promise<void>;
   assess: (policyId: string, serials: string[], remediate: boolean, trigger: string) => Promise<{ id: string }>;
+  /** Why SNMP to this device is held (strictDeviceIdentity): its own credential then goes nowhere, not even in a sweep. */
+  held?: (device: Device) => unknown;
   log: Logger;
 }
 
@@ -89,7 +91,10 @@ export function discoveryRunner(deps: SweepDeps): TaskRunner {
     const unresolved = names.filter((n) => !resolved.has(n));
     if (unresolved.length) {
       for (const [name, r] of await deps.resolve(unresolved)) {
-        if ('address' in r) resolved.set(name, r.address); else result.errors.push({ target: name, message: r.error });
+        // A schedule resolves its names at each run: the answer may have changed since the schedule was checked.
+        const bad = 'address' in r ? addressProblem(r.address) : undefined;
+        if ('address' in r && !bad) resolved.set(name, r.address);
+        else result.errors.push({ target: name, message: 'address' in r ? `resolves to ${r.address}, which ${bad}` : r.error });
       }
     }
     const work = plan(targets, resolved, { way: p.way });
@@ -98,9 +103,15 @@ export function discoveryRunner(deps: SweepDeps): TaskRunner {
       unidentified: 0, errors: result.errors.length, packets: 0 };
     run.progress({ ...c });
 
-    // Where a known device lives, its own credential is tried first (device → default → global).
+    // Where a known device lives, its own credential is tried first (device → default → global). Where it
+    // lives is where it announced from (peerAddress), never the address its announcement merely claimed, and
+    // a device held for a changed identity is not known here: its credential must not reach the impostor
+    // through a sweep any more than through an assessment.
     const known = new Map<string, Device>();
-    for (const d of deps.registry.list()) { if (d.ipv4) known.set(d.ipv4, d); for (const a of d.ipv6 ?? []) known.set(a.toLowerCase(), d); }
+    for (const d of deps.registry.list()) {
+      if (!d.peerAddress || deps.held?.(d)) continue;
+      known.set(d.peerAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').toLowerCase(), d);
+    }
     const general = await deps.credentials.general();
     const seen = new Map<string, 'new' | 'updated' | 'unchanged'>();
     const pacer = new Pacer(() => deps.limits().rate);

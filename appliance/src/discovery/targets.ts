@@ -35,6 +35,29 @@ function forbidden(first: number, last: number): string | undefined {
   return hit ? `includes ${hit[2]} addresses, which are never printers` : undefined;
 }
 
+/** The IPv4 address an IPv4-mapped IPv6 address (::ffff:a.b.c.d) reaches, as a number; undefined otherwise. */
+function mappedIpv4(v6: string): number | undefined {
+  let canonical: string;
+  try { canonical = new URL(`http://[${v6}]/`).hostname.slice(1, -1); } catch { return undefined; }
+  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  return m ? parseInt(m[1], 16) * 65536 + parseInt(m[2], 16) : undefined;
+}
+
+/**
+ * Why SNMP (and the communities in it) must not go to this single address, or undefined: the blocks of
+ * `forbidden`, also when written as IPv4-mapped IPv6, and IPv6 multicast and unspecified. Used for what an
+ * admin typed and for what a host name resolved to — a name's DNS answer is not the admin's choice, and a
+ * multicast or broadcast answer would hand the communities to every host on the segment.
+ */
+export function addressProblem(address: string): string | undefined {
+  const v4 = ipv4ToNumber(address) ?? (isIPv6(address) ? mappedIpv4(address) : undefined);
+  if (v4 !== undefined) return forbidden(v4, v4)?.replace('includes', 'is one of the');
+  if (!isIPv6(address)) return 'is not an IP address';
+  if (/^ff/i.test(address)) return 'is an IPv6 multicast address';
+  if (mappedIpv4(address) === undefined && /^[0:]+$/.test(address)) return 'is the unspecified IPv6 address';
+  return undefined;
+}
+
 export function parseTarget(raw: string): { ok: true; target: Target } | { ok: false; message: string } {
   const text = raw.trim();
   if (!text) return { ok: false, message: 'is empty' };
@@ -67,9 +90,8 @@ export function parseTarget(raw: string): { ok: true; target: Target } | { ok: f
     return bad ? { ok: false, message: bad } : { ok: true, target: { kind: 'range', text, first, last } };
   }
   if (isIPv6(text)) {
-    if (/^ff/i.test(text)) return { ok: false, message: 'is an IPv6 multicast address' };
-    if (/^::$/.test(text)) return { ok: false, message: 'is the unspecified IPv6 address' };
-    return { ok: true, target: { kind: 'ipv6', text, address: text } };
+    const bad = addressProblem(text);
+    return bad ? { ok: false, message: bad } : { ok: true, target: { kind: 'ipv6', text, address: text } };
   }
   if (/^[\d.]+$/.test(text)) {
     const address = ipv4ToNumber(text);

@@ -2,9 +2,9 @@
 // listener and the messageId de-dup of what we receive. The controller plugs its hooks into the intake:
 // `extraOps` (outbox entries and the messageId, in the device's batch), `afterAccept` / `onRecordFailed`
 // (the batch is on disk / failed) and `isDuplicate` (a relay repeated at-least-once is acknowledged again).
-import type { Store, StoreOp } from '../store/store.ts';
+import type { Store, StoreOp } from '../store/index.ts';
 import type { Logger } from '../util/log.ts';
-import type { Announcement } from '../protocol/messages.ts';
+import type { Announcement } from '../protocol/index.ts';
 import { ListenerRepo, type ListenerConfig } from './listener-config.ts';
 import { Outbox, type OutboxCaps } from './outbox.ts';
 import { MessageDedup } from './message-dedup.ts';

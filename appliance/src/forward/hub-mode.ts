@@ -3,7 +3,7 @@
 // and tells printers that announce to it directly that discovery is disabled here. These rules live here so
 // the rest of the appliance need not know about hubs.
 import type { DnsResponder } from '../dns/index.ts';
-import type { Announcement } from '../protocol/messages.ts';
+import type { Announcement } from '../protocol/index.ts';
 import type { PeerContext, Verdict } from '../announce/index.ts';
 
 export function noDnsResponder(): DnsResponder {

@@ -2,7 +2,7 @@
 // branch that crashed between the hub's Acknowledge and deleting its outbox entry sends the entry again.
 // The ids of recently stored announcements are kept, bounded, in the `messages` sublevel, written in the
 // same batch as the device, so a repeat is acknowledged without creating a device, history or a task.
-import type { Store, StoreOp, Sub } from '../store/store.ts';
+import type { Store, StoreOp, Sub } from '../store/index.ts';
 
 export class MessageDedup {
   /** messageId → time stored; a Map keeps insertion order, so the oldest come first. */

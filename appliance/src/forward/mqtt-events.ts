@@ -3,14 +3,16 @@
 // current state is kept retained on <prefix>/devices/<serial>/state so a subscriber that joins late sees
 // every device at once. mqtt.js reconnects by itself; while the broker is away at most `maxQueued` messages
 // wait in memory and what goes beyond is counted as dropped and logged, never silently.
+import { rootCertificates } from 'node:tls';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../util/log.ts';
-import type { Device } from '../devices/device.ts';
-import type { DeviceEvent } from '../devices/registry.ts';
+import type { Device } from '../devices/index.ts';
+import type { DeviceEvent } from '../devices/index.ts';
 
 export interface DeviceEventSource {
   on(event: 'device', fn: (e: DeviceEvent) => void): unknown;
-  off(event: 'device', fn: (...args: any[]) => void): unknown;
+  on(event: 'removed', fn: (e: { serialNumber: string }) => void): unknown;
+  off(event: 'device' | 'removed', fn: (...args: any[]) => void): unknown;
 }
 
 export interface MqttEventsOptions {
@@ -22,6 +24,8 @@ export interface MqttEventsOptions {
   known?: () => Device[];
   log: Logger;
   maxQueued?: number;
+  /** For mqtts://: CAs that may sign the broker's certificate besides the system's (the appliance's trusted CAs). */
+  ca?: () => string[];
 }
 
 export type DeviceEventType = DeviceEvent['type'] | 'compliance';
@@ -46,16 +50,21 @@ export class MqttEvents {
   start(): void {
     for (const d of this.opts.known?.() ?? []) if (d.compliance) this.lastCompliance.set(d.serialNumber, d.compliance.at);
     const { log } = this.opts;
-    this.client = connect(this.opts.url, { clientId: this.opts.clientId, clean: true, reconnectPeriod: 2000, connectTimeout: 10_000 });
+    // A branch broker often has a company-CA certificate: trusting only the system CAs pushed admins to plain mqtt://.
+    const ca = this.opts.ca?.() ?? [];
+    this.client = connect(this.opts.url, { clientId: this.opts.clientId, clean: true, reconnectPeriod: 2000, connectTimeout: 10_000,
+      rejectUnauthorized: true, ...(ca.length ? { ca: [...rootCertificates, ...ca] } : {}) });
     let connectedOnce = false;
     this.client.on('connect', () => { connectedOnce = true; log.info({ url: this.safeUrl }, 'MQTT broker connected'); });
     this.client.on('offline', () => { if (connectedOnce) log.warn({ url: this.safeUrl }, 'MQTT broker offline; events are queued (bounded)'); });
     this.client.on('error', (err) => log.warn({ url: this.safeUrl, err: err.message }, 'MQTT error'));
     this.opts.source.on('device', this.handler);
+    this.opts.source.on('removed', this.removed);
   }
 
   async stop(): Promise<void> {
     this.opts.source.off('device', this.handler);
+    this.opts.source.off('removed', this.removed);
     await this.client?.endAsync().catch(() => undefined);
   }
 
@@ -78,6 +87,14 @@ export class MqttEvents {
     this.publish(`${base}/state`, state, true);
   }
 
+  /** A deleted device: one `removed` event, and its retained state cleared (an empty retained message, MQTT 3.1.1 §3.3.1.3). */
+  private readonly removed = (e: { serialNumber: string }) => {
+    const base = `${this.opts.topicPrefix}/devices/${e.serialNumber}`;
+    this.lastCompliance.delete(e.serialNumber);
+    this.publish(`${base}/events`, { type: 'removed', at: new Date().toISOString(), source: this.opts.clientId, serialNumber: e.serialNumber }, false);
+    this.publish(`${base}/state`, '', true);
+  };
+
   /** A note about a device that is not a change of the device itself (joined or left a group), on its events topic. */
   deviceNote(serial: string, type: string, data: Record<string, unknown>): void {
     this.publish(`${this.opts.topicPrefix}/devices/${serial}/events`, { type, at: new Date().toISOString(), source: this.opts.clientId, ...data }, false);
@@ -91,7 +108,7 @@ export class MqttEvents {
       return;
     }
     this.queued++;
-    this.client.publish(topic, JSON.stringify(payload), { qos: 1, retain }, (err) => {
+    this.client.publish(topic, payload === '' ? '' : JSON.stringify(payload), { qos: 1, retain }, (err) => {
       this.queued--;
       if (err) { this.counters.failed++; this.opts.log.warn({ topic, err: err.message }, 'MQTT publish failed'); } else this.counters.published++;
     });

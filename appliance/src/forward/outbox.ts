@@ -3,9 +3,9 @@
 // acknowledged announcement can never miss its relay), and deleted only after the listener acknowledged
 // them. FIFO per listener keeps each device's announcements in order. Caps on entries, bytes and age bound
 // the disk; whatever a cap drops is counted by reason, logged and raised as an alert — never silent.
-import type { Store, StoreOp, Sub } from '../store/store.ts';
+import type { Store, StoreOp, Sub } from '../store/index.ts';
 import type { Logger } from '../util/log.ts';
-import type { Announcement } from '../protocol/messages.ts';
+import type { Announcement } from '../protocol/index.ts';
 
 export interface OutboxEntry { seq: number; serial: string; at: number; bytes: number; ann: Announcement }
 export interface OutboxItem { key: string; entry: OutboxEntry }

@@ -4,8 +4,8 @@
 // we dialled; otherwise the handshake is aborted before a single byte of an announcement is sent.
 import tls from 'node:tls';
 import { isIP } from 'node:net';
-import { hdapCodec } from '../protocol/codec.ts';
-import type { Acknowledge, Announcement } from '../protocol/messages.ts';
+import { hdapCodec } from '../protocol/index.ts';
+import type { Acknowledge, Announcement } from '../protocol/index.ts';
 
 /** HDAP.md §3: a relaying listener may send up to 1,000 announcements on one connection. */
 export const MAX_RELAY_FRAMES = 1000;

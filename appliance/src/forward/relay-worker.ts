@@ -3,7 +3,7 @@
 // refusal that a retry cannot fix (loop-detected, malformed, …) is final: the entry is dropped, counted and
 // logged, so a relay loop can never spin.
 import type { Logger } from '../util/log.ts';
-import type { AckReason } from '../protocol/messages.ts';
+import type { AckReason } from '../protocol/index.ts';
 import type { Outbox, OutboxItem } from './outbox.ts';
 import type { ListenerConfig } from './listener-config.ts';
 import { relayBatch, MAX_RELAY_FRAMES, type RelayResult, type RelayTarget } from './relay-client.ts';

@@ -1,6 +1,6 @@
 // The fleet's compliance right now, as the trend chart and the reports count it: each device by the status
 // of its latest assessment; retired devices are not part of the fleet any more.
-import type { Device } from '../devices/device.ts';
+import type { Device } from '../devices/index.ts';
 
 export function complianceStatus(d: Device): string {
   return d.compliance?.status ?? 'not-assessed';

@@ -3,7 +3,7 @@
 // sample. The current hour lives in memory and is written every minute and at stop, so a restart loses at
 // most a minute and the charts come from the disk, not from memory since start. A year of hours is ~8,800
 // records of a few hundred bytes; older ones are pruned, and the count is capped even if the clock jumps.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 const HOUR = 3600_000;
 export const RETENTION_HOURS = 366 * 24;

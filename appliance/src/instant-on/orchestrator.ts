@@ -3,10 +3,10 @@
 // the forwarding outbox), so an acknowledged announcement can never lose its assessment or its relay to a
 // crash. After the batch is durable the reserved work is started; if the batch fails it is released.
 // Secure at Install and Stay Secure are the same path: every accepted announcement runs it.
-import type { Announcement } from '../protocol/messages.ts';
-import type { StoreOp } from '../store/store.ts';
-import type { RecordResult } from '../devices/registry.ts';
-import type { Device } from '../devices/device.ts';
+import type { Announcement } from '../protocol/index.ts';
+import type { StoreOp } from '../store/index.ts';
+import type { RecordResult } from '../devices/index.ts';
+import type { Device } from '../devices/index.ts';
 import type { IntakeDeps, PeerContext, Verdict } from '../announce/index.ts';
 
 /** What this feature needs of the task engine (tasks/engine.ts). */

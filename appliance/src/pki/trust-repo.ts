@@ -1,7 +1,7 @@
 // The appliance's trust material, kept in the store: trusted CAs, CRLs, and the built-in appliance CA (whose
 // JSON holds its private key, so it is sealed with the data folder's secret key). In memory for the hot path
 // (every mutual-TLS announcement is judged against it), persisted after every change.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import { TrustStore } from './trust-store.ts';
 import { CrlList } from './crl-list.ts';
 import { ApplianceCa } from './appliance-ca.ts';

@@ -2,7 +2,7 @@
 // at rest (like SNMP credentials: AES-GCM under the data folder's key) and never hands a secret out
 // except as the in-memory Policy the SNMP adapter needs for one run.
 import { randomUUID } from 'node:crypto';
-import type { Store, StoreOp } from '../store/store.ts';
+import type { Store, StoreOp } from '../store/index.ts';
 import { isSecretSetting, RETIRED, type PolicyValue } from './catalog.ts';
 import { isKeepSecret, type FieldError, type Policy, type PolicyDraft } from './policy.ts';
 

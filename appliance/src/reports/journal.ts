@@ -7,8 +7,8 @@
 //
 // Keys: `j!<at>!<serial>!<policyId>` for entries (time order, so a period is one range read) and
 // `l!<serial>!<policyId>` for the latest entry of each pair (loaded at start; bounded by devices × policies).
-import type { Store, StoreOp } from '../store/store.ts';
-import type { ComplianceRecord, Device } from '../devices/device.ts';
+import type { Store, StoreOp } from '../store/index.ts';
+import type { ComplianceRecord, Device } from '../devices/index.ts';
 
 export interface JournalEntry {
   at: string;

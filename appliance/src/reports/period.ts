@@ -11,10 +11,15 @@ export const MAX_PERIOD_DAYS = 400;
 // Clocks of a browser and the appliance differ a little: "now" on the page is not "the future" here.
 const SKEW_MS = 5 * 60_000;
 
+// Nothing is reported before this; it also keeps every date computed from a period (the journal's baseline
+// a year earlier, 30 days before `to`) inside what a Date can hold: `to=-271821-04-20` used to answer 500.
+const EARLIEST = Date.UTC(2000, 0, 1);
+
 function parse(field: 'from' | 'to', raw: string): number {
   if (raw.length > 40) throw new PeriodError(field, 'must be an ISO date (2026-03-01) or time (2026-03-01T10:00:00Z)');
   const ms = Date.parse(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw);
   if (!Number.isFinite(ms)) throw new PeriodError(field, 'must be an ISO date (2026-03-01) or time (2026-03-01T10:00:00Z)');
+  if (ms < EARLIEST) throw new PeriodError(field, 'must be in the year 2000 or later');
   return field === 'to' && DATE_ONLY.test(raw) ? ms + DAY - 1 : ms;
 }
 

@@ -2,9 +2,9 @@
 // period just ended goes to `reportEmailTo` as a PDF (for the auditor) and a CSV, through the same SMTP
 // settings as the alerts. The last sending is remembered in the store, so a restart does not send twice and a
 // missed one (the appliance was off) goes out at the next check.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import type { ComplianceReports } from './reports.ts';
-import type { MailText } from '../alerts/digest.ts';
+import type { MailText } from '../alerts/index.ts';
 
 export type ReportEvery = 'off' | 'daily' | 'weekly' | 'monthly';
 const LAST_KEY = 'report-mail-last';

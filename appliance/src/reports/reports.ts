@@ -1,7 +1,7 @@
 // Compliance reports as a service: the journal, the devices and policies it names, and (when groups exist)
 // a group's members, put together for the API as JSON, CSV (RFC 4180, streamed) and PDF.
 import { Readable } from 'node:stream';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import { ComplianceJournal, JOURNAL_RETENTION_DAYS, type JournalEntry } from './journal.ts';
 import { buildComplianceReport, type ComplianceReport } from './compliance-report.ts';

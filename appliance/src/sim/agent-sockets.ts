@@ -27,7 +27,8 @@ export function wrapSockets(state: SocketState) {
       (socket as unknown as { bind: (...a: unknown[]) => dgram.Socket }).bind = (_port: unknown, address: unknown) => bind(state.port, address);
       const send = socket.send.bind(socket) as (...a: unknown[]) => void;
       (socket as unknown as { send: (...a: unknown[]) => void }).send = (...args: unknown[]) => {
-        if (state.delayMs > 0) setTimeout(() => send(...args), state.delayMs);
+        // A reply still waiting when the agent stops is dropped, as a powered-off printer's would be (not thrown).
+        if (state.delayMs > 0) setTimeout(() => { try { send(...args); } catch { /* socket closed meanwhile */ } }, state.delayMs);
         else send(...args);
       };
       const on = socket.on.bind(socket) as (e: string, fn: (...a: never[]) => void) => dgram.Socket;

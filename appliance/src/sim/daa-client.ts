@@ -2,8 +2,8 @@
 // Acknowledge. Written from HDAP.md only, so it also checks that the listener follows the document.
 import tls from 'node:tls';
 import { randomUUID } from 'node:crypto';
-import { hdapCodec } from '../protocol/codec.ts';
-import type { Acknowledge, Announcement } from '../protocol/messages.ts';
+import { hdapCodec } from '../protocol/index.ts';
+import type { Acknowledge, Announcement } from '../protocol/index.ts';
 
 export interface DaaTarget {
   host: string;

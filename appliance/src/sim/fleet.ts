@@ -1,7 +1,7 @@
 // A fleet of simulated printers booting at a given rate, with a progress summary. Used by `--demo`,
 // `npm run simulate` and the benchmarks.
 import type { Logger } from '../util/log.ts';
-import type { AnnounceReason } from '../protocol/messages.ts';
+import type { AnnounceReason } from '../protocol/index.ts';
 import { SimPrinter, type DaaStatus } from './printer.ts';
 import type { DaaTarget } from './daa-client.ts';
 import type { SimAgentOptions } from './snmp-agent.ts';

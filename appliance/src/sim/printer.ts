@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Logger } from '../util/log.ts';
-import type { Acknowledge, AnnounceReason, Announcement } from '../protocol/messages.ts';
+import type { Acknowledge, AnnounceReason, Announcement } from '../protocol/index.ts';
 import { announce, newAnnouncement, DaaError, type DaaTarget } from './daa-client.ts';
 import { startSimAgent, type SimAgent, type SimAgentOptions } from './snmp-agent.ts';
 

@@ -6,7 +6,7 @@
 // announcement agent is switched off; a policy that switches it on (with a server address) makes it announce
 // to that address on `announcePort`, as a real printer would. They run until Ctrl-C. `--once` keeps the old behaviour: announce once, no agents, exit 0 if all were accepted.
 import type { Logger } from '../util/log.ts';
-import type { AnnounceReason } from '../protocol/messages.ts';
+import type { AnnounceReason } from '../protocol/index.ts';
 import { Fleet } from './fleet.ts';
 
 /** Serial prefix of `npm run simulate`; the demo (`--demo`) uses SIM, so the two never share a serial. */

@@ -1,6 +1,6 @@
 // SNMP credentials at rest: the default, a global list to try, and per-device overrides, each sealed with the
 // data folder's secret key (secret-box.ts). Only descriptions (version, user, protocols) ever leave here.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import { CredentialSchema, describeCredential, type Credential, type CredentialRef, type CredentialSet } from './credentials.ts';
 import type { SecretBox } from './secret-box.ts';
 

@@ -46,9 +46,17 @@ function sdName(name: string): string {
   return name.replace(/[^\x21-\x7e]|[=\]"]/g, '').slice(0, 32);
 }
 
-/** PARAM-VALUE (§6.3.3): UTF-8 with '"', '\' and ']' escaped; control characters become spaces (no forged lines). */
+/**
+ * Characters that end or forge a line, drive a terminal or make text read other than it is, wherever a
+ * collector writes it: C0 (line feed and tab included) and C1 controls (NEL, U+0085, is a line break to some),
+ * DEL, the line and paragraph separators, bidirectional controls and marks, zero-width characters, the BOM,
+ * and lone surrogates. Unauthenticated text gets here: the user name of a failed sign-in is in the audit event.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** PARAM-VALUE (§6.3.3): UTF-8 with '"', '\' and ']' escaped; unsafe characters become spaces (no forged lines). */
 export function escapeParamValue(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, MAX_PARAM_VALUE).replace(/["\\\]]/g, (c) => `\\${c}`);
+  return value.replace(UNSAFE, ' ').slice(0, MAX_PARAM_VALUE).replace(/["\\\]]/g, (c) => `\\${c}`);
 }
 
 function element(e: SdElement): string {
@@ -91,7 +99,8 @@ export function formatRfc5424(m: SyslogMessage, maxBytes = 8192): string {
   }
   sd ||= '-';
   // §6.4: a UTF-8 MSG starts with the BOM so collectors know it is UTF-8.
-  const msg = m.message.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  // One message is one line: a line feed in it would be a second, forged, line in a collector's file.
+  const msg = m.message.replace(UNSAFE, ' ');
   const room = maxBytes - Buffer.byteLength(head + sd) - 1 - Buffer.byteLength(BOM);
   if (!msg || room <= 0) return cutUtf8(head + sd, maxBytes);
   return `${head}${sd} ${BOM}${cutUtf8(msg, room)}`;

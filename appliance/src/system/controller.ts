@@ -5,17 +5,18 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { SettingsView } from '../config/settings.ts';
-import { settingsSchema, type SettingKey } from '../config/schema.ts';
-import { Store } from '../store/store.ts';
-import { loadOrCreateIdentity } from '../pki/identity.ts';
-import { IdentityHolder } from '../pki/identity-holder.ts';
-import { TrustRepo } from '../pki/trust-repo.ts';
-import { DeviceRegistry } from '../devices/registry.ts';
-import { SerialFilter } from '../devices/serial-filter.ts';
-import { AnnounceRate } from '../devices/announce-rate.ts';
+import { SettingsView } from '../config/index.ts';
+import { openStoredSettings, toStored } from '../config/index.ts';
+import { settingsSchema, type SettingKey } from '../config/index.ts';
+import { Store } from '../store/index.ts';
+import { loadOrCreateIdentity } from '../pki/index.ts';
+import { IdentityHolder } from '../pki/index.ts';
+import { TrustRepo } from '../pki/index.ts';
+import { DeviceRegistry } from '../devices/index.ts';
+import { SerialFilter } from '../devices/index.ts';
+import { AnnounceRate } from '../devices/index.ts';
 import { AnnouncementListener, createAuthorizer, createIntake, storeCaptureSink } from '../announce/index.ts';
-import { instantOnHooks } from '../instant-on/orchestrator.ts';
+import { instantOnHooks } from '../instant-on/index.ts';
 import { PolicyRepo } from '../policy/policy-repo.ts';
 import { CredentialRepo } from '../snmp/credential-repo.ts';
 import { loadOrCreateKey, secretBox } from '../snmp/secret-box.ts';
@@ -23,11 +24,11 @@ import { createSnmpDeviceRunner } from '../snmp/device-runner.ts';
 import { TaskEngine } from '../tasks/engine.ts';
 import { Scheduler } from '../tasks/scheduler.ts';
 import { assessmentAction } from '../tasks/assessment-action.ts';
-import { identityHold } from '../devices/identity.ts';
+import { identityHold } from '../devices/index.ts';
 import { startDnsResponder, defaultApplianceAddresses, dnsSelfCheck, type DnsResponder } from '../dns/index.ts';
-import { Forwarder } from '../forward/forwarder.ts';
-import { MqttEvents } from '../forward/mqtt-events.ts';
-import { hubAuthorize, noDnsResponder } from '../forward/hub-mode.ts';
+import { Forwarder } from '../forward/index.ts';
+import { MqttEvents } from '../forward/index.ts';
+import { hubAuthorize, noDnsResponder } from '../forward/index.ts';
 import { createApiApp } from '../api/app.ts';
 import { WebServer } from '../api/web-server.ts';
 import { Users } from '../api/users.ts';
@@ -46,7 +47,7 @@ import { writeFileAtomic } from '../util/atomic-file.ts';
 import { VERSION } from './version.ts';
 import { setAddonDataDir } from './sea-addon.ts';
 import { buildOperations } from './operations.ts';
-import { sendMail } from '../alerts/mailer.ts';
+import { sendMail } from '../alerts/index.ts';
 import { Observability } from './observability.ts';
 import { buildGroups } from './groups.ts';
 import { buildDiscovery } from './discovery.ts';
@@ -114,7 +115,14 @@ export class Appliance {
     });
     let graceMs = 5000; // how long stop() lets in-flight announcements finish
     try {
-      const settings = new SettingsView({ stored: Object.fromEntries(await store.entries<unknown>('settings')), env, cli: opts.cli });
+      // Secret settings are sealed in the store under the data folder's key (config/stored-settings.ts).
+      const box = secretBox(await loadOrCreateKey(dataDir));
+      const stored = openStoredSettings(await store.entries<unknown>('settings'), box);
+      const settings = new SettingsView({ stored: stored.values, env, cli: opts.cli });
+      if (stored.legacy.length) {
+        await store.commit(stored.legacy.map((key) => ({ type: 'put' as const, sublevel: store.sub('settings'), key, value: toStored(key, stored.values[key], box) })));
+        log.info({ settings: stored.legacy }, 'sealed secret settings that an earlier version stored in clear');
+      }
       settingsRef = settings;
       // The logger was made before the store could say the saved level; from here on it follows the setting.
       setLogLevel(opts.log, settings.get('logLevel'));
@@ -123,7 +131,6 @@ export class Appliance {
       const { identity: first, created } = loadOrCreateIdentity(dataDir);
       if (created) log.info({ fingerprint256: first.fingerprint256 }, 'created the appliance identity certificate');
       const identity = new IdentityHolder(dataDir, first);
-      const box = secretBox(await loadOrCreateKey(dataDir));
       const hub = settings.get('hubMode');
       const s = <K extends SettingKey>(key: K) => () => settings.get(key);
 
@@ -188,7 +195,7 @@ export class Appliance {
       });
       let dns: DnsResponder = noDnsResponder();
       const mqtt = settings.get('mqttUrl') ? new MqttEvents({ url: settings.get('mqttUrl'), topicPrefix: settings.get('mqttTopicPrefix'),
-        clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt') }) : undefined;
+        clientId: `instant-on-${settings.get('listenerId')}`, source: registry, known: () => registry.list(), log: logOf('mqtt'), ca: () => trust.caPems() }) : undefined;
       const ops = buildOperations({ store, registry, tasks, policies, credentials, settings, version: VERSION, groups: grouping.groups,
         dataDir, box, identity: () => identity.current(), requestRestart: opts.onRestartRequest,
         sendMail: (to, mail) => sendMail(observe.smtp(), to, mail), announcements: () => listener.counters, log: logOf });
@@ -207,7 +214,7 @@ export class Appliance {
         version: VERSION, startedAt: new Date(), registry, settings, users, sessions: await Sessions.open({ store }), policies, credentials, tasks, scheduler, announceRate,
         events, audit, serials, forwarding: forwarder, groups: grouping,
         saveSetting: async (key, value) => {
-          await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value }]);
+          await store.commit([{ type: 'put', sublevel: store.sub('settings'), key, value: toStored(key, value, box) }]);
           settings.apply(key, value);
           log.info({ key, restart: settingsSchema[key].restart }, 'setting changed');
         },
@@ -215,6 +222,7 @@ export class Appliance {
         captures: () => store.values('captures', { reverse: true }),
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
+        announcePort: () => listener.address?.port ?? settings.get('announcePort'),
         healthProblems: () => store.health().reasons,
         store: { acknowledgeDamage: (by) => store.acknowledgeDamage(by) },
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.status(), tasks: tasks.stats(), dns: dns.stats(),

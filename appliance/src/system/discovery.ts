@@ -1,7 +1,7 @@
 // Discovery's place in the appliance (issue 14): the service (which registers the `discovery` task kind
 // with the engine), its scheduled action and its routes, built here so the controller changes by one line.
-import type { SettingsView } from '../config/settings.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { SettingsView } from '../config/index.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
@@ -10,6 +10,7 @@ import type { AppServices } from '../api/services.ts';
 import type { RouteInstaller } from '../api/app.ts';
 import { discoveryRoutes } from '../api/routes/discovery.ts';
 import { Discovery } from '../discovery/index.ts';
+import { identityHold } from '../devices/identity.ts';
 import type { Logger } from '../util/log.ts';
 
 export interface DiscoveryWiring { services: Pick<AppServices, 'discovery'>; routes: RouteInstaller[]; discovery: Discovery }
@@ -18,6 +19,7 @@ export function buildDiscovery(d: { settings: SettingsView; registry: DeviceRegi
   tasks: TaskEngine; scheduler: Scheduler; log: Logger }): DiscoveryWiring {
   const discovery = new Discovery({
     tasks: d.tasks, registry: d.registry, credentials: d.credentials, log: d.log, policyExists: (id) => !!d.policies.get(id),
+    held: (device) => identityHold(device, d.settings.get('strictDeviceIdentity')),
     limits: () => ({ rate: d.settings.get('discoveryRate'), concurrency: d.settings.get('discoveryConcurrency'), timeoutMs: d.settings.get('discoveryTimeoutMs'),
       retries: d.settings.get('discoveryRetries'), maxAddresses: d.settings.get('discoveryMaxAddresses') }),
   });

@@ -1,10 +1,10 @@
 // Groups and autogroups (issue 15), assembled for the controller: the domain room (autogroups/), its
 // triggers' settings, the scheduled "group-assessment" action, the API routes, and where membership events
 // go (audit, live events, MQTT). The controller adds one component and hands Instant-On `instantOnPolicies`.
-import type { Store } from '../store/store.ts';
-import type { SettingsView } from '../config/settings.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
-import type { Device } from '../devices/device.ts';
+import type { Store } from '../store/index.ts';
+import type { SettingsView } from '../config/index.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { Device } from '../devices/index.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import { ScheduleError, type Scheduler } from '../tasks/scheduler.ts';

@@ -3,23 +3,23 @@
 // and the store's commits are metered), started as one component once the rooms it watches run.
 import { statfs } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
-import type { Store } from '../store/store.ts';
-import type { SettingsView } from '../config/settings.ts';
+import type { Store } from '../store/index.ts';
+import type { SettingsView } from '../config/index.ts';
 import { componentLogger, type Logger } from '../util/log.ts';
 import { AlertCenter, AlertMailer, DeviceAlerts, checks, type AlertChange } from '../alerts/index.ts';
-import type { SmtpConfig } from '../alerts/mailer.ts';
-import { SyslogForwarder } from '../syslog/forwarder.ts';
-import { alertEvent, auditEvent, deviceEvent } from '../syslog/events.ts';
-import { ApplianceMetrics } from '../metrics/metrics.ts';
-import type { MetricsAccess } from '../metrics/access.ts';
+import type { SmtpConfig } from '../alerts/index.ts';
+import { SyslogForwarder } from '../syslog/index.ts';
+import { alertEvent, auditEvent, deviceEvent } from '../syslog/index.ts';
+import { ApplianceMetrics } from '../metrics/index.ts';
+import type { MetricsAccess } from '../metrics/index.ts';
 import { observabilityRoutes, type ObservabilityApi } from '../api/routes/observability.ts';
 import type { RouteInstaller } from '../api/app.ts';
 import { component, type Component } from '../util/component.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
-import type { AnnounceRate } from '../devices/announce-rate.ts';
-import type { SerialFilter } from '../devices/serial-filter.ts';
-import type { TrustRepo } from '../pki/trust-repo.ts';
-import type { Forwarder } from '../forward/forwarder.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { AnnounceRate } from '../devices/index.ts';
+import type { SerialFilter } from '../devices/index.ts';
+import type { TrustRepo } from '../pki/index.ts';
+import type { Forwarder } from '../forward/index.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { EventHub } from '../api/routes/events.ts';
 

@@ -1,21 +1,21 @@
 // The operations side of the appliance (issue 16): named API tokens, stored hourly history, compliance
 // reports, device retirement and bulk actions, backups. Built here and handed to the controller as services, routes and components, so the
 // controller's own list changes by one line per concern.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import type { AppServices } from '../api/services.ts';
 import type { RouteInstaller } from '../api/app.ts';
 import { ApiTokens } from '../api/api-tokens.ts';
 import { tokenRoutes } from '../api/routes/tokens.ts';
 import { historyRoutes } from '../api/routes/history.ts';
 import { HourlyHistory, fleetCompliance, type AnnounceTotals } from '../history/index.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { PolicyRepo } from '../policy/policy-repo.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
-import type { SettingsView } from '../config/settings.ts';
+import type { SettingsView } from '../config/index.ts';
 import { settingById } from '../policy/catalog.ts';
 import { ComplianceJournal, ComplianceReports, ReportMailer } from '../reports/index.ts';
-import type { MailText } from '../alerts/digest.ts';
+import type { MailText } from '../alerts/index.ts';
 import { reportRoutes } from '../api/routes/reports.ts';
 import { DeviceActions } from '../api/device-actions.ts';
 import { deviceActionRoutes } from '../api/routes/device-actions.ts';
@@ -25,7 +25,7 @@ import type { GroupMembersPort } from '../api/device-actions.ts';
 import { Backups } from '../backup/index.ts';
 import { backupRoutes } from '../api/routes/backup.ts';
 import type { SecretBox } from '../snmp/secret-box.ts';
-import type { Identity } from '../pki/identity.ts';
+import type { Identity } from '../pki/index.ts';
 import { component, type Component } from '../util/component.ts';
 import type { Logger } from '../util/log.ts';
 

@@ -10,9 +10,9 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.ts';
-import type { Store, StoreOp } from '../store/store.ts';
-import type { DeviceRegistry } from '../devices/registry.ts';
-import type { ComplianceRecord, Device, HistoryEntry } from '../devices/device.ts';
+import type { Store, StoreOp } from '../store/index.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { ComplianceRecord, Device, HistoryEntry } from '../devices/index.ts';
 import type { PolicyRepo, StoredPolicy } from '../policy/policy-repo.ts';
 import { Semaphore } from './semaphore.ts';
 import { isActive, policiesOf, type DeviceOutcome, type TaskProgress, type TaskRecord, type TaskState, type TaskType } from './task.ts';

@@ -4,7 +4,7 @@
 // one: the next run is the first due time after now, so a week of downtime does not start a week of work.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import type { ScheduleAction, ScheduleRecord } from './task.ts';
 import { nextOccurrence, parseEvery, shortestInterval, type ScheduleKind } from './schedule.ts';
 

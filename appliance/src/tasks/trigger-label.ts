@@ -1,7 +1,7 @@
 // Why a task ran, in the page's words (issue 17 §7): an announcement's reason, an admin, a schedule by its
 // name, a discovery, a group or one of the autogroup triggers. Stored triggers stay machine-readable
 // (`schedule:<id>`, `autogroup:edit`); this names them where they are shown.
-import { ANNOUNCE_REASONS } from '../protocol/messages.ts';
+import { ANNOUNCE_REASONS } from '../protocol/index.ts';
 
 export interface TriggerNames {
   /** The name of a schedule, undefined when it no longer exists. */

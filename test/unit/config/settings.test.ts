@@ -32,8 +32,10 @@ test('API changes: validated, locked when forced by env or cli, booleans parsed'
 });
 
 test('a password inside a URL setting is never shown', (t) => {
-  const s = new SettingsView({ env: { INSTANT_ON_MQTT_URL: 'mqtt://branch:s3cret@127.0.0.1:1883' } });
+  const s = new SettingsView({ env: { INSTANT_ON_MQTT_URL: 'mqtts://branch:s3cret@127.0.0.1:8883' } });
   const d = s.describe().find((x) => x.key === 'mqttUrl')!;
-  t.is(d.value, 'mqtt://branch:***@127.0.0.1:1883');
-  t.is(s.get('mqttUrl'), 'mqtt://branch:s3cret@127.0.0.1:1883', 'the running value is intact');
+  t.is(d.value, 'mqtts://branch:***@127.0.0.1:8883');
+  t.is(s.get('mqttUrl'), 'mqtts://branch:s3cret@127.0.0.1:8883', 'the running value is intact');
+  // Over plain mqtt:// a password would cross the network in clear: refused wherever it comes from.
+  t.throws(() => new SettingsView({ env: { INSTANT_ON_MQTT_URL: 'mqtt://branch:s3cret@127.0.0.1:1883' } }), { message: /must be mqtts:\/\// });
 });

@@ -46,20 +46,27 @@ test('found by a sweep, then announcing: one device, both ways with first and la
   t.deepEqual(Object.keys(hist[0].changes!), ['authMode']);
 });
 
-test('announced first, then found by a sweep at a new address: one device, the address change in its history', async (t) => {
+test('announced first, then an answer to a sweep from another address: SNMP stays where it announces from, the sighting is in its history', async (t) => {
+  // Anyone on the LAN can answer a sweep with this serial (review of issue 14 against issue 12 §3): only an
+  // announcement from the new address moves an announcing device.
   const reg = new DeviceRegistry(await Store.open(), () => 50);
   await reg.record(announcementSchema.parse(sampleAnnouncement('SNF2')), peer);
+  const before = reg.get('SNF2')!;
   const r = await reg.recordFound(found('SNF2', { ipv4: '10.20.31.7', address: '10.20.31.7', macAddress: '02:00:00:00:00:99' }), 'discovery', 'task-3');
-  t.is(r.outcome, 'changed');
+  t.is(r.outcome, 'unchanged');
   const d = reg.get('SNF2')!;
-  t.is(d.ipv4, '10.20.31.7');
-  t.is(d.macAddress, 'a0:d3:c1:12:34:56', 'an announced MAC is the device\'s own word; ifPhysAddress does not replace it');
-  t.truthy(d.foundBy.announcement);
-  t.truthy(d.foundBy.discovery);
+  t.is(d.peerAddress, before.peerAddress);
+  t.is(d.ipv4, '10.20.30.40');
+  t.is(d.macAddress, 'a0:d3:c1:12:34:56');
+  t.is(d.foundBy.discovery, undefined);
   const hist = await reg.history('SNF2');
-  t.deepEqual(hist.map((h) => h.kind), ['attributes-changed', 'found', 'discovered']);
-  t.deepEqual(hist[0].changes, { ipv4: { from: '10.20.30.40', to: '10.20.31.7' } });
+  t.deepEqual(hist.map((h) => h.kind), ['found', 'discovered']);
   t.like(hist[0], { via: 'discovery', taskId: 'task-3', peerAddress: '10.20.31.7' });
+  t.regex(hist[0].detail!, /answered a sweep at 10\.20\.31\.7 with this serial; SNMP stays at/);
+  // Found where it announces from: an ordinary sighting.
+  const same = await reg.recordFound(found('SNF2', { ipv4: before.peerAddress, address: before.peerAddress }), 'discovery', 'task-4');
+  t.not(same.outcome, 'new');
+  t.truthy(reg.get('SNF2')!.foundBy.discovery);
 });
 
 test('a discovered device without a MAC learns it from its announcement without a formatter replacement', async (t) => {

@@ -15,7 +15,17 @@ test('param values escape " \\ and ], control characters cannot forge a second l
   const line = formatRfc5424({ ...base, structuredData: [{ id: 'device@32473', params: { model: 'HP "X"] [evil@1 a="b"' } }], message: 'x\r\n<13>1 forged' });
   t.true(line.includes('model="HP \\"X\\"\\] [evil@1 a=\\"b\\""]'));
   t.false(/[\r]/.test(line));
-  t.is(line.split('\n').length, 2, 'a newline inside MSG stays inside the octet-counted frame (no CR)');
+  t.is(line.split('\n').length, 1, 'one message is one line: a collector writing lines (UDP, or no escaping) sees no forged one');
+});
+
+test('unauthenticated text (a failed sign-in\'s user name) cannot forge a line, reorder text or hide in any field', async (t) => {
+  const { auditEvent } = await import('../../../appliance/src/syslog/events.ts');
+  const user = 'admin\n<13>1 2025-03-01T00:00:00Z edge-1 instant-on-edge 1 AUDIT - forged\u0085NEL\u2028LS\u202eRLO\tTAB\u200bZW\ud800';
+  const e = auditEvent({ id: '1', at: '2025-03-01T00:00:00Z', user, ip: '10.0.0.66', method: 'POST', path: '/api/v1/login', status: 401, action: 'login-failed' });
+  const line = formatRfc5424({ ...base, msgId: e.msgId, structuredData: e.sd, message: e.message });
+  t.false(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u200b]/.test(line), JSON.stringify(line));
+  t.false(line.includes('\ufffd'), 'a lone surrogate is replaced, not written as broken UTF-8');
+  t.true(line.includes('user="admin <13>1 2025-03-01T00:00:00Z'), 'the text itself is kept, on one line');
 });
 
 test('header fields lose spaces and non-ASCII; empty ones are the NILVALUE', (t) => {

@@ -2,29 +2,30 @@
 // per setting its help, its MIBs and which of the fleet's models supported it, and the API's per-field
 // messages (guard refusals included) next to each field. Settings left unticked are never touched.
 import { useEffect, useState } from 'preact/hooks';
-import { api, fieldErrors } from '../api.ts';
-import { loadCatalogView, type CatalogEntry } from '../catalog.ts';
-import type { CatalogSupportView, CatalogView, PolicyTemplateView } from '../../../appliance/src/contract/compliance.ts';
-import { Card, Done, ErrorText, fmtTime, fmtValue, Loaded, NotAvailable, Page, useAction, useApi } from '../ui.tsx';
+import { call, fieldErrors, type Answer } from '../api.ts';
+import { loadCatalogView, type CatalogEntry, type CatalogView } from '../catalog.ts';
+import { Card, Done, ErrorText, fmtTime, fmtValue, Loaded, Page, useAction, useRoute } from '../ui.tsx';
 import { initialValue, SettingRow, type Value } from './policy-setting.tsx';
 
-interface Policy { id: string; name: string; settings: Record<string, Value>; updatedAt?: string }
+type Policy = Answer<'GET /api/v1/policies/:id'>;
+type PolicyTemplate = Answer<'GET /api/v1/policy-templates'>['templates'][number];
+
 
 export function Policies() {
-  const q = useApi<{ policies: Policy[] }>('/api/v1/policies');
+  const q = useRoute('GET /api/v1/policies');
   const a = useAction();
   return (
-    <Page title="Policies" actions={!q.missing && <a class="button primary" href="#/policies/new" data-testid="new-policy">New policy</a>}>
+    <Page title="Policies" actions={<a class="button primary" href="#/policies/new" data-testid="new-policy">New policy</a>}>
       <ErrorText error={a.error} />
       <Loaded q={q} what="policies">{(d) => d.policies.length === 0 ? <p class="muted">No policy yet. A policy names the printer settings to enforce and their values.</p> : (
         <div class="table-wrap"><table>
-          <thead><tr><th>Name</th><th>Settings</th><th class="wide">Changed</th><th /></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Settings</th><th scope="col" class="wide">Changed</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>{d.policies.map((p) => (
             <tr key={p.id}>
               <td><a href={`#/policies/${p.id}`}>{p.name}</a></td>
               <td title={Object.entries(p.settings).map(([k, v]) => `${k}=${fmtValue(v)}`).join(', ')}>{Object.keys(p.settings).length} setting{Object.keys(p.settings).length === 1 ? '' : 's'}: {Object.entries(p.settings).slice(0, 6).map(([k, v]) => `${k}=${fmtValue(v)}`).join(', ')}{Object.keys(p.settings).length > 6 ? ', …' : ''}</td>
               <td class="wide">{fmtTime(p.updatedAt)}</td>
-              <td><button type="button" class="small danger" disabled={a.busy} onClick={() => { if (confirm(`Delete policy ${p.name}?`)) void a.run(async () => { await api('DELETE', `/api/v1/policies/${p.id}`); await q.reload(); }); }}>Delete</button></td>
+              <td><button type="button" class="small danger" disabled={a.busy} onClick={() => { if (confirm(`Delete policy ${p.name}?`)) void a.run(async () => { await call('DELETE /api/v1/policies/:id', { params: { id: p.id } }); await q.reload(); }); }}>Delete</button></td>
             </tr>))}</tbody>
         </table></div>
       )}</Loaded>
@@ -42,28 +43,27 @@ export function PolicyEditor(p: { id: string }) {
   const [area, setArea] = useState('');
   const [onlyOn, setOnlyOn] = useState(false);
   const [prompts, setPrompts] = useState<string[]>([]);
-  const support = useApi<CatalogSupportView>('/api/v1/catalog/support');
-  const templates = useApi<{ templates: PolicyTemplateView[] }>('/api/v1/policy-templates');
+  const support = useRoute('GET /api/v1/catalog/support');
+  const templates = useRoute('GET /api/v1/policy-templates');
   const a = useAction();
   useEffect(() => { loadCatalogView().then(setView, setCatErr); }, []);
   useEffect(() => {
     if (isNew) return;
-    api<Policy>('GET', `/api/v1/policies/${p.id}`).then((pol) => { setName(pol.name); setValues(pol.settings); }, a.setError);
+    call('GET /api/v1/policies/:id', { params: { id: p.id } }).then((pol: Policy) => { setName(pol.name); setValues(pol.settings); }, a.setError);
   }, [p.id]);
-  if ((catErr as any)?.status === 404) return <Page title="Policy"><NotAvailable what="the settings catalog" /></Page>;
   const errors = fieldErrors(a.error);
 
   const save = (e: Event) => {
     e.preventDefault();
     void a.run(async () => {
       const body = { name, settings: values };
-      if (isNew) { const r = await api('POST', '/api/v1/policies', body); location.hash = `#/policies/${r.id}`; }
-      else await api('PUT', `/api/v1/policies/${p.id}`, body);
+      if (isNew) { const r = await call('POST /api/v1/policies', { body }); location.hash = `#/policies/${r.id}`; }
+      else await call('PUT /api/v1/policies/:id', { params: { id: p.id }, body });
       setPrompts([]);
       return 'Policy saved.';
     });
   };
-  const fromTemplate = (t: PolicyTemplateView) => {
+  const fromTemplate = (t: PolicyTemplate) => {
     if (!name) setName(t.name);
     setValues({ ...values, ...t.settings });
     setPrompts(t.prompts.filter((id) => !(id in values)));

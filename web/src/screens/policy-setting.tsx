@@ -1,8 +1,10 @@
 // One catalog setting in the policy editor: tick to enforce, the value in the form its kind needs (on/off,
 // a named value, bits, a number, an address or "this appliance", a secret typed once), the help, the MIBs
 // that define it, and which of this fleet's models supported it when assessed.
+import type { Answer } from '../api.ts';
 import type { CatalogEntry } from '../catalog.ts';
-import type { CatalogSupportView } from '../../../appliance/src/contract/compliance.ts';
+
+type CatalogSupportView = Answer<'GET /api/v1/catalog/support'>;
 import { fmtValue } from '../ui.tsx';
 
 export type Value = boolean | string | number | { set: true };

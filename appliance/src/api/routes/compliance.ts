@@ -15,7 +15,8 @@ import { serialNumberSchema } from '../../protocol/messages.ts';
 import { parseEvery, type TaskRecord } from '../../tasks/task.ts';
 import { pageTasks } from '../../tasks/task-query.ts';
 import { triggerLabel, type TriggerNames } from '../../tasks/trigger-label.ts';
-import { cancelAllBody, taskListQuery } from '../../contract/compliance.ts';
+import { cancelAllBody, instantOnPut, taskListQuery } from '../../contract/compliance.ts';
+import { MAX_LISTED_SERIALS } from '../../devices/index.ts';
 
 /**
  * A policy from a request, in clear and checked: values against the catalog, `{"set": true}` against the
@@ -38,10 +39,6 @@ const credentialBody = (body: unknown) => {
   return r.data;
 };
 
-const instantOnSchema = z.object({
-  acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().max(64),
-  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(),
-}).partial().strict();
 
 const assessSchema = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false) });
 const taskSchema = z.object({
@@ -68,7 +65,7 @@ function deviceSerial(s: AppServices, raw: string) {
 function instantOnView(s: AppServices) {
   return { acceptAnnouncements: s.settings.get('acceptAnnouncements'), allowAutomaticRemediation: s.settings.get('allowAutomaticRemediation'),
     initialPolicyId: s.settings.get('initialPolicyId') || null, authentication: s.settings.get('authentication'),
-    useSerialList: s.settings.get('useSerialList') };
+    useSerialList: s.settings.get('useSerialList'), announcePort: s.announcePort?.() ?? s.settings.get('announcePort') };
 }
 
 export function complianceRoutes(router: Router, s: AppServices) {
@@ -130,21 +127,33 @@ export function complianceRoutes(router: Router, s: AppServices) {
 
   router.get('/api/v1/instant-on', (ctx) => { ctx.body = instantOnView(s); });
   router.put('/api/v1/instant-on', async (ctx) => {
-    const body = parseBody(instantOnSchema, ctx.request.body);
+    const { addManagedToSerialList, ...body } = parseBody(instantOnPut, ctx.request.body);
     const policyId = body.initialPolicyId ?? s.settings.get('initialPolicyId');
     const auto = body.allowAutomaticRemediation ?? s.settings.get('allowAutomaticRemediation');
-    if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`);
-    if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)');
-    let changes;
+    if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`, [{ field: 'initialPolicyId', message: `no policy ${body.initialPolicyId}` }]);
+    if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)', [{ field: 'initialPolicyId', message: 'choose the Initial Assessment Policy first' }]);
+    const wasAuto = s.settings.get('allowAutomaticRemediation');
+    let serialsAdded: number | undefined;
     try {
-      changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
+      const changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
+      // The managed devices go on the list before the filter is on, so none of them is refused in between.
+      if (addManagedToSerialList) {
+        const add = s.registry.list().filter((d) => !d.retired && !s.serials.has(d.serialNumber)).map((d) => d.serialNumber);
+        if (s.serials.size + add.length > MAX_LISTED_SERIALS) throw new ApiError(409, 'serial-list-full', `adding ${add.length} serials would pass the list's maximum of ${MAX_LISTED_SERIALS}`);
+        for (let i = 0; i < add.length; i += 2000) await s.serials.add(add.slice(i, i + 2000));
+        serialsAdded = add.length;
+      }
+      for (const c of changes) await s.saveSetting(c.key, c.value);
     } catch (err: any) {
+      if (err instanceof ApiError) throw err;
       throw new ApiError(err.message?.includes('locked') ? 409 : 400, 'invalid-setting', err.message);
     }
-    // A failed save is the store's failure, not bad input: it stays a 500 (logged and counted by the store).
-    for (const c of changes) await s.saveSetting(c.key, c.value);
-    ctx.body = { ...instantOnView(s), ...(body.acceptAnnouncements || body.allowAutomaticRemediation
-      ? { reminder: 'Printers announce to TCP port 3329 on this appliance: make sure firewalls between them and it allow it.' } : {}) };
+    const view = instantOnView(s);
+    const turnedOn = body.acceptAnnouncements || body.allowAutomaticRemediation;
+    ctx.body = { ...view,
+      ...(turnedOn ? { reminder: `Printers announce to TCP port ${view.announcePort} on this appliance: make sure every firewall between them and it allows it.` } : {}),
+      ...(body.allowAutomaticRemediation && !wasAuto ? { knownDevices: s.registry.list().filter((d) => !d.retired && d.vendor !== 'other').length } : {}),
+      ...(serialsAdded !== undefined ? { serialsAdded } : {}) };
   });
 
   router.post('/api/v1/devices/:serial/assess', async (ctx) => {

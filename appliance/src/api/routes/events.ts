@@ -4,6 +4,7 @@
 import type Router from '@koa/router';
 import type { DeviceRegistry } from '../../devices/registry.ts';
 import type { AppServices } from '../services.ts';
+import { stillSignedIn, type AuthState } from '../auth.ts';
 
 export interface EventPublisher {
   /** `type` becomes the SSE event name (`device`, `task`, `audit`, …); `data` is sent as JSON. */
@@ -108,6 +109,9 @@ export function eventRoutes(hub: EventHub) {
         'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
       res.write(`retry: 3000\n${frame('hello', { at: new Date().toISOString() })}`);
       let closed = false;
+      // Signed out, password changed, session expired or API token revoked: the stream ends with them.
+      const auth = ctx.state.auth as AuthState | undefined;
+      const alive = () => stillSignedIn(s, auth);
       const close = () => {
         if (closed) return;
         closed = true;
@@ -117,11 +121,11 @@ export function eventRoutes(hub: EventHub) {
       };
       const send = (type: string, data: unknown) => {
         if (closed) return;
-        if (res.writableLength > MAX_CLIENT_BACKLOG) { close(); return; }
+        if (res.writableLength > MAX_CLIENT_BACKLOG || !alive()) { close(); return; }
         res.write(frame(type, data));
       };
       const unsubscribe = hub.subscribe(send);
-      const beat = setInterval(() => { if (!closed) res.write(': keep-alive\n\n'); }, HEARTBEAT_MS);
+      const beat = setInterval(() => { if (closed) return; if (!alive()) { close(); return; } res.write(': keep-alive\n\n'); }, HEARTBEAT_MS);
       beat.unref();
       res.on('close', close);
       res.on('error', close);

@@ -1,0 +1,2 @@
+// Public surface of the instant-on room: other rooms import only from here.
+export { instantOnHooks } from './orchestrator.ts';
