@@ -38,7 +38,8 @@ test('silent printer: swept, enrolled by policy, announces by itself, cold reset
   // …and the printer announced over HDAP by itself, to that address.
   const announced = await waitFor(() => { const d = h.appliance.registry.get(printer.serialNumber); return d && d.announceCount >= 1 ? d : undefined; }, 20_000);
   t.true(announced.foundBy.announcement!.first > announced.foundBy.manual!.first, 'it announced after the sweep had found it');
-  t.is(printer.status, 'Success');
+  // The device is on disk before the Acknowledge reaches the printer.
+  await waitFor(() => printer.status === 'Success', 10_000);
   t.is(printer.lastAck?.status, 'accepted');
   const compliance = await waitFor(async () => {
     const d = (await api(web, 'GET', `/api/v1/devices/${printer.serialNumber}`, { token })).body;
