@@ -58,7 +58,7 @@ async function snapshot(port: number, token: string) {
   const get = async (p: string) => (await api(port, 'GET', p, { token })).body;
   // Settings given on the command line (data folder, ports) belong to the process, not to the backup.
   const settings = (await get('/api/v1/settings')).settings.filter((s: any) => s.source !== 'cli').map((s: any) => [s.key, s.value, s.source]);
-  return { settings, policies: await get('/api/v1/policies'), instantOn: await get('/api/v1/instant-on'), credentials: await get('/api/v1/credentials'),
+  return { settings, policies: await get('/api/v1/policies'), instantOn: { ...(await get('/api/v1/instant-on')), announcePort: undefined }, // the running port belongs to the process credentials: await get('/api/v1/credentials'),
     cas: await get('/api/v1/pki/trusted-cas'), crls: await get('/api/v1/pki/crls'), identity: { ...(await get('/api/v1/pki/identity')), subject: undefined },
     serials: await get('/api/v1/serial-list'), listeners: (await get('/api/v1/listeners')).listeners?.map((l: any) => ({ ...l, status: undefined })),
     schedules: await get('/api/v1/schedules'), groups: (await get('/api/v1/groups')).groups, devices: (await get('/api/v1/devices')).devices.map((d: any) => d.serialNumber) };
