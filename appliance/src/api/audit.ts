@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import type { Store } from '../store/index.ts';
-import { isSecretSetting } from '../policy/catalog.ts';
+import { isSecretSetting } from '../policy/index.ts';
 import type { AppServices } from './services.ts';
 import type { EventPublisher } from './routes/events.ts';
 import { parseQuery } from './routes/core.ts';

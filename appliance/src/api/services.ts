@@ -7,7 +7,7 @@ import type { Users } from './users.ts';
 import type { Sessions } from './sessions.ts';
 import type { EventHub } from './routes/events.ts';
 import type { AuditLog } from './audit.ts';
-import type { PolicyRepo } from '../policy/policy-repo.ts';
+import type { PolicyRepo } from '../policy/index.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { Scheduler } from '../tasks/scheduler.ts';

@@ -116,23 +116,8 @@ export class PolicyRepo {
     return String(this.box.open(v.sealed));
   }
 
-  /**
-   * Policies stored before the catalog was checked against HP's MIBs: "ftp-printing" becomes "ftp" (true
-   * meant "FTP printing on", which the old row wrote as "printing and download on"; it becomes print-only),
-   * and rows no MIB defines are dropped. Each change is logged.
-   */
   private migrate(p: StoredPolicy): StoredPolicy {
-    const settings = { ...p.settings };
-    const changes: string[] = [];
-    if ('ftp-printing' in settings) {
-      const was = settings['ftp-printing'];
-      delete settings['ftp-printing'];
-      if (!('ftp' in settings)) settings.ftp = was === true ? 'print-only' : 'off';
-      changes.push(`ftp-printing=${String(was)} → ftp=${String(settings.ftp)}`);
-    }
-    for (const r of RETIRED) {
-      if (r.id in settings) { delete settings[r.id]; changes.push(`${r.id} dropped (no public MIB defines it)`); }
-    }
+    const { settings, changes } = migrateSettings(p.settings);
     if (!changes.length) return p;
     this.log?.warn({ policy: p.name, id: p.id, changes }, 'stored policy migrated to the current settings catalog');
     return { ...p, settings };
@@ -142,4 +127,24 @@ export class PolicyRepo {
     await this.store.commit([{ type: 'put', sublevel: this.store.sub('policies'), key: rec.id, value: rec }]);
     this.cache.set(rec.id, rec);
   }
+}
+
+/**
+ * Settings stored before the catalog was checked against HP's MIBs: "ftp-printing" becomes "ftp" (true meant
+ * "FTP printing on", which the old row wrote as "printing and download on"; it becomes print-only), and rows
+ * no MIB defines are dropped. Used when policies load and when a backup is restored.
+ */
+export function migrateSettings<V>(given: Readonly<Record<string, V | boolean | string>>): { settings: Record<string, V | boolean | string>; changes: string[] } {
+  const settings = { ...given };
+  const changes: string[] = [];
+  if ('ftp-printing' in settings) {
+    const was = settings['ftp-printing'];
+    delete settings['ftp-printing'];
+    if (!('ftp' in settings)) settings.ftp = was === true ? 'print-only' : 'off';
+    changes.push(`ftp-printing=${String(was)} → ftp=${String(settings.ftp)}`);
+  }
+  for (const r of RETIRED) {
+    if (r.id in settings) { delete settings[r.id]; changes.push(`${r.id} dropped (no public MIB defines it)`); }
+  }
+  return { settings, changes };
 }

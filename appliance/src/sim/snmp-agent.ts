@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import snmp, { type Agent, type Mib } from 'net-snmp';
 import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from '../snmp/protocols.ts';
-import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/catalog.ts';
+import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/index.ts';
 import { HP_OBJECT_BY_NAME } from './hp-objects.ts';
 import { NativeMib, servedObjects } from './native-mib.ts';
 // Not network code: the same net-snmp key-localization cache the adapter uses. Every simulated printer

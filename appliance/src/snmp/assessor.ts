@@ -1,10 +1,10 @@
 // Entry point for the task engine: assess one device against a policy (and fix it when asked),
 // trying its credentials in order until one gets an answer. Logs and results name credentials by
 // label (device / default / global[i]), never by secret.
-import type { DeviceStatus, SettingResult } from '../policy/assessment.ts';
-import { validatePolicy, type FieldError, type Policy } from '../policy/policy.ts';
+import type { DeviceStatus, SettingResult } from '../policy/index.ts';
+import { validatePolicy, type FieldError, type Policy } from '../policy/index.ts';
 import type { Logger } from '../util/log.ts';
-import { guardRefusals } from '../policy/guards.ts';
+import { guardRefusals } from '../policy/index.ts';
 import { runCompliance, type RunOutcome } from './compliance-run.ts';
 import { candidates, credentialFacts, credentialLabel, describeCredential, type CredentialRef, type CredentialSet } from './credentials.ts';
 import { localAddressToward } from './local-address.ts';

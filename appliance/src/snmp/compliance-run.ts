@@ -13,9 +13,9 @@ import {
   type Readings,
   type RemediationStep,
   type SecretCheck,
-} from '../policy/assessment.ts';
-import { settingById, type PolicyValue } from '../policy/catalog.ts';
-import type { FieldError, Policy } from '../policy/policy.ts';
+} from '../policy/index.ts';
+import { settingById, type PolicyValue } from '../policy/index.ts';
+import type { FieldError, Policy } from '../policy/index.ts';
 import type { RequestFailure, SnmpSession } from './session.ts';
 import { readingsFor, toReading, toVarbind } from './varbind.ts';
 

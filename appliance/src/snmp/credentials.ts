@@ -1,7 +1,7 @@
 // SNMP credentials as admins enter them. v3 is authPriv only: SHA or SHA-256 with AES-128 or AES-256.
 // DES and MD5 are not offered: DES fails on current OpenSSL, and neither belongs in a security product.
 import { z } from 'zod';
-import { FACTORY_READ_COMMUNITIES, type CredentialFacts } from '../policy/guards.ts';
+import { FACTORY_READ_COMMUNITIES, type CredentialFacts } from '../policy/index.ts';
 
 const secret = z.string().min(1, 'must not be empty').max(255);
 

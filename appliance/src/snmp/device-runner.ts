@@ -3,8 +3,8 @@
 import type { Logger } from '../util/log.ts';
 import type { Device } from '../devices/index.ts';
 import type { RunDevice } from '../tasks/engine.ts';
-import type { Policy } from '../policy/policy.ts';
-import { isSealed, type StoredPolicy } from '../policy/policy-repo.ts';
+import type { Policy } from '../policy/index.ts';
+import { isSealed, type StoredPolicy } from '../policy/index.ts';
 import { assessAndRemediate } from './assessor.ts';
 import type { CredentialRepo } from './credential-repo.ts';
 import { credentialLabel } from './credentials.ts';

@@ -2,7 +2,7 @@
 // remediation steps into varbinds. Devices are untrusted: wrong types, 64 KB strings and odd values
 // must become a plain "not what we expected", never an exception.
 import snmp, { type Varbind } from 'net-snmp';
-import type { Reading, RemediationStep } from '../policy/assessment.ts';
+import type { Reading, RemediationStep } from '../policy/index.ts';
 
 /** Longest device answer kept in a result; the rest is summarised. */
 const RAW_LIMIT = 80;

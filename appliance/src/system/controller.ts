@@ -17,7 +17,7 @@ import { SerialFilter } from '../devices/index.ts';
 import { AnnounceRate } from '../devices/index.ts';
 import { AnnouncementListener, createAuthorizer, createIntake, storeCaptureSink } from '../announce/index.ts';
 import { instantOnHooks } from '../instant-on/index.ts';
-import { PolicyRepo } from '../policy/policy-repo.ts';
+import { PolicyRepo } from '../policy/index.ts';
 import { CredentialRepo } from '../snmp/credential-repo.ts';
 import { loadOrCreateKey, secretBox } from '../snmp/secret-box.ts';
 import { createSnmpDeviceRunner } from '../snmp/device-runner.ts';
