@@ -105,7 +105,7 @@ say "dig over UDP (informational, expected to time out under restrict=on): ${dns
 sim_dir="$work/sim"
 mkdir -p "$sim_dir"
 if (cd "$sim_dir" && XDG_CACHE_HOME="$sim_dir/cache" INSTANT_ON_LOG_FORMAT=json \
-      timeout 120 "$sim" simulate --server "127.0.0.1:$p_hdap" --count 2 > "$sim_dir/sim.log" 2>&1) \
+      timeout 120 "$sim" simulate --once --server "127.0.0.1:$p_hdap" --count 2 > "$sim_dir/sim.log" 2>&1) \
    && grep -q '"Success":2,"Failed":0' "$sim_dir/sim.log"; then
   say "HDAP: 2 simulated printers announced and were accepted"
 else

@@ -13,6 +13,8 @@ DEBS=(snmpd snmp bind9-dnsutils openssl testssl.sh chromium mosquitto mosquitto-
   prometheus rsyslog rsyslog-openssl)
 # git: the binary build stamps the commit it was built from (scripts/build-binary.ts).
 DEBS+=(git)
+# The DNS page's snippets are checked by the real tools (test/system/dns-snippets.test.ts): named-checkzone, dnsmasq --test, dhcpd -t.
+DEBS+=(bind9-utils dnsmasq-base isc-dhcp-server)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

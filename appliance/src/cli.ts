@@ -32,12 +32,13 @@ simulate options:
   --server HOST:PORT    appliance to announce to (a configured server address; overrides --dns)
   --dns HOST:PORT       resolve hp-print-mgmt through this DNS server, as printers do (HDAP.md §1)
   --search-domain D     a DNS search suffix to try (repeatable)
-  --announce-port N     port to announce to after a DNS lookup (default 3329)
+  --announce-port N     port to announce to after a DNS lookup or at a server address set over SNMP (default 3329)
   --reason R            announcement reason: ${ANNOUNCE_REASONS.join(', ')} (default initial-boot)
   --rate PER_S          new announcements per second (default: as fast as possible)
   --first-index N       index of the first printer (its serial number and address 127.0.x.y follow from it)
   --serial-prefix P     serials are P and six digits (default LAB; --demo printers use SIM)
-  --silent              printers that never announce (no DAA): only their SNMP agents answer; find them with discovery
+  --silent              printers whose announcement agent is off: only their SNMP agents answer; find them with discovery
+                        (a policy that switches the agent on with a server address makes them announce, to --announce-port)
   --snmp-port N         SNMP agents' port: 161 as root (each on its own 127.x address), else 0 = a free port each
   --snmp-delay-ms N     delay every SNMP reply (a LAN instead of loopback)
   --once                announce once and exit (no SNMP agents); exit status 1 if any was not accepted
@@ -176,7 +177,7 @@ async function simulate(args: string[]) {
   let result: Awaited<ReturnType<typeof run>>;
   try {
     result = await run({ count, firstIndex: Number(v['first-index'] ?? 0), serialPrefix, reason, ratePerSecond: rate, silent: !!v.silent, once: !!v.once,
-      snmpPort, snmpDelayMs: delay, resolveTarget, log });
+      snmpPort, snmpDelayMs: delay, resolveTarget, announcePort: Number(v['announce-port'] ?? 3329), log });
   } catch (err: any) {
     log.fatal({ err: { message: err.message, code: err.code } }, 'simulated printers could not start');
     process.stderr.write(`instant-on-edge: ${err.message}${err.code === 'EADDRINUSE' ? ' (another agent holds that address and port: --first-index or --snmp-port 0)' : err.code === 'EACCES' ? ' (port 161 needs root: --snmp-port 0)' : ''}\n`);

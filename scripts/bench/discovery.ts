@@ -48,7 +48,7 @@ async function sweep(knobs: Knobs, fleet: Fleet) {
   try {
     const { token } = await call(wp, 'POST', '/api/v1/login', undefined, { username: 'admin', password: 'bench-password' });
     await call(wp, 'PUT', '/api/v1/credentials/default', token, { version: '2c', readCommunity: 'public', writeCommunity: 'private' });
-    const { id: policyId } = await call(wp, 'POST', '/api/v1/policies', token, { name: 'bench', settings: { telnet: false, 'ftp-printing': false, 'sys-location': 'Bench' } });
+    const { id: policyId } = await call(wp, 'POST', '/api/v1/policies', token, { name: 'bench', settings: { telnet: false, ftp: 'off', 'sys-location': 'Bench' } });
     for (const p of fleet.printers) p.agent!.coldReset();
     const rssIdle = peakRssMb(proc.child.pid!);
     const t0 = performance.now();

@@ -17,7 +17,7 @@ test('A, skipInstantOnPolicy off: a member gets the Initial Assessment Policy, t
   const snmpd = await startSnmpd();
   t.teardown(() => snmpd.stop());
   const initial = await r.policy('Initial', { telnet: false, 'sys-location': 'Initial policy' });
-  const group = await r.policy('Finance', { 'ftp-printing': false, 'sys-location': 'Finance floor' });
+  const group = await r.policy('Finance', { ftp: 'off', 'sys-location': 'Finance floor' });
   await r.group({ name: 'Finance MFPs', kind: 'auto', priority: 10, policyId: group, filter: { all: [{ field: 'model', op: 'contains', value: 'M555' }, { field: 'hostname', op: 'glob', value: 'snmpd-*' }] } });
   const plain = await r.printer();
   await r.group({ name: 'Sim printers, no policy', kind: 'auto', priority: 5, filter: { field: 'serial', op: 'equals', value: plain.serialNumber } });
@@ -34,7 +34,7 @@ test('A, skipInstantOnPolicy off: a member gets the Initial Assessment Policy, t
   t.deepEqual(order[1].assessment.changed['sys-location'], { from: 'Initial policy', to: 'Finance floor' }, 'the group policy\'s SET comes second and wins');
   t.is(await snmpget(snmpd, 'sys-location'), '"Finance floor"', 'read back from snmpd with snmpget');
   t.is(await snmpget(snmpd, 'telnet'), '0');
-  t.is(await snmpget(snmpd, 'ftp-printing'), '0');
+  t.is(await snmpget(snmpd, 'ftp'), '0');
   const dev = await r.device('SNMPD00001');
   t.like(dev.groupPolicy, { groupName: 'Finance MFPs', policyName: 'Finance' });
   const task = (await r.ok('GET', '/api/v1/tasks?type=instant-on')).tasks.find((x: any) => x.serials[0] === 'SNMPD00001');
@@ -43,7 +43,7 @@ test('A, skipInstantOnPolicy off: a member gets the Initial Assessment Policy, t
   await r.quiet();
   for (const p of [plain, loner]) {
     t.deepEqual((await r.assessments(p.serialNumber, 1)).map((e: any) => e.assessment.policyName), ['Initial']);
-    t.like(p.agent!.values(), { telnet: false, 'sys-location': 'Initial policy', 'ftp-printing': true });
+    t.like(p.agent!.values(), { telnet: false, 'sys-location': 'Initial policy', ftp: 'on' });
   }
   t.deepEqual((await r.device(plain.serialNumber)).groups.map((g: any) => g.name), ['Sim printers, no policy']);
 });
@@ -51,7 +51,7 @@ test('A, skipInstantOnPolicy off: a member gets the Initial Assessment Policy, t
 test('A, skipInstantOnPolicy on: a member gets only its group policy; a device without a group policy still gets the initial one', async (t) => {
   const r = await groupsRig(t);
   const initial = await r.policy('Initial', { telnet: false, 'sys-location': 'Initial policy' });
-  const group = await r.policy('Lobby', { 'ftp-printing': false, 'sys-location': 'Lobby' });
+  const group = await r.policy('Lobby', { ftp: 'off', 'sys-location': 'Lobby' });
   const member = await r.printer();
   const outsider = await r.printer();
   await r.group({ name: 'Lobby', kind: 'auto', priority: 3, policyId: group, filter: { field: 'ipv4', op: 'inRange', value: `${member.address}-${member.address}` } });
@@ -63,9 +63,9 @@ test('A, skipInstantOnPolicy on: a member gets only its group policy; a device w
   await r.assessments(outsider.serialNumber, 1);
   await r.quiet();
   t.deepEqual((await r.assessments(member.serialNumber, 1)).map((e: any) => e.assessment.policyName), ['Lobby']);
-  t.like(member.agent!.values(), { telnet: true, 'ftp-printing': false, 'sys-location': 'Lobby' }, 'the initial policy\'s telnet=false was not applied');
+  t.like(member.agent!.values(), { telnet: true, ftp: 'off', 'sys-location': 'Lobby' }, 'the initial policy\'s telnet=false was not applied');
   t.deepEqual((await r.assessments(outsider.serialNumber, 1)).map((e: any) => e.assessment.policyName), ['Initial']);
-  t.like(outsider.agent!.values(), { telnet: false, 'ftp-printing': true, 'sys-location': 'Initial policy' });
+  t.like(outsider.agent!.values(), { telnet: false, ftp: 'on', 'sys-location': 'Initial policy' });
 });
 
 test('A off (automatic remediation off): an announcing member of a group with a policy is not remediated', async (t) => {

@@ -58,7 +58,8 @@ async function snapshot(port: number, token: string) {
   const get = async (p: string) => (await api(port, 'GET', p, { token })).body;
   // Settings given on the command line (data folder, ports) belong to the process, not to the backup.
   const settings = (await get('/api/v1/settings')).settings.filter((s: any) => s.source !== 'cli').map((s: any) => [s.key, s.value, s.source]);
-  return { settings, policies: await get('/api/v1/policies'), instantOn: await get('/api/v1/instant-on'), credentials: await get('/api/v1/credentials'),
+  return { settings, policies: await get('/api/v1/policies'), // The announce port is the process's (a CLI flag), not the backup's.
+    instantOn: { ...(await get('/api/v1/instant-on')), announcePort: undefined }, credentials: await get('/api/v1/credentials'),
     cas: await get('/api/v1/pki/trusted-cas'), crls: await get('/api/v1/pki/crls'), identity: { ...(await get('/api/v1/pki/identity')), subject: undefined },
     serials: await get('/api/v1/serial-list'), listeners: (await get('/api/v1/listeners')).listeners?.map((l: any) => ({ ...l, status: undefined })),
     schedules: await get('/api/v1/schedules'), groups: (await get('/api/v1/groups')).groups, devices: (await get('/api/v1/devices')).devices.map((d: any) => d.serialNumber) };
@@ -80,7 +81,8 @@ test('backup → fresh data folder → restore: all is back; refused archives ch
   const post = (p: string, body: unknown) => api(sp, 'POST', p, { token: st, body });
   t.is((await put('/api/v1/settings', { deviceHistoryLimit: 33, announceTooOftenPerHour: 40, smtpFrom: 'printers@branch.example' })).status, 200);
   await put('/api/v1/credentials/default', { version: '2c', readCommunity: 'branch-ro-7', writeCommunity: 'branch-rw-7' });
-  const policyId = (await post('/api/v1/policies', { name: 'Branch baseline', settings: { telnet: false, 'sys-location': 'Branch 7' } })).body.id;
+  // A policy with a secret setting: sealed under this appliance's key, it must open under the restored one.
+  const policyId = (await post('/api/v1/policies', { name: 'Branch baseline', settings: { telnet: false, 'sys-location': 'Branch 7', 'admin-password': 'Bak-Adm1n-7' } })).body.id;
   await put('/api/v1/instant-on', { initialPolicyId: policyId, useSerialList: false });
   t.is((await raw(sp, 'POST', '/api/v1/pki/trusted-cas', { token: st, body: pki.root.der, headers: { 'content-type': 'application/pkix-cert' } })).status, 201);
   const crl = await pki.crl('root');
@@ -103,6 +105,7 @@ test('backup → fresh data folder → restore: all is back; refused archives ch
   const archive = made.body;
   t.is(archive[0], 0x1f);
   t.false(gunzipSync(archive).includes(Buffer.from('branch-ro-7')), 'no community in the clear');
+  t.false(gunzipSync(archive).includes(Buffer.from('Bak-Adm1n-7')), 'no policy secret in the clear');
   t.false(gunzipSync(archive).includes(Buffer.from('BEGIN PRIVATE KEY')), 'no private key in the clear');
 
   // ——— a fresh appliance, a real process ———
@@ -155,6 +158,7 @@ test('backup → fresh data folder → restore: all is back; refused archives ch
   t.true(Date.parse(dev.compliance.at) > Date.parse(ok.json.archive.createdAt), 'a new assessment, made after the restore');
   t.true(['remediated', 'compliant'].includes(dev.compliance.status), `assessment with the restored credential: ${dev.compliance.status} ${dev.compliance.detail ?? ''}`);
   t.is(dev.credentialRef?.source, 'default');
+  t.is(fleet.printers[0].agent!.secret('admin-password'), 'Bak-Adm1n-7', 'the restored policy\'s secret opened under the new key and was written');
   const audit = await api(webPort, 'GET', '/api/v1/audit?action=backup.restore', { token: t2 });
   t.is(audit.body.entries[0]?.user, 'admin', 'the restore is in the audit log of the appliance it was made on');
 });

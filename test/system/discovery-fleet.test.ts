@@ -36,7 +36,7 @@ test('200 silent printers in a /22 (10 ms SNMP delay): swept, qualified, remedia
   t.teardown(() => fleet.stop());
   await fleet.startAgents({ port: 161, delayMs: 10 });
   const { h, web, token } = await appliance(t);
-  const policyId = (await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'silent', settings: { telnet: false, 'ftp-printing': false, 'sys-location': 'Branch 9' } } })).body.id;
+  const policyId = (await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'silent', settings: { telnet: false, ftp: 'off', 'sys-location': 'Branch 9' } } })).body.id;
 
   const started = Date.now();
   const r = await api(web, 'POST', '/api/v1/discovery', { token, body: { targets: [b.cidr], assess: { policyId, remediate: true } } });

@@ -66,7 +66,7 @@ test('Debian snmpd as a printer (Printer-MIB serial, hrDeviceType, HP sysObjectI
     'override .1.3.6.1.2.1.25.3.2.1.2.1 object_id .1.3.6.1.2.1.25.3.1.5',
     'override .1.3.6.1.2.1.25.3.2.1.3.1 octet_str "HP Color LaserJet MFP M480f"',
     'override .1.3.6.1.2.1.43.5.1.1.17.1 octet_str "CNB8SNMPD1"'] });
-  const host = await startSnmpd({ host: addr() });
+  const host = await startSnmpd({ host: addr(), hp: false });
   const hostile = await startSnmpd({ host: addr(), extraConfig: ['override .1.3.6.1.2.1.43.5.1.1.17.1 octet_str "bad serial!\u0007"'] });
   t.teardown(async () => { await printer.stop(); await host.stop(); await hostile.stop(); });
   const p = await ask(printer.host, printer.port, [V3]);

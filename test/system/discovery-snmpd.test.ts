@@ -38,7 +38,7 @@ test('snmpd /28 sweep: exactly the printers, once each, across two sweeps and an
   const peers: Snmpd[] = [];
   t.teardown(async () => { await Promise.all(peers.map((p) => p.stop())); });
   peers.push(...await Promise.all(PRINTERS.map((p, i) => startSnmpd({ host: at[i], port: 161, extraConfig: printerConfig(p) }))));
-  peers.push(await startSnmpd({ host: addrs[9], port: 161 }));
+  peers.push(await startSnmpd({ host: addrs[9], port: 161, hp: false }));
 
   const h = await startTestAppliance({ env: { INSTANT_ON_DISCOVERY_TIMEOUT_MS: '400', INSTANT_ON_DISCOVERY_RETRIES: '1', INSTANT_ON_DISCOVERY_RATE: '200' } });
   t.teardown(() => h.stop());

@@ -48,7 +48,7 @@ test('mosquitto_sub sees announce → remediate → cold reset → remediate, an
   await waitFor(() => h.appliance.mqtt?.connected, 10_000);
   await new Promise((r) => setTimeout(r, 300)); // mosquitto_sub subscribed
   t.is((await api(web, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'mq-read', writeCommunity: 'mq-write' } })).status, 200);
-  const policy = await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'MQTT baseline', settings: { telnet: false, 'ftp-printing': false } } });
+  const policy = await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'MQTT baseline', settings: { telnet: false, ftp: 'off' } } });
   t.is((await api(web, 'PUT', '/api/v1/instant-on', { token, body: { allowAutomaticRemediation: true, initialPolicyId: policy.body.id } })).status, 200);
 
   const events = () => lines.filter((l) => l.startsWith(`branch42/devices/${printer.serialNumber}/events `)).map((l) => JSON.parse(l.slice(l.indexOf(' ') + 1)));
@@ -65,7 +65,7 @@ test('mosquitto_sub sees announce → remediate → cold reset → remediate, an
   const reset = at((s) => /^(announced|changed):cold-reset$/.test(s));
   const secondFix = at((s) => s.startsWith('compliance:cold-reset:remediated'));
   t.true(discovered === 0 && discovered < firstFix && firstFix < reset && reset < secondFix, seen.join(' → '));
-  t.deepEqual(events()[secondFix].device.compliance.changed.sort(), ['ftp-printing', 'telnet']);
+  t.deepEqual(events()[secondFix].device.compliance.changed.sort(), ['ftp', 'telnet']);
 
   // A subscriber that joins now gets the retained state at once.
   const { stdout } = await exec('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-C', '1', '-W', '5', '-t', `branch42/devices/${printer.serialNumber}/state`]);

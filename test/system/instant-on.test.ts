@@ -15,12 +15,14 @@ test('announce → remediated → cold reset → re-announce → compliant again
   const token = await login(web);
 
   t.is((await api(web, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'br4nch-read', writeCommunity: 'br4nch-write' } })).status, 200);
-  const created = await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'Branch baseline', settings: { telnet: false, 'ftp-printing': false, 'sys-location': 'Branch 42' } } });
+  const created = await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'Branch baseline', settings: { telnet: false, ftp: 'off', 'sys-location': 'Branch 42' } } });
   t.is(created.status, 201);
   const policyId = created.body.id;
   const io = await api(web, 'PUT', '/api/v1/instant-on', { token, body: { allowAutomaticRemediation: true, initialPolicyId: policyId } });
   t.is(io.status, 200);
-  t.regex(io.body.reminder, /3329/);
+  // The firewall reminder names the port the appliance really listens on (here a random one, not 3329).
+  t.true(io.body.reminder.includes(`TCP port ${h.appliance.announcePort} `), io.body.reminder);
+  t.is(io.body.announcePort, h.appliance.announcePort);
 
   printer.agent!.setValue('telnet', false); // already compliant: must be left alone
   t.is(await printer.boot(), 'Success');
@@ -28,23 +30,23 @@ test('announce → remediated → cold reset → re-announce → compliant again
     && (await api(web, 'GET', `/api/v1/devices/${printer.serialNumber}`, { token })).body, 15_000);
   const bySetting = Object.fromEntries(first.compliance.settings.map((s: any) => [s.id, s]));
   t.like(bySetting.telnet, { compliant: true, changed: false });
-  t.like(bySetting['ftp-printing'], { compliant: true, changed: true, before: true, actual: false });
+  t.like(bySetting.ftp, { compliant: true, changed: true, before: 'on', actual: 'off' });
   t.like(bySetting['sys-location'], { compliant: true, changed: true, actual: 'Branch 42' });
   t.like(first.lastPolicy, { id: policyId, name: 'Branch baseline' });
-  t.like(printer.agent!.values(), { telnet: false, 'ftp-printing': false, 'sys-location': 'Branch 42', slp: true, lpd: true });
+  t.like(printer.agent!.values(), { telnet: false, ftp: 'off', 'sys-location': 'Branch 42', slp: true, lpd: true });
 
   // Cold reset wipes settings; the printer announces cold-reset; the appliance puts them back (Stay Secure).
   await printer.coldReset();
-  t.like(printer.agent!.values(), { telnet: true, 'ftp-printing': true }, 'factory settings right after the reset…');
+  t.like(printer.agent!.values(), { telnet: true, ftp: 'on' }, 'factory settings right after the reset…');
   const second = await waitFor(async () => {
     const d = (await api(web, 'GET', `/api/v1/devices/${printer.serialNumber}`, { token })).body;
     return d.lastReason === 'cold-reset' && d.compliance?.at > first.compliance.at && d.compliance.status === 'remediated' && d;
   }, 15_000);
-  t.like(printer.agent!.values(), { telnet: false, 'ftp-printing': false, 'sys-location': 'Branch 42' }, '…and the policy back after the re-announcement');
+  t.like(printer.agent!.values(), { telnet: false, ftp: 'off', 'sys-location': 'Branch 42' }, '…and the policy back after the re-announcement');
   const assessments = second.history.filter((e: any) => e.kind === 'assessment');
   t.is(assessments.length, 2);
-  t.deepEqual(Object.keys(assessments[0].assessment.changed).sort(), ['ftp-printing', 'sys-location', 'telnet'], 'after the cold reset telnet had to be fixed too');
-  t.deepEqual(Object.keys(assessments[1].assessment.changed).sort(), ['ftp-printing', 'sys-location']);
+  t.deepEqual(Object.keys(assessments[0].assessment.changed).sort(), ['ftp', 'sys-location', 'telnet'], 'after the cold reset telnet had to be fixed too');
+  t.deepEqual(Object.keys(assessments[1].assessment.changed).sort(), ['ftp', 'sys-location']);
 
   // A manual assessment without remediation now finds it compliant.
   const manual = await api(web, 'POST', `/api/v1/devices/${printer.serialNumber}/assess`, { token, body: { policyId, remediate: false } });

@@ -35,7 +35,7 @@ test('promtool accepts /metrics, which counts the announcement, the remediation,
   const web = h.appliance.webPort;
   const token = await login(web);
   await api(web, 'PUT', '/api/v1/credentials/default', { token, body: { version: '2c', readCommunity: 'pm-read', writeCommunity: 'pm-write' } });
-  const policy = await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'Prom baseline', settings: { telnet: false, 'ftp-printing': false } } });
+  const policy = await api(web, 'POST', '/api/v1/policies', { token, body: { name: 'Prom baseline', settings: { telnet: false, ftp: 'off' } } });
   await api(web, 'PUT', '/api/v1/instant-on', { token, body: { allowAutomaticRemediation: true, initialPolicyId: policy.body.id } });
   t.is(await printer.boot(), 'Success');
   await waitFor(() => h.appliance.registry.get(printer.serialNumber)?.compliance?.status === 'remediated', 20_000);

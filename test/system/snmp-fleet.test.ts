@@ -6,7 +6,9 @@ import { startSimAgents } from '../../appliance/src/sim/snmp-agent.ts';
 import { assessAndRemediate } from '../../appliance/src/snmp/assessor.ts';
 import { silentLogger } from '../../appliance/src/util/log.ts';
 
-test('1,000 agents start in seconds with < 200 KB each, and all end compliant after GET, SET, GET', async (t) => {
+// Each printer serves ~90 objects of its own MIB since issue 18 (16 before); net-snmp keeps a node with its full
+// OID per arc, so an agent costs ~300–450 KB (was < 200 KB).
+test('1,000 agents start in seconds with < 500 KB each, and all end compliant after GET, SET, GET', async (t) => {
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   const started = performance.now();
@@ -16,11 +18,12 @@ test('1,000 agents start in seconds with < 200 KB each, and all end compliant af
   const perAgentKb = (process.memoryUsage().rss - rss0) / 1024 / agents.length;
   t.log(`start: ${startMs.toFixed(0)} ms for 1000 agents, ~${perAgentKb.toFixed(0)} KB RSS each`);
   t.true(startMs < 15_000);
-  t.true(perAgentKb < 200);
+  t.true(perAgentKb < 500);
 
-  // Every catalog setting, 8 of them wrong on a factory-fresh printer (the benchmark's shape).
-  const settings = Object.fromEntries(CATALOG.map((d) => [d.id, d.factoryDefault]));
-  for (const id of ['telnet', 'ftp-printing', 'slp', 'lpd', 'syslog', 'bonjour', 'llmnr', 'tftp-config']) settings[id] = false;
+  // Every catalog setting but the secrets, 8 of them wrong on a factory-fresh printer (the benchmark's shape).
+  const settings = Object.fromEntries(CATALOG.filter((d) => d.valueType !== 'secret').map((d) => [d.id, d.factoryDefault!]));
+  for (const id of ['telnet', 'slp', 'lpd', 'syslog', 'bonjour', 'llmnr', 'airfax']) settings[id] = false;
+  settings.ftp = 'off';
   const policy = { name: 'fleet', settings };
   const log = silentLogger();
   const statuses = new Map<string, number>();

@@ -15,7 +15,7 @@ const V2C: Credential = { version: '2c', readCommunity: 'public', writeCommunity
 const V3: Credential = { version: '3', user: 'admin', authProtocol: 'sha', authKey: 'authpass123', privProtocol: 'aes', privKey: 'privpass123' };
 const V3_256: Credential = { version: '3', user: 'admin256', authProtocol: 'sha256', authKey: 'authpass123', privProtocol: 'aes256', privKey: 'privpass123' };
 const USERS = [DEFAULT_USER, { ...DEFAULT_USER, name: 'admin256', authProtocol: 'sha256' as const, privProtocol: 'aes256' as const }];
-const POLICY = { name: 'branch', settings: { telnet: false, 'ftp-printing': false, 'sys-location': 'Branch 42' } };
+const POLICY = { name: 'branch', settings: { telnet: false, ftp: 'off', 'sys-location': 'Branch 42' } };
 
 async function agent(t: { teardown(fn: () => Promise<void>): void }, opts: Partial<SimAgentOptions> = {}): Promise<SimAgent> {
   const a = await startSimAgent({ address: address(), users: USERS, ...opts });
@@ -27,7 +27,7 @@ const run = (a: SimAgent, credential: Credential, extra: Partial<AssessRequest> 
   assessAndRemediate({ host: a.address, port: a.port, credentials: { default: credential }, policy: POLICY, remediate: true, timeoutMs: 1500, ...extra }, silentLogger());
 
 for (const [label, cred] of [['v2c', V2C], ['v3 SHA/AES', V3], ['v3 SHA-256/AES-256', V3_256]] as const) {
-  test(`${label}: remediates exactly ftp-printing and sys-location; telnet compliant, untouched; nothing else changes`, async (t) => {
+  test(`${label}: remediates exactly ftp and sys-location; telnet compliant, untouched; nothing else changes`, async (t) => {
     const a = await agent(t);
     a.setValue('telnet', false);
     const before = a.values();
@@ -35,10 +35,10 @@ for (const [label, cred] of [['v2c', V2C], ['v3 SHA/AES', V3], ['v3 SHA-256/AES-
     t.is(r.status, 'remediated', r.detail);
     t.deepEqual(r.settings.map((s) => [s.id, s.outcome, s.changed, s.before, s.actual]), [
       ['telnet', 'compliant', false, false, false],
-      ['ftp-printing', 'remediated', true, true, false],
+      ['ftp', 'remediated', true, 'on', 'off'],
       ['sys-location', 'remediated', true, '', 'Branch 42'],
     ]);
-    t.deepEqual(a.values(), { ...before, 'ftp-printing': false, 'sys-location': 'Branch 42' });
+    t.deepEqual(a.values(), { ...before, ftp: 'off', 'sys-location': 'Branch 42' });
     t.deepEqual(r.credential, { source: 'default' });
     // GET, SET, GET; v3 adds one engine-discovery exchange per conversation.
     t.is(r.roundTrips, cred.version === '2c' ? 3 : 4);
@@ -55,7 +55,7 @@ test('a model without ws-print: that setting unsupported, the rest remediated', 
   const r = await run(a, V2C, { policy: { name: 'p', settings: { ...POLICY.settings, 'ws-print': false, 'control-panel-lock': true } } });
   t.is(r.status, 'remediated');
   t.deepEqual(r.settings.map((s) => [s.id, s.outcome]), [
-    ['telnet', 'remediated'], ['ftp-printing', 'remediated'], ['sys-location', 'remediated'], ['ws-print', 'unsupported'], ['control-panel-lock', 'remediated'],
+    ['telnet', 'remediated'], ['ftp', 'remediated'], ['sys-location', 'remediated'], ['ws-print', 'unsupported'], ['control-panel-lock', 'remediated'],
   ]);
   t.is(r.settings[3].deviceAnswer, 'noSuchObject');
   t.like(a.values(), { telnet: false, 'control-panel-lock': true });
@@ -139,7 +139,7 @@ test('compatibility mode: one round trip per setting (vendor baseline)', async (
   const r = await run(a, V2C, { compatibility: true });
   t.is(r.status, 'remediated');
   t.is(r.roundTrips, 3 + 2 + 3, 'GET ×3, SET ×2, GET ×3');
-  t.like(a.values(), { 'ftp-printing': false, 'sys-location': 'Branch 42', telnet: false });
+  t.like(a.values(), { ftp: 'off', 'sys-location': 'Branch 42', telnet: false });
 });
 
 test('a read-only write community: rejected with the agent answer, nothing changed', async (t) => {
@@ -183,16 +183,16 @@ test('injected delay, cold reset and Stay Secure', async (t) => {
   t.true(performance.now() - started >= 3 * 60 - 5, 'each of the 3 round trips waited');
   t.is(r.status, 'remediated');
   a.coldReset();
-  t.like(a.values(), { telnet: true, 'ftp-printing': true, 'sys-location': '', 'control-panel-lock': false });
+  t.like(a.values(), { telnet: true, ftp: 'on', 'sys-location': '', 'control-panel-lock': false });
   const again = await run(a, V2C);
   t.is(again.status, 'remediated');
-  t.deepEqual(again.settings.filter((s) => s.changed).map((s) => s.id), ['telnet', 'ftp-printing', 'sys-location']);
+  t.deepEqual(again.settings.filter((s) => s.changed).map((s) => s.id), ['telnet', 'ftp', 'sys-location']);
   t.true(a.requests >= 6);
 });
 
 test('a device with a small varbind limit (tooBig): the GET and SET are split until they fit', async (t) => {
   const a = await agent(t, { maxVarbinds: 4 });
-  const settings = { telnet: false, 'ftp-printing': false, slp: false, lpd: false, syslog: false, 'sys-location': 'Branch 42', 'raw-9100': true };
+  const settings = { telnet: false, ftp: 'off', slp: false, lpd: false, syslog: false, 'sys-location': 'Branch 42', 'raw-9100': true };
   const r = await run(a, V2C, { policy: { name: 'p', settings } });
   t.is(r.status, 'remediated', r.detail);
   t.is(r.settings.filter((s) => s.changed).length, 6);
@@ -219,7 +219,7 @@ test('a varbind limit of 1 still works, one OID per request', async (t) => {
   const a = await agent(t, { maxVarbinds: 1 });
   const r = await run(a, V2C);
   t.is(r.status, 'remediated', r.detail);
-  t.like(a.values(), { 'ftp-printing': false, 'sys-location': 'Branch 42' });
+  t.like(a.values(), { ftp: 'off', 'sys-location': 'Branch 42' });
 });
 
 test('a device that answers tooBig to everything: a clear non-compliant result, bounded round trips', async (t) => {

@@ -25,7 +25,7 @@ test('autogroup with a filter, live preview, a policy; a matching printer joins 
   const call = async (method: string, path: string, body?: unknown) => { const r = await api(web, method, path, { token, body }); t.true(r.status < 300, JSON.stringify(r.body)); return r.body; };
   await call('PUT', '/api/v1/credentials/default', { version: '2c', readCommunity: 'public', writeCommunity: 'private' });
   const initial = await call('POST', '/api/v1/policies', { name: 'Initial', settings: { telnet: false } });
-  await call('POST', '/api/v1/policies', { name: 'Kiosk lockdown', settings: { 'ftp-printing': false, 'sys-location': 'Lobby kiosk' } });
+  await call('POST', '/api/v1/policies', { name: 'Kiosk lockdown', settings: { ftp: 'off', 'sys-location': 'Lobby kiosk' } });
   await call('PUT', '/api/v1/instant-on', { allowAutomaticRemediation: true, initialPolicyId: initial.id });
   t.is(await known.boot(), 'Success');
   t.is(await outsider.boot(), 'Success');
@@ -55,8 +55,8 @@ test('autogroup with a filter, live preview, a policy; a matching printer joins 
   const members = page.getByTestId('members-table');
   await members.locator('tr', { hasText: newcomer.serialNumber }).waitFor({ timeout: 20_000 });
   await members.locator('tr', { hasText: newcomer.serialNumber }).locator('.badge.ok').waitFor({ timeout: 20_000 });
-  t.like(newcomer.agent!.values(), { telnet: false, 'ftp-printing': false, 'sys-location': 'Lobby kiosk' });
-  t.like(outsider.agent!.values(), { 'ftp-printing': true, 'sys-location': '' });
+  t.like(newcomer.agent!.values(), { telnet: false, ftp: 'off', 'sys-location': 'Lobby kiosk' });
+  t.like(outsider.agent!.values(), { ftp: 'on', 'sys-location': '' });
 
   await members.getByRole('link', { name: newcomer.serialNumber }).click();
   await page.getByTestId('device-groups').getByText('Lobby kiosks').waitFor();

@@ -1,10 +1,14 @@
-// The settings catalog (titles, help, allowed values), fetched once per page load.
-import { api } from './api.ts';
+// The settings catalog (titles, help, values, areas, what no policy can set and why), fetched once per page
+// load; typed by the API contract.
+import { call, type Answer } from './api.ts';
 
-export interface CatalogEntry { id: string; title: string; help: string; oid: string; valueType: 'boolean' | 'string'; allowed: string; maxLength?: number; factoryDefault: unknown }
+export type CatalogView = Answer<'GET /api/v1/catalog'>;
+export type CatalogEntry = CatalogView['settings'][number];
 
-let cached: Promise<CatalogEntry[]> | undefined;
-export function loadCatalog(): Promise<CatalogEntry[]> {
-  cached ??= api<{ settings: CatalogEntry[] }>('GET', '/api/v1/catalog').then((r) => r.settings, (e) => { cached = undefined; throw e; });
+let cached: Promise<CatalogView> | undefined;
+export function loadCatalogView(): Promise<CatalogView> {
+  cached ??= call('GET /api/v1/catalog').catch((e: unknown) => { cached = undefined; throw e; });
   return cached;
 }
+
+export const loadCatalog = (): Promise<CatalogEntry[]> => loadCatalogView().then((v) => v.settings);

@@ -1,11 +1,12 @@
-// The admin page: sign-in gate, navigation and hash routing (#/devices/SERIAL), live connection.
+// The admin page: sign-in gate, navigation (a menu button on a phone) and hash routing (#/devices/SERIAL),
+// the first-run checklist, the live connection.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './style.css';
-import { api } from './api.ts';
+import { call } from './api.ts';
 import { useBox } from './store.ts';
 import { connection } from './live.ts';
-import { session, signedIn, signOut, type Session } from './session.ts';
+import { session, signedIn, signOut } from './session.ts';
 import { Badge } from './ui.tsx';
 import { SignIn } from './screens/signin.tsx';
 import { Dashboard } from './screens/dashboard.tsx';
@@ -71,17 +72,22 @@ function App() {
   const live = useBox(connection);
   const route = useHash();
   const [version, setVersion] = useState('');
+  const [menu, setMenu] = useState(false);
   // Health names the version to a signed-in caller only: asked once the session is known.
   const signedInAs = s ? s.username : '';
-  useEffect(() => { if (signedInAs) api<{ version?: string }>('GET', '/api/v1/health', undefined, { quiet401: true }).then((h) => setVersion(h.version ?? ''), () => undefined); }, [signedInAs]);
+  useEffect(() => { if (signedInAs) call('GET /api/v1/health', { quiet401: true }).then((h) => setVersion(typeof h.version === 'string' ? h.version : ''), () => undefined); }, [signedInAs]);
   useEffect(() => {
-    api<Session>('GET', '/api/v1/session', undefined, { quiet401: true }).then(signedIn, () => session.set(null));
+    call('GET /api/v1/session', { quiet401: true }).then(signedIn, () => session.set(null));
   }, []);
+  // A screen chosen from the menu closes it (on a phone it covers the page).
+  useEffect(() => setMenu(false), [route.join('/')]);
   if (s === undefined) return <p class="center muted">Loading…</p>;
   if (s === null) return <SignIn />;
   const current = route[0] ?? 'dashboard';
+  const currentLabel = NAV.find(([k]) => k === current)?.[1] ?? 'Menu';
   return (
     <div class="shell">
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to the screen</a>
       <header class="top">
         <a class="brand" href="#/">Instant-On Edge</a>
         {version && <span class="muted small-link" data-testid="version" title="appliance version">v{version}</span>}
@@ -90,10 +96,12 @@ function App() {
         <a href="#/password" class="small-link">Password</a>
         <button type="button" class="small" onClick={() => void signOut()} data-testid="sign-out">Sign out</button>
       </header>
-      <nav class="nav" aria-label="Screens">
-        {NAV.map(([k, label]) => <a key={k} href={`#/${k}`} class={current === k ? 'active' : ''}>{label}</a>)}
+      <button type="button" class="menu-button" aria-expanded={menu} aria-controls="nav" data-testid="menu-button" onClick={() => setMenu(!menu)}>
+        <span aria-hidden="true">☰</span> {menu ? 'Close menu' : `Menu: ${currentLabel}`}</button>
+      <nav id="nav" class={`nav ${menu ? 'open' : ''}`} aria-label="Screens">
+        {NAV.map(([k, label]) => <a key={k} href={`#/${k}`} class={current === k ? 'active' : ''} aria-current={current === k ? 'page' : undefined}>{label}</a>)}
       </nav>
-      <main class="main">
+      <main class="main" id="main" tabIndex={-1}>
         {s.initialPasswordFile && current !== 'password' && <div class="notice warn" data-testid="change-password-hint">The generated first-start password is still in use (and on disk in the data folder). <a href="#/password">Change it now</a>.</div>}
         <Screen route={route} />
       </main>

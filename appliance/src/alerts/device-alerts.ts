@@ -54,6 +54,9 @@ export class DeviceAlerts {
     if (c.status === 'auth-failed') {
       this.alerts.raise('snmp-credentials', serial, { message: `${serial} refused every SNMP credential${c.detail ? `: ${c.detail}` : ''}`,
         address: device.ipv4 ?? device.peerAddress, model: device.model });
+    } else if (c.credentialProblem) {
+      // A fallback worked, so the device was assessed; the credential an admin set for it still does not.
+      this.alerts.raise('snmp-credentials', serial, { message: `${serial}: ${c.credentialProblem}`, address: device.ipv4 ?? device.peerAddress, model: device.model });
     } else if (OK_FOR_CREDENTIALS.has(c.status)) {
       this.alerts.resolve('snmp-credentials', serial);
     }

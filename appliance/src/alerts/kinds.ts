@@ -8,7 +8,7 @@ export const ALERT_KINDS = {
   'device-noncompliant': { title: 'Device non-compliant after remediation', severity: 'error', mail: true,
     help: 'A remediation ran and the device still differs from its policy (a setting was refused or reverted).' },
   'snmp-credentials': { title: 'SNMP credentials failing', severity: 'error', mail: true,
-    help: 'The device refused every SNMP credential the appliance has for it.' },
+    help: 'The device refused every SNMP credential the appliance has for it, or refused the one set for it alone while a fallback (default, global) answered.' },
   'device-unlisted': { title: 'Unlisted device announcing', severity: 'warning', mail: true,
     help: 'A device whose serial number is not on the serial-number list announced (and was refused).' },
   'device-identity-changed': { title: 'Device identity changed', severity: 'warning', mail: true,

@@ -4,7 +4,7 @@
 // Scope `read` allows only safe methods (GET/HEAD, and /metrics): a monitoring token that leaks cannot
 // change anything.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { tokenInput } from '../contract/auth.ts';
 import type { Store } from '../store/index.ts';
 
 export const TOKEN_PREFIX = 'ioe_';
@@ -12,10 +12,8 @@ const MAX_TOKENS = 100;
 // lastUsedAt is written at most this often per token: a monitoring scrape every 15 s must not write the SD card.
 const TOUCH_EVERY_MS = 10 * 60_000;
 
-export const tokenInputSchema = z.object({
-  name: z.string().trim().min(1).max(64).regex(/^[\w .@:-]+$/, 'letters, digits, space and ._@:- only'),
-  scope: z.enum(['read', 'admin']).default('read'),
-}).strict();
+/** The request schema is the API contract's (one description for the route, this module and the page). */
+export const tokenInputSchema = tokenInput;
 
 export interface ApiTokenRecord {
   id: string;

@@ -12,6 +12,7 @@ import { closeUnreadBodies } from './body.ts';
 import { guardRoutes, ROUTER_OPTIONS } from './route-policy.ts';
 import type { AppServices } from './services.ts';
 import { coreRoutes } from './routes/core.ts';
+import { setupRoutes } from './routes/setup.ts';
 import { CookieAuth } from './cookie-auth.ts';
 import { EventHub, eventRoutes, type EventServices } from './routes/events.ts';
 import { AuditLog, auditRoute, auditRoutes, type AuditServices } from './audit.ts';
@@ -50,6 +51,7 @@ export function createApiApp(services: AppServices, log: Logger, extraRoutes: Ro
   const cookieAuth = web.cookieAuth ?? new CookieAuth(services);
 
   coreRoutes(router, services);
+  setupRoutes(router, services);
   cookieAuth.routes()(router, services);
   eventRoutes(events)(router, services);
   auditRoutes(audit)(router);

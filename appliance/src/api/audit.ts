@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import type { Store } from '../store/index.ts';
+import { isSecretSetting } from '../policy/index.ts';
 import type { AppServices } from './services.ts';
 import type { EventPublisher } from './routes/events.ts';
 import { parseQuery } from './routes/core.ts';
@@ -51,7 +52,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.slice(0, 200).map((v) => redact(v, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' ? '***' : redact(v, depth + 1);
+    // Policy secrets are masked by their catalog row, whatever their id says (a future "snmpv3-user" would not match the pattern).
+    for (const [k, v] of Object.entries(value)) out[k] = (SECRET_KEY.test(k) || isSecretSetting(k)) && v !== null && v !== undefined && v !== '' ? '***' : redact(v, depth + 1);
     return out;
   }
   return value;

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
-import type { PolicyRepo } from '../policy/policy-repo.ts';
+import type { PolicyRepo } from '../policy/index.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { StoreOp } from '../store/index.ts';
 

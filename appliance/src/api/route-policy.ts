@@ -33,6 +33,8 @@ const pem = (limit: number): BodyRule => ({ kind: 'pem', limit });
 /** Keyed by `METHOD /route/template` exactly as registered with the router. */
 const POLICIES: Record<string, Partial<RoutePolicy>> = {
   'GET /api/v1/health': { access: 'optional' },
+  // Only while the first-start password file exists: where it is, for the sign-in help (null afterwards).
+  'GET /api/v1/first-start': { access: 'public' },
   'POST /api/v1/login': { access: 'public', body: json(4 * KiB), checksPassword: true },
   'POST /api/v1/session': { access: 'public', body: json(4 * KiB), checksPassword: true },
   'POST /api/v1/password': { body: json(4 * KiB), checksPassword: true },

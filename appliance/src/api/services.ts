@@ -7,7 +7,7 @@ import type { Users } from './users.ts';
 import type { Sessions } from './sessions.ts';
 import type { EventHub } from './routes/events.ts';
 import type { AuditLog } from './audit.ts';
-import type { PolicyRepo } from '../policy/policy-repo.ts';
+import type { PolicyRepo } from '../policy/index.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { Scheduler } from '../tasks/scheduler.ts';
@@ -53,7 +53,10 @@ export interface AppServices {
   events?: EventHub;
   /** Durable audit log of changes made through the API. */
   audit?: AuditLog;
+  /** The TCP port the announcement listener is bound to (the real one: a setting of 0 picks one). */
+  announcePort?(): number;
   /** Counters of the running components, for /status and the dashboard. */
+
   stats(): Record<string, unknown>;
   /** The store's damage report: an admin acknowledges it once the devices it names were checked. */
   store?: { acknowledgeDamage(by: string): Promise<boolean> };

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { settingsSchema, type SettingKey } from '../config/index.ts';
 import { fromStored, toStored } from '../config/index.ts';
-import { validatePolicy } from '../policy/policy.ts';
+import { isSealed, isSecretSetting, migrateSettings, validatePolicy } from '../policy/index.ts';
 import { CredentialSchema } from '../snmp/credentials.ts';
 import type { SecretBox } from '../snmp/secret-box.ts';
 import { TrustStore } from '../pki/index.ts';
@@ -33,14 +33,18 @@ const checks: Record<SectionName, Check> = {
     if (!r.success) throw new Error(`setting ${key}: ${r.error.issues.map((i) => i.message).join('; ')}`);
     return toStored(key, r.data, boxes.target);
   },
-  policies: (key, value) => {
+  policies: (key, value, boxes) => {
     const rec = obj.parse(value);
     if (rec.id !== key) throw new Error('policy id does not match its key');
     const { id: _i, createdAt, updatedAt, ...policy } = rec;
-    const v = validatePolicy(policy);
-    if (!v.ok) throw new Error(`policy ${String(rec.name).slice(0, 60)}: ${JSON.stringify(v.errors).slice(0, 300)}`);
+    // Secret settings are sealed under the archive's key: opened to be checked like any value, then sealed
+    // again under this appliance's. Rows renamed or retired since the archive was made are migrated as at start.
+    const opened = Object.fromEntries(Object.entries(obj.parse(policy.settings)).map(([k, v]) => [k, isSealed(v) ? boxes.source.open(sealedSchema.parse(v).sealed) : v]));
+    const v = validatePolicy({ ...policy, settings: migrateSettings(opened as Record<string, unknown>).settings });
+    if (!v.ok) throw new Error(`policy ${String(rec.name).slice(0, 60)}: ${JSON.stringify(v.errors.map((e) => e.field)).slice(0, 300)}`);
     z.string().parse(createdAt); z.string().parse(updatedAt);
-    return value;
+    const settings = Object.fromEntries(Object.entries(v.policy.settings).map(([k, x]) => [k, isSecretSetting(k) ? { sealed: boxes.target.seal(x) } : x]));
+    return { ...rec, name: v.policy.name, settings };
   },
   credentials: (key, value, boxes) => {
     keyLike(/^(default|global|device![A-Za-z0-9-]{1,32})$/, 'default, global or device!<serial>')(key);

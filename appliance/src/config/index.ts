@@ -1,5 +1,5 @@
 // Public surface of the config room: other rooms import only from here.
-export { settingsSchema } from './schema.ts';
+export { settingsSchema, SETTING_GROUPS } from './schema.ts';
 export type { SettingKey } from './schema.ts';
 export { SettingsView } from './settings.ts';
 export { fromStored, openStoredSettings, toStored } from './stored-settings.ts';

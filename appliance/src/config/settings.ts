@@ -1,6 +1,7 @@
 // Resolves the effective settings from four layers, lowest first: defaults < saved in the store < environment
 // < CLI flags. Each value remembers its source so the API can show why it has the value it has, and so a
 // value forced by env or CLI is shown as locked rather than silently ignored when an admin edits it.
+import { z } from 'zod';
 import { settingsSchema, settingKeys, type SettingKey, type Settings } from './schema.ts';
 import { maskUrlPasswords } from '../util/url-secret.ts';
 
@@ -15,6 +16,14 @@ export interface ResolvedSetting {
   locked: boolean;
   help: string;
   env: string;
+  /** The page's words for it (config/schema.ts): a short name, its section, the unit of a number. */
+  label: string;
+  group: string;
+  unit?: string;
+  /** A secret: shown only as set or not. */
+  secret?: boolean;
+  /** The values a choice setting takes. */
+  choices?: string[];
   /** A saved value that takes effect at the next start (restart settings only). */
   pending?: unknown;
 }
@@ -23,8 +32,35 @@ export interface ResolvedSetting {
 export type SettingsErrorCode = 'unknown-setting' | 'invalid-setting' | 'setting-locked' | 'setting-not-storable';
 
 export class SettingsError extends Error {
-  constructor(readonly key: string, readonly source: SettingSource, message: string, readonly code: SettingsErrorCode = 'invalid-setting') {
-    super(`setting ${key} (from ${source}): ${message}`);
+  constructor(readonly key: string, readonly source: SettingSource, readonly reason: string, readonly code: SettingsErrorCode = 'invalid-setting') {
+    super(`setting ${key} (from ${source}): ${reason}`);
+  }
+  /** For the API's 400: the setting at fault, in words ("DNS port: must be at most 65535"). */
+  get details() {
+    const label = (settingsSchema as Record<string, { label?: string }>)[this.key]?.label;
+    return [{ field: this.key, message: label ? `${label}: ${this.reason}` : this.reason }];
+  }
+}
+
+/** A validation problem in the page's words rather than the validator's ("Too big: expected number to be <=65535"). */
+export function inWords(issue: z.core.$ZodIssue): string {
+  const i = issue as z.core.$ZodIssue & { minimum?: number | bigint; maximum?: number | bigint; origin?: string; expected?: string; values?: unknown[]; input?: unknown };
+  switch (i.code) {
+    case 'too_small':
+      if (i.origin === 'string') return Number(i.minimum) <= 1 ? 'must not be empty' : `must be at least ${i.minimum} characters`;
+      if (i.origin === 'array') return `needs at least ${i.minimum} entr${Number(i.minimum) === 1 ? 'y' : 'ies'}`;
+      return `must be at least ${i.minimum}`;
+    case 'too_big':
+      if (i.origin === 'string') return `must be at most ${i.maximum} characters`;
+      if (i.origin === 'array') return `at most ${i.maximum} entries`;
+      return `must be at most ${i.maximum}`;
+    case 'invalid_type':
+      if (i.expected === 'number' || i.expected === 'int') return 'must be a number';
+      if (i.expected === 'boolean') return 'must be on or off (true or false)';
+      if (i.expected === 'array') return 'must be a list (comma-separated)';
+      return `must be ${i.expected === 'string' ? 'text' : `a ${i.expected}`}`;
+    case 'invalid_value': return `must be one of ${(i.values ?? []).map(String).join(', ')}`;
+    default: return issue.message;
   }
 }
 
@@ -37,7 +73,7 @@ function mask(value: unknown, secret = false): unknown {
 
 function parse(key: SettingKey, raw: unknown, source: SettingSource): unknown {
   const result = settingsSchema[key].schema.safeParse(raw);
-  if (!result.success) throw new SettingsError(key, source, result.error.issues.map((i) => i.message).join('; '));
+  if (!result.success) throw new SettingsError(key, source, result.error.issues.map((i) => { const w = inWords(i); return i.path.length && !w.startsWith('entry') ? `entry ${Number(i.path[0]) + 1}: ${w}` : w; }).join('; '));
   return result.data;
 }
 
@@ -81,7 +117,8 @@ export class SettingsView {
       const def = settingsSchema[key];
       const shown = mask(value, def.secret);
       return { key, value: shown, source, restart: def.restart, locked: source === 'env' || source === 'cli' || !def.storable,
-        help: def.help, env: def.env, ...(this.pending.has(key) ? { pending: mask(this.pending.get(key), def.secret) } : {}) };
+        help: def.help, env: def.env, label: def.label ?? key, group: def.group ?? 'Other', ...(def.unit ? { unit: def.unit } : {}), ...(def.secret ? { secret: true } : {}),
+        ...choices(def.schema), ...(this.pending.has(key) ? { pending: mask(this.pending.get(key), def.secret) } : {}) };
     });
   }
 
@@ -121,4 +158,10 @@ export class SettingsView {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
+}
+
+/** The values an enum setting takes, so the page offers a choice instead of a text field. */
+function choices(schema: z.ZodType): { choices?: string[] } {
+  const opts = (schema as { options?: unknown }).options;
+  return Array.isArray(opts) && opts.every((o) => typeof o === 'string') ? { choices: opts as string[] } : {};
 }

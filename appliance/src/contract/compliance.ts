@@ -1,13 +1,33 @@
 import { z } from 'zod';
 import { isoTime, open, serial, startedTask } from './common.ts';
 
+const namedValue = open({ name: z.string(), wire: z.number(), label: z.string(), reportOnly: z.boolean().optional() });
+export const valueType = z.enum(['boolean', 'enum', 'flags', 'integer', 'string', 'ip', 'secret']);
 export const catalogEntry = open({
-  id: z.string(), title: z.string(), help: z.string(), oid: z.string(), wireType: z.string(), valueType: z.string(),
-  allowed: z.string(), maxLength: z.number().optional(), factoryDefault: z.unknown(),
+  id: z.string(), title: z.string(), help: z.string(), area: z.string(), family: z.string(), oid: z.string(), wireType: z.enum(['Integer', 'OctetString', 'IpAddress']),
+  valueType, allowed: z.string(), wire: open({ on: z.number(), off: z.number() }).optional(), values: z.array(namedValue).optional(),
+  min: z.number().optional(), max: z.number().optional(), maxLength: z.number().optional(), minLength: z.number().optional(),
+  factoryDefault: z.union([z.boolean(), z.string(), z.number()]).nullable(), sources: z.array(z.string()), models: z.array(z.string()),
+  guard: z.string().optional(), secret: open({ readBack: z.string(), verifyOid: z.string().optional() }).optional(), acceptsThisAppliance: z.boolean().optional(),
 });
-export const catalog = open({ settings: z.array(catalogEntry) });
+export type CatalogEntryView = z.infer<typeof catalogEntry>;
+const unavailable = open({ id: z.string(), title: z.string(), oid: z.string(), sources: z.array(z.string()), reason: z.string() });
+export const catalog = open({
+  settings: z.array(catalogEntry), areas: z.array(open({ id: z.string(), title: z.string() })), families: z.array(open({ id: z.string(), convention: z.string() })),
+  notSupported: z.array(unavailable.extend({ models: z.array(z.string()) })), retired: z.array(unavailable),
+  sources: z.record(z.string(), open({ title: z.string(), model: z.string().optional() })),
+});
+export type CatalogView = z.infer<typeof catalog>;
+const modelCount = open({ model: z.string(), devices: z.number() });
+export const catalogSupport = open({ assessedDevices: z.number(), settings: z.record(z.string(), open({ supportedBy: z.array(modelCount), unsupportedBy: z.array(modelCount) })) });
+export type CatalogSupportView = z.infer<typeof catalogSupport>;
 
-export const policyValue = z.union([z.boolean(), z.string(), z.number()]);
+/** A secret in a policy: typed once, then shown (and kept on save) as `{ "set": true }`. */
+export const keptSecret = z.object({ set: z.literal(true) }).strict();
+export const policyValue = z.union([z.boolean(), z.string(), z.number(), keptSecret]);
+export const policyTemplates = open({ templates: z.array(open({ id: z.string(), name: z.string(), description: z.string(),
+  settings: z.record(z.string(), z.union([z.boolean(), z.string(), z.number()])), prompts: z.array(z.string()) })) });
+export type PolicyTemplateView = z.infer<typeof policyTemplates>['templates'][number];
 export const policyInput = open({ name: z.string(), settings: z.record(z.string(), policyValue) });
 export const policy = policyInput.extend({ id: z.string(), createdAt: isoTime, updatedAt: isoTime });
 export type PolicyView = z.infer<typeof policy>;
@@ -15,16 +35,29 @@ export const policyList = open({ policies: z.array(policy) });
 export const created = open({ id: z.string() });
 
 const credentialView = open({ version: z.enum(['2c', '3']), user: z.string().optional(), authProtocol: z.string().optional(), privProtocol: z.string().optional() });
+/** PUT /api/v1/credentials/default and /devices/:serial/credentials: one credential (the SNMP room's schema); global: a list. */
+export { CredentialSchema as credentialInput } from '../snmp/credentials.ts';
 export const credentials = open({ default: credentialView.nullable(), global: z.array(credentialView), device: credentialView.nullable().optional() });
 
 export const instantOnPut = z.object({
   acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().max(64),
   authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(),
+  /** With useSerialList: put every device in the table (not retired) on the list first, so Stay Secure goes on for them. */
+  addManagedToSerialList: z.boolean(),
 }).partial().strict();
 export const instantOn = open({
   acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().nullable(),
-  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(), reminder: z.string().optional(),
+  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(),
+  /** The TCP port printers announce to (the real one, not the default 3329). */
+  announcePort: z.number(),
+  /** After enabling: the firewall reminder naming that port. */
+  reminder: z.string().optional(),
+  /** After turning automatic remediation on: devices already known (not retired), which it does not reach until they announce again. */
+  knownDevices: z.number().optional(),
+  /** After addManagedToSerialList: how many serials were added. */
+  serialsAdded: z.number().optional(),
 });
+export type InstantOnView = z.infer<typeof instantOn>;
 
 export const assessPost = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false) });
 export const assessStarted = startedTask;

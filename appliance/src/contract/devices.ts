@@ -11,12 +11,14 @@ export const lastAuth = open({
 
 export const complianceSetting = open({
   id: z.string(), expected: z.unknown(), before: z.unknown(), actual: z.unknown(), changed: z.boolean(), compliant: z.boolean(),
-  supported: z.boolean(), outcome: z.string(), deviceAnswer: z.string().optional(), setAnswer: z.string().optional(),
+  supported: z.boolean(), outcome: z.string(), deviceAnswer: z.string().optional(), setAnswer: z.string().optional(), note: z.string().optional(),
 });
 
 export const complianceRecord = open({
   status: complianceStatus, policyId: z.string(), policyName: z.string(), at: isoTime, taskId: z.string(), run: z.number(),
   remediate: z.boolean(), settings: z.array(complianceSetting), detail: z.string().optional(), roundTrips: z.number().optional(),
+  /** The device's own SNMP credential failed and a fallback answered. */
+  credentialProblem: z.string().optional(),
 });
 
 const foundRecord = open({ first: isoTime, last: isoTime, taskId: z.string().optional() });
@@ -45,17 +47,21 @@ export const device = open({
   compliance: complianceRecord.optional(), lastPolicy: open({ id: z.string(), name: z.string(), at: isoTime }).optional(),
   credentialRef: open({ source: z.enum(['device', 'default', 'global']), index: z.number().optional() }).optional(),
   announcing: open({ lastHour: z.number(), tooOften: z.boolean() }).optional(),
+  retired: open({ at: isoTime, by: z.string(), note: z.string().optional() }).optional(),
 });
 export type DeviceView = z.infer<typeof device>;
 
 export const historyEntry = open({
   seq: z.number(), at: isoTime, kind: z.string(), via: z.string().optional(), taskId: z.string().optional(), reason: z.string().optional(),
   messageId: z.string().optional(), peerAddress: z.string().optional(),
-  changes: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })).optional(),
+  // A device first found by a sweep has no authMode until it announces: that change is from nothing (JSON drops undefined).
+  changes: z.record(z.string(), open({ from: z.unknown().optional(), to: z.unknown().optional() })).optional(),
   claimedAddresses: z.array(z.string()).optional(),
   identity: open({ from: certificate.nullable(), to: certificate.nullable(), approvedBy: z.string().optional() }).optional(),
   assessment: open({ status: complianceStatus, policyId: z.string(), policyName: z.string(), taskId: z.string(), run: z.number(),
-    changed: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })), nonCompliant: z.array(z.string()) }).optional(),
+    changed: z.record(z.string(), open({ from: z.unknown(), to: z.unknown() })), nonCompliant: z.array(z.string()),
+    /** Why it ran: the task's trigger, and in words (absent on entries recorded before triggers were kept). */
+    trigger: z.string().optional(), triggerLabel: z.string().optional(), groupName: z.string().optional() }).optional(),
   group: open({ id: z.string(), name: z.string(), cause: z.string() }).optional(),
 });
 export type HistoryEntryView = z.infer<typeof historyEntry>;

@@ -4,10 +4,11 @@
 // api/contract-check.ts validates every JSON answer against `response` when INSTANT_ON_CONTRACT_CHECK=1
 // (every in-process system test), and test/system/contract.test.ts checks that no route is missing.
 import { z } from 'zod';
-import { NO_CONTENT, NOT_JSON, open, startedTask } from './common.ts';
+import { NO_CONTENT, NOT_JSON, open } from './common.ts';
 import * as auth from './auth.ts';
 import * as compliance from './compliance.ts';
 import * as devices from './devices.ts';
+import * as discovery from './discovery.ts';
 import * as forwarding from './forwarding.ts';
 import * as settings from './settings.ts';
 import * as system from './system.ts';
@@ -17,7 +18,8 @@ import * as operations from './operations.ts';
 import * as groups from './groups.ts';
 
 export * from './common.ts';
-export { auth, compliance, devices, forwarding, groups, operations, settings, system, trust, observability };
+export type { ServerEvents } from './events.ts';
+export { auth, compliance, devices, discovery, forwarding, groups, operations, settings, system, trust, observability };
 
 export interface RouteContract {
   body?: z.ZodType;
@@ -37,8 +39,8 @@ export const contract = {
   'GET /api/v1/session': route({ response: auth.session }),
   'DELETE /api/v1/session': route({ response: NO_CONTENT }),
   'POST /api/v1/password': route({ body: auth.passwordChange, response: auth.passwordChanged }),
-  'GET /api/v1/tokens': route({ response: open({ tokens: z.array(open({ id: z.string(), name: z.string() })) }) }),
-  'POST /api/v1/tokens': route({ response: open({ token: open({ id: z.string() }), secret: z.string() }) }),
+  'GET /api/v1/tokens': route({ response: auth.tokenList }),
+  'POST /api/v1/tokens': route({ body: auth.tokenInput, response: auth.tokenMade }),
   'DELETE /api/v1/tokens/:id': route({ response: open({ revoked: z.unknown() }) }),
   // ——— devices ———
   'GET /api/v1/devices': route({ query: devices.deviceListQuery, response: devices.deviceList }),
@@ -47,7 +49,7 @@ export const contract = {
   'POST /api/v1/devices/:serial/identity/approve': route({ response: devices.identity }),
   'GET /api/v1/devices.csv': route({ response: NOT_JSON }),
   'POST /api/v1/devices/:serial/assess': route({ body: compliance.assessPost, response: compliance.assessStarted }),
-  'PUT /api/v1/devices/:serial/credentials': route({ response: compliance.credentials }),
+  'PUT /api/v1/devices/:serial/credentials': route({ body: compliance.credentialInput, response: compliance.credentials }),
   'DELETE /api/v1/devices/:serial/credentials': route({ response: NO_CONTENT }),
   'DELETE /api/v1/devices/:serial': route({ response: operations.deviceDeleted }),
   'PUT /api/v1/devices/:serial/retired': route({ body: operations.retiredPut, response: devices.device }),
@@ -71,14 +73,16 @@ export const contract = {
   'PUT /api/v1/instant-on': route({ body: compliance.instantOnPut, response: compliance.instantOn }),
   // ——— policies, credentials, tasks, schedules ———
   'GET /api/v1/catalog': route({ response: compliance.catalog }),
+  'GET /api/v1/catalog/support': route({ response: compliance.catalogSupport }),
+  'GET /api/v1/policy-templates': route({ response: compliance.policyTemplates }),
   'GET /api/v1/policies': route({ response: compliance.policyList }),
   'POST /api/v1/policies': route({ body: compliance.policyInput, response: compliance.created }),
   'GET /api/v1/policies/:id': route({ response: compliance.policy }),
   'PUT /api/v1/policies/:id': route({ body: compliance.policyInput, response: compliance.policy }),
   'DELETE /api/v1/policies/:id': route({ response: NO_CONTENT }),
   'GET /api/v1/credentials': route({ response: compliance.credentials }),
-  'PUT /api/v1/credentials/default': route({ response: compliance.credentials }),
-  'PUT /api/v1/credentials/global': route({ response: compliance.credentials }),
+  'PUT /api/v1/credentials/default': route({ body: compliance.credentialInput, response: compliance.credentials }),
+  'PUT /api/v1/credentials/global': route({ body: z.array(compliance.credentialInput).max(20), response: compliance.credentials }),
   'GET /api/v1/tasks': route({ query: compliance.taskListQuery, response: compliance.taskList }),
   'GET /api/v1/tasks/:id': route({ response: compliance.taskDetail }),
   'POST /api/v1/tasks': route({ body: compliance.taskPost, response: compliance.taskPosted }),
@@ -88,12 +92,12 @@ export const contract = {
   'PUT /api/v1/schedules/:id': route({ body: compliance.schedulePatch, response: compliance.schedule }),
   'DELETE /api/v1/schedules/:id': route({ response: compliance.schedule }),
   // ——— discovery ———
-  'POST /api/v1/discovery': route({ response: startedTask }),
-  'POST /api/v1/discovery/upload': route({ response: startedTask }),
-  'GET /api/v1/discovery': route({ response: open({}) }),
+  'POST /api/v1/discovery': route({ body: discovery.start, response: discovery.started }),
+  'POST /api/v1/discovery/upload': route({ query: discovery.uploadQuery, response: discovery.started }),
+  'GET /api/v1/discovery': route({ response: discovery.overview }),
   'GET /api/v1/discovery/schedules': route({ response: compliance.scheduleList }),
-  'POST /api/v1/discovery/schedules': route({ response: open({ id: z.string() }) }),
-  'DELETE /api/v1/discovery/schedules/:id': route({ response: z.union([compliance.schedule, open({})]) }),
+  'POST /api/v1/discovery/schedules': route({ body: discovery.schedulePost, response: compliance.schedule }),
+  'DELETE /api/v1/discovery/schedules/:id': route({ response: compliance.schedule }),
   // ——— groups and autogroups ———
   'GET /api/v1/groups': route({ response: groups.groupList }),
   'POST /api/v1/groups': route({ body: groups.groupInput, response: groups.group }),
@@ -124,12 +128,14 @@ export const contract = {
   // ——— forwarding ———
   'GET /api/v1/listeners': route({ response: forwarding.listenerList }),
   'GET /api/v1/listeners/:id': route({ response: forwarding.listener }),
-  'POST /api/v1/listeners': route({ response: compliance.created }),
-  'PUT /api/v1/listeners/:id': route({ response: forwarding.listener }),
+  'POST /api/v1/listeners': route({ body: forwarding.listenerInput, response: compliance.created }),
+  'PUT /api/v1/listeners/:id': route({ body: forwarding.listenerPatch, response: forwarding.listener }),
   'DELETE /api/v1/listeners/:id': route({ response: NO_CONTENT }),
   'GET /api/v1/forwarding': route({ response: forwarding.forwarding }),
   // ——— the appliance ———
   'GET /api/v1/health': route({ response: system.health }),
+  'GET /api/v1/first-start': route({ response: system.firstStart }),
+  'GET /api/v1/setup': route({ response: system.setup }),
   'GET /api/v1/status': route({ response: system.status }),
   'POST /api/v1/status/store/acknowledge-damage': route({ response: system.damageAcknowledged }),
   'GET /api/v1/captures': route({ response: system.captures }),

@@ -15,7 +15,22 @@ export const status = open({ version: z.string(), devices: z.number(), store: st
   health: open({ status: z.enum(['ok', 'degraded']), problems: z.array(z.string()) }) });
 export const damageAcknowledged = open({ acknowledged: z.literal(true) });
 export const captures = open({ enabled: z.boolean(), captures: z.array(z.unknown()) });
-export const dnsCheck = open({});
+const familyLookup = open({ status: z.enum(['ok', 'nodata', 'nxdomain', 'refused', 'servfail', 'timeout', 'unreachable', 'error']), addresses: z.array(z.string()), detail: z.string().optional() });
+const nameLookup = open({ a: familyLookup, aaaa: familyLookup, pointsAtAppliance: z.boolean(), foreignAddresses: z.array(z.string()) });
+const dhcpNote = open({ note: z.string(), dnsmasq: z.string(), iscDhcpd: z.string(), windows: z.array(z.string()) });
+/** GET /api/v1/dns/check: what resolvers answer for hp-print-mgmt (bare, then per suffix) and records to paste (dns/admin-records.ts). */
+export const dnsCheck = open({
+  checkedAt: isoTime, systemResolvers: z.array(z.string()), responder: z.string().optional(),
+  applianceAddresses: open({ ipv4: z.array(z.string()), ipv6: z.array(z.string()) }),
+  entries: z.array(open({ name: z.string(), system: nameLookup, appliance: nameLookup.optional() })),
+  printersWillFindAppliance: z.boolean(), summary: z.string(),
+  records: open({
+    bind: z.array(z.string()),
+    bindZones: z.array(open({ zone: z.string(), kind: z.enum(['records', 'zone']), lines: z.array(z.string()), namedConf: z.string().optional() })),
+    dnsmasq: z.array(z.string()), windows: z.array(z.string()),
+    dhcpOption119: dhcpNote.extend({ encodedHex: z.array(z.string()) }), dhcpDnsServer: dhcpNote,
+  }),
+});
 export const auditEntry = open({
   id: z.string(), at: isoTime, user: z.string(), ip: z.string(), method: z.string(), path: z.string(), status: z.number(), action: z.string(),
   request: z.unknown().optional(), before: z.unknown().optional(), after: z.unknown().optional(),
@@ -36,3 +51,10 @@ export const auditQuery = z.object({
 export type AuditQueryInput = z.input<typeof auditQuery>;
 export const audit = open({ durable: z.boolean(), total: z.number(), matched: z.number(), entries: z.array(auditEntry), nextCursor: z.string().nullable() });
 export const announcementsPerHour = open({ hours: z.array(open({ start: z.union([isoTime, z.number()]), count: z.number() })) });
+
+/** GET /api/v1/setup: the first-run checklist; each step is done when the appliance sees it work. */
+export const setupStep = open({ id: z.string(), title: z.string(), done: z.boolean(), detail: z.string(), href: z.string(), at: isoTime.optional() });
+export const setup = open({ announcePort: z.number(), done: z.boolean(), steps: z.array(setupStep), dnsCheckedAt: isoTime });
+export type SetupView = z.infer<typeof setup>;
+/** GET /api/v1/first-start (no sign-in): the first-start password file, while it exists. */
+export const firstStart = z.object({ initialPasswordFile: z.string().nullable() });

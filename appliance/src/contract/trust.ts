@@ -16,9 +16,16 @@ export const issuedRecord = open({ serial: z.string(), subject: z.string(), fing
 export const issued = open({ issued: z.array(issuedRecord) });
 export const deviceCertificate = open({ certificate: z.string(), caCertificate: z.string(), record: issuedRecord });
 export const serialList = open({
-  total: z.number(), serials: z.array(open({ serial: z.string(), addedAt: isoTime, discoveredAt: isoTime.optional() })),
-  pending: z.array(z.string()), unlisted: z.array(open({ serial: z.string(), firstSeen: isoTime, lastSeen: isoTime, count: z.number() })),
+  total: z.number(),
+  /** `inDeviceTable`: the device is already known (announced or found before it was listed). */
+  serials: z.array(open({ serial: z.string(), addedAt: isoTime, discoveredAt: isoTime.optional(), inDeviceTable: z.boolean() })),
+  /** Listed serials neither seen since nor in the device table. */
+  pending: z.array(z.string()),
+  unlisted: z.array(open({ serial: z.string(), firstSeen: isoTime, lastSeen: isoTime, count: z.number(), peerAddress: z.string(), model: z.string().optional() })),
+  /** Devices in the table (not retired) that are not on the list: with the filter on, their announcements are refused. */
+  offList: open({ count: z.number(), devices: z.array(open({ serial: z.string(), model: z.string(), lastSeen: isoTime })) }),
 });
+export type SerialListView = z.infer<typeof serialList>;
 /** A list import: counts of every kind of line, and the first 100 problems (api/routes/trust.ts streams the upload). */
 export const serialImport = open({
   added: z.number(), duplicates: z.number(), invalidCount: z.number(), listFull: z.number(), lines: z.number(), maxListed: z.number(),

@@ -65,6 +65,10 @@ export interface DeviceSource {
 
 export class DeviceIndex {
   private indexes = new Map<DeviceSort, SortIndex>();
+  private hay = new Map<string, string>();
+  /** Bumped on every change: the counts are kept until the next one. */
+  private version = 0;
+  private countsCache?: { version: number; counts: DeviceCounts };
 
   constructor(private readonly source: DeviceSource) {
     source.on('device', (e) => this.touch(e.device.serialNumber));
@@ -80,39 +84,63 @@ export class DeviceIndex {
     const keep = (d: Device) => (retired === 'include' || (retired === 'only') === !!d.retired)
       && (!q.compliance || complianceOf(d) === q.compliance)
       && (!q.foundBy || !!d.foundBy?.[q.foundBy])
-      && (words.length === 0 || matchesWords(d, words));
+      && (words.length === 0 || this.matches(d, words));
     const asc = q.dir === 'asc';
     const start = q.cursor ? this.resume(index, q, asc) : asc ? 0 : n - 1;
-    const step = asc ? 1 : -1;
     const devices: Device[] = [];
-    let last = -1;
-    for (let i = start; i >= 0 && i < n && devices.length < q.limit; i += step) {
-      const d = this.source.get(index.serials[i]);
-      if (d && keep(d)) { devices.push(d); last = i; }
+    let last = -1, more = false, matched = n;
+    if (!filtered) {
+      // No filter: the page is the next `limit` positions of the order, and every device matches.
+      const step = asc ? 1 : -1;
+      for (let i = start; i >= 0 && i < n && devices.length < q.limit; i += step) { const d = this.source.get(index.serials[i]); if (d) { devices.push(d); last = i; } }
+      more = last >= 0 && (asc ? last < n - 1 : last > 0);
+    } else {
+      // One pass over the whole order: counts the matches and takes the page from the cursor on.
+      matched = 0;
+      for (let k = 0; k < n; k++) {
+        const i = asc ? k : n - 1 - k;
+        const d = this.source.get(index.serials[i]);
+        if (!d || !keep(d)) continue;
+        matched++;
+        if (asc ? i < start : i > start) continue;
+        if (devices.length < q.limit) { devices.push(d); last = i; } else more = true;
+      }
     }
-    let more = false;
-    if (devices.length === q.limit) {
-      for (let i = last + step; i >= 0 && i < n; i += step) { const d = this.source.get(index.serials[i]); if (d && keep(d)) { more = true; break; } }
-    }
-    let matched = n;
-    if (filtered) { matched = 0; for (const s of index.serials) { const d = this.source.get(s); if (d && keep(d)) matched++; } }
-    const nextCursor = more ? encodeCursor(q, index.keys[last], index.serials[last]) : null;
+    const nextCursor = more && devices.length ? encodeCursor(q, index.keys[last], index.serials[last]) : null;
     return { total: n, matched, devices, nextCursor };
   }
 
+  /** Search text per device (serial, model, MAC, IP, host name, policy, compliance), lowercased once and kept until it changes. */
+  private matches(d: Device, words: string[]): boolean {
+    let hay = this.hay.get(d.serialNumber);
+    if (hay === undefined) {
+      hay = `${d.serialNumber} ${d.model} ${d.macAddress} ${d.ipv4 ?? ''} ${(d.ipv6 ?? []).join(' ')} ${d.hostname ?? ''} ${d.lastPolicy?.name ?? ''} ${complianceOf(d)}`.toLowerCase();
+      this.hay.set(d.serialNumber, hay);
+    }
+    for (const w of words) if (!hay.includes(w)) return false;
+    return true;
+  }
+
   counts(): DeviceCounts {
+    if (this.countsCache && this.countsCache.version === this.version) return this.countsCache.counts;
     const out: DeviceCounts = { fleet: 0, retired: 0, compliance: {}, foundBy: { announcement: 0, discovery: 0, manual: 0 } };
     for (const d of this.source.list()) {
       if (d.retired) { out.retired++; continue; }
       out.fleet++;
       const c = complianceOf(d);
       out.compliance[c] = (out.compliance[c] ?? 0) + 1;
-      for (const way of Object.keys(d.foundBy ?? {}) as FoundWay[]) if (way in out.foundBy) out.foundBy[way]++;
+      const by = d.foundBy;
+      if (by?.announcement) out.foundBy.announcement++;
+      if (by?.discovery) out.foundBy.discovery++;
+      if (by?.manual) out.foundBy.manual++;
     }
+    this.countsCache = { version: this.version, counts: out };
     return out;
   }
 
   private touch(serial: string) {
+    this.version++;
+    this.hay.delete(serial);
     for (const ix of this.indexes.values()) {
       if (ix.dirty === 'all') continue;
       ix.dirty.add(serial);
@@ -170,11 +198,6 @@ function lowerBound(ix: SortIndex, key: string, serial: string): number {
     if (k < key || (k === key && ix.serials[mid] < serial)) lo = mid + 1; else hi = mid;
   }
   return lo;
-}
-
-function matchesWords(d: Device, words: string[]): boolean {
-  const hay = `${d.serialNumber} ${d.model} ${d.macAddress} ${d.ipv4 ?? ''} ${(d.ipv6 ?? []).join(' ')} ${d.hostname ?? ''} ${d.lastPolicy?.name ?? ''} ${complianceOf(d)}`.toLowerCase();
-  return words.every((w) => hay.includes(w));
 }
 
 interface Cursor { sort: DeviceSort; dir: 'asc' | 'desc'; key: string; serial: string }

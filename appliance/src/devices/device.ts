@@ -85,6 +85,8 @@ export interface Device {
 export interface ComplianceSetting {
   id: string; expected: unknown; before: unknown; actual: unknown; changed: boolean; compliant: boolean;
   supported: boolean; outcome: string; deviceAnswer?: string; setAnswer?: string;
+  /** An unknown value reported by the device, or how a secret was judged. */
+  note?: string;
 }
 
 export interface ComplianceRecord {
@@ -99,6 +101,8 @@ export interface ComplianceRecord {
   settings: ComplianceSetting[];
   detail?: string;
   roundTrips?: number;
+  /** The device's own SNMP credential failed and a fallback (default, global) answered: fix or remove it. */
+  credentialProblem?: string;
 }
 
 /** Attributes whose change is recorded in the device's history. */

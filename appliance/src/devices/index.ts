@@ -4,4 +4,5 @@ export type { ClientCertInfo, ComplianceRecord, Device, FoundWay, HistoryEntry, 
 export { identityHold, isIdentityPending } from './identity.ts';
 export { DeviceRegistry } from './registry.ts';
 export type { DeviceEvent, RecordResult } from './registry.ts';
-export { SerialFilter } from './serial-filter.ts';
+export { MAX_LISTED_SERIALS, SerialFilter } from './serial-filter.ts';
+export { CursorError, DeviceIndex, DEVICE_SORTS, type DeviceCounts, type DeviceQuery, type DeviceSort } from './device-query.ts';

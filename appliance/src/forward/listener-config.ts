@@ -2,28 +2,14 @@
 // that get a copy of every accepted announcement. Each has its own host and port (the per-host port map;
 // 3329 by default) and may require its identity certificate to chain to our trusted CAs.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Store } from '../store/index.ts';
 
-const hostSchema = z.string().trim().min(1).max(253)
-  .regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
-
-export const listenerInputSchema = z.object({
-  host: hostSchema,
-  port: z.number().int().min(1).max(65535).default(3329),
-  validateIdentityCertificate: z.boolean().default(true),
-  enabled: z.boolean().default(true),
-  name: z.string().max(100).optional(),
-}).strict();
+// The request schemas are the API contract's (one description for the route, this room and the page).
+import { listenerInput as listenerInputSchema, listenerPatch as listenerPatchSchema } from '../contract/forwarding.ts';
+export { listenerInputSchema, listenerPatchSchema };
 export type ListenerInput = z.input<typeof listenerInputSchema>;
 
-export const listenerPatchSchema = z.object({
-  host: hostSchema,
-  port: z.number().int().min(1).max(65535),
-  validateIdentityCertificate: z.boolean(),
-  enabled: z.boolean(),
-  name: z.string().max(100),
-}).partial().strict();
 
 export interface ListenerConfig {
   id: string;

@@ -88,15 +88,19 @@ export const acknowledgeSchema = z.object({
 });
 export type Acknowledge = z.infer<typeof acknowledgeSchema>;
 
+// A Uint8Array and TextDecoder, not Buffer: the API contract (and so the page's type check, which has no Node
+// types) reaches this file through the group schemas. Invalid UTF-8 becomes U+FFFD, as Buffer#toString does.
+const utf8 = new TextDecoder('utf-8');
+
 export type DecodeResult =
   | { ok: true; announcement: Announcement }
   | { ok: false; reason: 'malformed'; detail: string; messageId?: string };
 
 /** Parses and validates an Announcement body; a failure names the field and the rule it broke. */
-export function decodeAnnouncement(body: Buffer): DecodeResult {
+export function decodeAnnouncement(body: Uint8Array): DecodeResult {
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(utf8.decode(body));
   } catch (err) {
     // V8 quotes the offending input in its message: what goes back out and into the log is made safe.
     return { ok: false, reason: 'malformed', detail: clean(`invalid JSON: ${(err as Error).message}`) };
@@ -114,10 +118,10 @@ export function decodeAnnouncement(body: Buffer): DecodeResult {
 export type AckDecodeResult = { ok: true; ack: Acknowledge } | { ok: false; detail: string };
 
 /** Parses and validates an Acknowledge body (the device and relaying side of §5). */
-export function decodeAcknowledge(body: Buffer): AckDecodeResult {
+export function decodeAcknowledge(body: Uint8Array): AckDecodeResult {
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(utf8.decode(body));
   } catch (err) {
     return { ok: false, detail: `invalid JSON: ${(err as Error).message}` };
   }

@@ -2,7 +2,7 @@
 // a group's members, put together for the API as JSON, CSV (RFC 4180, streamed) and PDF.
 import { Readable } from 'node:stream';
 import type { DeviceRegistry } from '../devices/index.ts';
-import type { PolicyRepo } from '../policy/policy-repo.ts';
+import type { PolicyRepo } from '../policy/index.ts';
 import { ComplianceJournal, JOURNAL_RETENTION_DAYS, type JournalEntry } from './journal.ts';
 import { buildComplianceReport, type ComplianceReport } from './compliance-report.ts';
 import { renderCompliancePdf, type PdfMeta } from './pdf.ts';

@@ -10,6 +10,8 @@ export interface SocketState {
   delayMs: number;
   maxVarbinds?: number;
   requests: number;
+  /** The SNMP agent was switched off over SNMP (npCtlSNMPEnableDisable = 0): every request goes unanswered. */
+  silent?: boolean;
   /** The datagram being processed right now (net-snmp handles each one synchronously). */
   current?: { buf: Buffer; rinfo: dgram.RemoteInfo; socket: dgram.Socket };
   sockets: dgram.Socket[];
@@ -25,7 +27,8 @@ export function wrapSockets(state: SocketState) {
       (socket as unknown as { bind: (...a: unknown[]) => dgram.Socket }).bind = (_port: unknown, address: unknown) => bind(state.port, address);
       const send = socket.send.bind(socket) as (...a: unknown[]) => void;
       (socket as unknown as { send: (...a: unknown[]) => void }).send = (...args: unknown[]) => {
-        if (state.delayMs > 0) setTimeout(() => send(...args), state.delayMs);
+        // A reply still waiting when the agent stops is dropped, as a powered-off printer's would be (not thrown).
+        if (state.delayMs > 0) setTimeout(() => { try { send(...args); } catch { /* socket closed meanwhile */ } }, state.delayMs);
         else send(...args);
       };
       const on = socket.on.bind(socket) as (e: string, fn: (...a: never[]) => void) => dgram.Socket;
@@ -34,6 +37,7 @@ export function wrapSockets(state: SocketState) {
         const handler = fn as unknown as (buf: Buffer, rinfo: dgram.RemoteInfo) => void;
         return on('message', ((buf: Buffer, rinfo: dgram.RemoteInfo) => {
           state.requests += 1;
+          if (state.silent) return;
           const tooBig = state.maxVarbinds === undefined ? undefined : tooBigResponse(buf, state.maxVarbinds);
           if (tooBig) return void socket.send(tooBig, rinfo.port, rinfo.address);
           state.current = { buf, rinfo, socket };

@@ -13,6 +13,8 @@ export interface FleetOptions {
   firstIndex?: number;
   /** The address of the i-th printer of this fleet (default: by index, 127.0.x.y). */
   address?: (i: number) => string;
+  /** Port announced to at a server address configured in the DAA over SNMP (default 3329). */
+  announcePort?: number;
   log?: Logger;
 }
 
@@ -21,7 +23,7 @@ export class Fleet {
 
   constructor(opts: FleetOptions) {
     this.printers = Array.from({ length: opts.count }, (_, i) => new SimPrinter({
-      index: (opts.firstIndex ?? 0) + i, serialPrefix: opts.serialPrefix, address: opts.address?.(i), resolveTarget: opts.resolveTarget, log: opts.log }));
+      index: (opts.firstIndex ?? 0) + i, serialPrefix: opts.serialPrefix, address: opts.address?.(i), resolveTarget: opts.resolveTarget, announcePort: opts.announcePort, log: opts.log }));
   }
 
   /**

@@ -1,5 +1,7 @@
-// Simulated printer models: which catalog settings each one has, and (for tests of the adapter's
-// defences) models that answer with the wrong type or absurdly long values.
+// Simulated printer models: which objects each one has, and (for tests of the adapter's defences) models
+// that answer with the wrong type or absurdly long values. What a model lacks follows its MIB where one is
+// public (the PageWide 477dw MIB lists no PML objects, no prtConsoleDisable and no password verify object).
+import type { NativeFamily } from './hp-objects.ts';
 
 export interface HostileAnswer {
   /** Served as an OCTET STRING whatever the catalog says (wrong type for the switches). */
@@ -11,8 +13,10 @@ export interface PrinterModel {
   name: string;
   /** sysDescr, as a real printer would report it. */
   description: string;
-  /** Catalog setting ids this model does not implement (the agent answers noSuchObject). */
+  /** Objects this model does not implement, by catalog setting id or MIB object name (the agent answers noSuchObject). */
   lacks: readonly string[];
+  /** Whole MIB families this model does not implement (an OfficeJet has no LaserJet PML objects). */
+  lacksFamilies?: readonly NativeFamily[];
   /** Catalog setting ids served with a hostile answer instead of the real object (read-write). */
   hostile?: Readonly<Record<string, HostileAnswer>>;
   /** Catalog setting ids this model serves read-only (a SET gets notWritable). */
@@ -33,8 +37,15 @@ export const PRINTER_MODELS = {
   },
   'officejet-8000': {
     name: 'officejet-8000',
-    description: 'HP Officejet Pro 8000 (simulated), no control panel lock, no WS',
+    description: 'HP Officejet Pro 8000 (simulated), no control panel lock, no WS, no LaserJet device objects',
     lacks: ['ws-print', 'ws-discovery', 'llmnr', 'control-panel-lock'],
+    lacksFamilies: ['hp-device'],
+  },
+  'pagewide-477': {
+    name: 'pagewide-477',
+    description: 'HP PageWide Pro 477dw MFP (simulated from its public model MIB)',
+    lacks: ['control-panel-lock', 'startup-page', 'npCfgPasswd1Verify'],
+    lacksFamilies: ['hp-device'],
   },
   'laserjet-m404': {
     name: 'laserjet-m404',

@@ -1,5 +1,6 @@
 // A simulated printer: its own serial, MAC and loopback address, and a DAA that announces on the triggers of
-// HDAP.md §6. Its DAA status follows the last exchange (Disabled, In Progress, Success, Failed) like the
+// HDAP.md §6 — when its SNMP agent says the DAA is on — to the server address configured in it, else to what
+// DNS finds for hp-print-mgmt. Its DAA status follows the last exchange (Disabled, In Progress, Success, Failed) like the
 // printer's own status page. Later issues give it an SNMP agent and certificates.
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -9,6 +10,8 @@ import { announce, newAnnouncement, DaaError, type DaaTarget } from './daa-clien
 import { startSimAgent, type SimAgent, type SimAgentOptions } from './snmp-agent.ts';
 
 export type DaaStatus = 'Disabled' | 'In Progress' | 'Success' | 'Failed';
+
+const DAA_OBJECTS = new Set(['npCtlHpDAPAgentAnnounceState', 'npCtlHpDAPAgentManualServerAddr', 'npCtlHpDAPAgentRequireTrustedAuth']);
 
 export const SIM_MODELS = ['HP Color LaserJet Enterprise MFP M480f', 'HP LaserJet Enterprise M611dn', 'HP LaserJet Pro 4002dn',
   'HP Color LaserJet Pro MFP 4302fdw', 'HP PageWide Enterprise Color 765dn'];
@@ -27,8 +30,10 @@ export interface SimPrinterOptions {
   serialPrefix?: string;
   /** Its own loopback address (default: simAddress(index), 127.0.x.y). */
   address?: string;
-  /** Where the DAA sends announcements (a configured server address, or what DNS resolution found). */
+  /** Where the DAA sends announcements when no server address is configured in it (what DNS resolution finds). */
   resolveTarget: () => Promise<Omit<DaaTarget, 'localAddress'>>;
+  /** The port announced to at a configured server address (3329; tests use the appliance's free port). */
+  announcePort?: number;
   log?: Logger;
 }
 
@@ -52,6 +57,7 @@ export class SimPrinter {
   /** mutual-required: the server's certificate did not validate; no contact until the next trigger. */
   blocked = false;
   private periodic?: NodeJS.Timeout;
+  private reconfigured?: NodeJS.Timeout;
 
   constructor(private readonly opts: SimPrinterOptions) {
     const i = opts.index;
@@ -73,15 +79,39 @@ export class SimPrinter {
     // The agent tells a discovery sweep what the DAA would announce.
     const identity = { serialNumber: this.serialNumber, model: this.model, hostname: this.hostname, macAddress: this.macAddress, firmware: this.firmware };
     this.agent = await startSimAgent({ identity, ...opts, address: this.address });
+    // The announcement agent is configured over SNMP like any other setting (npCtlHpDAPAgent*, npCfgHpDAPAgentManualServerAddr):
+    // switched on, or given a server address while on, it announces right away, as a real one would.
+    this.agent.onChange((name) => {
+      if (!DAA_OBJECTS.has(name)) return;
+      clearTimeout(this.reconfigured);
+      // One SET often carries several of them: announce once, after the whole PDU.
+      this.reconfigured = setTimeout(() => { if (this.daa().enabled) void this.announce('manual'); }, 20);
+    });
     return this.agent;
+  }
+
+  /** The DAA's configuration as its SNMP agent holds it (a printer without those objects: always on, DNS only). */
+  daa(): { enabled: boolean; server?: string; trustedAuth: boolean } {
+    const a = this.agent;
+    const state = a?.wire('npCtlHpDAPAgentAnnounceState');
+    const addr = a?.wire('npCtlHpDAPAgentManualServerAddr');
+    const bytes = addr instanceof Uint8Array ? [...addr] : [];
+    const server = bytes.length === 4 && bytes.some((b) => b !== 0) ? bytes.join('.') : undefined;
+    return { enabled: state === undefined || state === 1, server, trustedAuth: a?.wire('npCtlHpDAPAgentRequireTrustedAuth') === 1 };
   }
 
   /** One DAA exchange; never throws: the outcome is the DAA status, as on a real device. */
   async announce(reason: AnnounceReason): Promise<DaaStatus> {
+    const daa = this.daa();
+    if (!daa.enabled) {
+      this.status = 'Disabled';
+      return this.status;
+    }
     if (reason !== 'periodic') this.blocked = false; // any real trigger ends a mutual-required block
     if (this.blocked) return this.status;
     this.announcements++;
-    if (this.authMode === 'mutual-required' && (!this.identity || !this.caPem)) {
+    const authMode: DeviceAuthMode = daa.trustedAuth ? 'mutual-required' : this.authMode;
+    if (authMode === 'mutual-required' && (!this.identity || !this.caPem)) {
       // HDAP.md §2: without an identity certificate and a CA certificate the device sends nothing.
       this.lastError = 'mutual-required: no identity certificate or CA certificate installed';
       this.status = 'Failed';
@@ -89,11 +119,12 @@ export class SimPrinter {
     }
     this.status = 'In Progress';
     try {
-      const target = await this.opts.resolveTarget();
-      const tlsOpts = this.authMode === 'none' ? {} : {
+      // A configured server address wins; without one the DAA looks up hp-print-mgmt (the white paper's workflow).
+      const target = daa.server ? { host: daa.server, port: this.opts.announcePort ?? 3329 } : await this.opts.resolveTarget();
+      const tlsOpts = authMode === 'none' ? {} : {
         key: this.identity?.keyPem, cert: this.identity?.certPem,
         // Only mutual-required validates the server; mutual-preferred carries on whatever it presents.
-        ca: this.authMode === 'mutual-required' ? this.caPem : undefined,
+        ca: authMode === 'mutual-required' ? this.caPem : undefined,
       };
       this.lastAck = await announce({ ...target, ...tlsOpts, localAddress: isIP(target.host) === 6 ? undefined : this.address }, newAnnouncement(this.deviceInfo(), reason));
       this.lastError = this.lastAck.status === 'accepted' ? undefined : `rejected: ${this.lastAck.reason}`;
@@ -125,5 +156,5 @@ export class SimPrinter {
   }
   stopPeriodic() { clearInterval(this.periodic); }
 
-  async stop() { this.stopPeriodic(); await this.agent?.stop(); }
+  async stop() { this.stopPeriodic(); clearTimeout(this.reconfigured); await this.agent?.stop(); }
 }

@@ -1,5 +1,5 @@
 // A real SNMP agent (net-snmp createAgent) per simulated printer, on its own loopback address, serving
-// the catalog settings with factory defaults. Three things net-snmp's agent cannot do on its own are
+// the printer's own objects (hp-objects.ts, native-mib.ts) with factory values. Three things net-snmp's agent cannot do on its own are
 // added through the `dgramModule` hook it accepts (we hand it sockets we wrapped):
 //  - bind to port 0 (it turns 0 into 161): our bind() substitutes the requested port;
 //  - delay replies (benchmarks): our send() waits `delayMs` before sending;
@@ -7,9 +7,11 @@
 //    which datagram is being processed when the agent reports the failure, and answers it.
 import crypto from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import snmp, { type Agent, type Mib, type ProviderDefinition } from 'net-snmp';
+import snmp, { type Agent, type Mib } from 'net-snmp';
 import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from '../snmp/protocols.ts';
-import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/catalog.ts';
+import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/index.ts';
+import { HP_OBJECT_BY_NAME } from './hp-objects.ts';
+import { NativeMib, servedObjects } from './native-mib.ts';
 // Not network code: the same net-snmp key-localization cache the adapter uses. Every simulated printer
 // has its own engineID, so without it a fleet on SNMPv3 costs ~4 ms of hashing per printer.
 import { installKeyCache } from '../snmp/key-cache.ts';
@@ -47,11 +49,19 @@ export interface SimAgent {
   readonly address: string;
   readonly port: number;
   readonly model: PrinterModel;
-  /** Setting id → current value in policy terms (settings the model lacks are absent). */
+  /** Catalog setting id → current value in policy terms (settings the model lacks are absent; secrets: 'set' / 'not-set'). */
   values(): Record<string, PolicyValue | string | null>;
-  /** Change a value locally, as someone at the printer's panel would. */
+  /** Change a value locally, as someone at the printer's panel would (policy terms). */
   setValue(id: string, value: PolicyValue): void;
-  /** Factory settings back (every protocol on, strings empty). */
+  /** The native value of an object (MIB name or catalog id), as the agent serves it. */
+  wire(nameOrId: string): number | string | Uint8Array | undefined;
+  /** Store a native value locally, bypassing every check (e.g. a firmware with a value the MIB does not name). */
+  setWire(nameOrId: string, value: number | string | Uint8Array): void;
+  /** What a password object holds (the agent never serves it): for tests of what the manager wrote. */
+  secret(nameOrId: string): string | undefined;
+  /** Called after every committed SET, with the MIB object name and the value. */
+  onChange(fn: (name: string, value: number | string | Uint8Array) => void): () => void;
+  /** Factory settings back (every protocol on, strings empty, no passwords, factory communities). */
   coldReset(): void;
   /** Requests received (all PDUs, including v3 discovery). */
   readonly requests: number;
@@ -66,40 +76,8 @@ export const DEFAULT_USER: SimUser = {
   privKey: 'privpass123',
 };
 
-const PRT_GENERAL_ENTRY = '1.3.6.1.2.1.43.5.1.1';
-const CONSOLE_TABLE = 'prtGeneralTable';
-
-/**
- * prtGeneralTable, indexed by hrDeviceIndex; one row, index 1. The index column stands in for the foreign
- * hrDeviceIndex and is not-accessible, as in the Printer-MIB. Column 13 is prtConsoleDisable (a catalog
- * setting), column 17 prtGeneralSerialNumber (when the printer has an identity).
- */
-function generalTable(console: SettingDef | undefined, model: PrinterModel, serial: boolean): ProviderDefinition {
-  const rw = model.readOnly?.includes('control-panel-lock') ? snmp.MaxAccess['read-only'] : snmp.MaxAccess['read-write'];
-  return {
-    name: CONSOLE_TABLE,
-    type: snmp.MibProviderType.Table,
-    oid: PRT_GENERAL_ENTRY,
-    maxAccess: snmp.MaxAccess['not-accessible'],
-    tableColumns: [
-      { number: 1, name: 'prtGeneralIndex', type: snmp.ObjectType.Integer, maxAccess: snmp.MaxAccess['not-accessible'] },
-      ...(console ? [{ number: 13, name: 'prtConsoleDisable', type: snmp.ObjectType.Integer, maxAccess: rw, constraints: { enumeration: { '3': 'enabled', '4': 'disabled' } } }] : []),
-      ...(serial ? [{ number: 17, name: 'prtGeneralSerialNumber', type: snmp.ObjectType.OctetString, maxAccess: snmp.MaxAccess['read-only'] }] : []),
-    ],
-    tableIndex: [{ columnName: 'prtGeneralIndex' }],
-  };
-}
-
-function providerFor(def: SettingDef, model: PrinterModel): ProviderDefinition {
-  const hostile = model.hostile?.[def.id];
-  const rw = model.readOnly?.includes(def.id) ? snmp.MaxAccess['read-only'] : snmp.MaxAccess['read-write'];
-  const base = { name: def.id, type: snmp.MibProviderType.Scalar, oid: def.oid.replace(/\.0$/, ''), maxAccess: rw };
-  if (hostile) return { ...base, scalarType: snmp.ObjectType.OctetString };
-  if (def.wireType === 'Integer') {
-    return { ...base, scalarType: snmp.ObjectType.Integer, constraints: { enumeration: { '0': 'off', '1': 'on' } } };
-  }
-  return { ...base, scalarType: snmp.ObjectType.OctetString, constraints: { sizes: [{ min: 0, max: def.maxLength ?? 255 }] } };
-}
+/** A catalog id or a MIB object name → the object's instance OID. */
+const oidOf = (x: string) => settingById(x)?.oid ?? HP_OBJECT_BY_NAME.get(x)?.oid;
 
 export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   installKeyCache();
@@ -137,12 +115,19 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
 
   const auth = agent.getAuthorizer();
   const acm = auth.getAccessControlModel();
-  const readCommunity = opts.readCommunity ?? 'public';
-  const writeCommunity = opts.writeCommunity ?? 'private';
-  auth.addCommunity(readCommunity);
-  acm.setCommunityAccess(readCommunity, snmp.AccessLevel.ReadOnly);
-  auth.addCommunity(writeCommunity);
-  acm.setCommunityAccess(writeCommunity, snmp.AccessLevel.ReadWrite);
+  const factoryRead = opts.readCommunity ?? 'public';
+  const factoryWrite = opts.writeCommunity ?? 'private';
+  let communities: string[] = [];
+  const setCommunities = (read: string[], write: string) => {
+    for (const c of communities) { auth.deleteCommunity(c); acm.removeCommunityAccess(c); }
+    communities = [...new Set([...read, write])];
+    for (const c of read) { auth.addCommunity(c); acm.setCommunityAccess(c, snmp.AccessLevel.ReadOnly); }
+    auth.addCommunity(write);
+    acm.setCommunityAccess(write, snmp.AccessLevel.ReadWrite);
+  };
+  let reads = [factoryRead];
+  let writeCommunity = factoryWrite;
+  setCommunities(reads, writeCommunity);
   for (const u of opts.users ?? [DEFAULT_USER]) {
     auth.addUser({
       name: u.name,
@@ -164,31 +149,30 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
     maxAccess: snmp.MaxAccess['read-only'],
   });
   mib.setScalarValue('sysDescr', model.description);
-  const present = CATALOG.filter((d) => !model.lacks.includes(d.id));
-  const console = present.find((d) => d.oid.startsWith(`${PRT_GENERAL_ENTRY}.`));
-  for (const def of present) if (def !== console) mib.registerProvider(providerFor(def, model));
+  const listeners = new Set<(name: string, value: number | string | Uint8Array) => void>();
   const id = opts.identity;
-  if (console || id) {
-    mib.registerProvider(generalTable(console, model, Boolean(id)));
-    mib.addTableRow(CONSOLE_TABLE, [1, ...(console ? [console.toWire(console.factoryDefault)] : []), ...(id ? [id.serialNumber] : [])]);
-  }
+  const native = new NativeMib(mib, servedObjects(model, oidOf), {
+    onCommit: (o, value) => { for (const fn of listeners) fn(o.name, value); },
+    // The community MIB: a new write community replaces the factory ones for writes; a read community is added.
+    communityChanged: (kind, community) => {
+      if (kind === 'write') writeCommunity = community;
+      else reads = [...new Set([...reads, community])];
+      setCommunities(reads.filter((c) => c !== writeCommunity), writeCommunity);
+    },
+    snmpOff: () => { state.silent = true; },
+  }, id?.serialNumber);
   if (id) registerIdentity(mib, id);
-  // A printer's sysName ships as its host name; the catalog's factory default is empty.
-  const factory = (def: SettingDef) => (def.id === 'sys-name' && id?.hostname ? id.hostname : def.factoryDefault);
-
-  const write = (def: SettingDef, value: PolicyValue | string) => {
-    const hostile = model.hostile?.[def.id];
-    if (def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)) {
-      mib.setTableSingleCell(CONSOLE_TABLE, 13, [1], def.toWire(value));
-    } else {
-      mib.setScalarValue(def.id, hostile ? String(value) : def.toWire(value));
-    }
-  };
+  const byOid = new Map(native.served.map((s) => [s.o.oid, s.o.name]));
+  // A catalog id first (the catalog's "control-panel-lock" is prtConsoleDisable, not the PML object of that name).
+  const nameOf = (x: string) => { const def = settingById(x); return def ? byOid.get(def.oid) : native.has(x) ? x : undefined; };
   const coldReset = () => {
-    for (const def of present) {
-      const hostile = model.hostile?.[def.id];
-      write(def, hostile ? hostile.value : factory(def));
-    }
+    native.factoryReset();
+    // A printer's sysName ships as its host name.
+    if (id?.hostname && native.has('sysName')) native.write('sysName', id.hostname);
+    reads = [factoryRead];
+    writeCommunity = factoryWrite;
+    setCommunities(reads, writeCommunity);
+    state.silent = false;
   };
   coldReset();
 
@@ -210,13 +194,14 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
   const port = socket.address().port;
 
   const read = (def: SettingDef): PolicyValue | string | null => {
-    const raw = def.oid.startsWith(`${PRT_GENERAL_ENTRY}.`)
-      ? mib.getTableSingleCell(CONSOLE_TABLE, 13, [1])
-      : mib.getScalarValue(def.id);
-    const wire = Buffer.isBuffer(raw) ? raw.toString('utf8') : (raw as number | string);
-    if (model.hostile?.[def.id]) return typeof wire === 'string' ? wire : null;
-    return def.fromWire(wire) ?? null;
+    const name = nameOf(def.id)!;
+    const raw = native.read(name);
+    if (model.hostile?.[def.id]) return typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : null;
+    const bytes = raw instanceof Uint8Array ? raw : undefined;
+    const wire = bytes ? Buffer.from(bytes).toString('utf8') : (raw as number | string);
+    return def.fromWire(wire, bytes) ?? null;
   };
+  const present = CATALOG.filter((d) => nameOf(d.id));
 
   return {
     address: opts.address,
@@ -228,11 +213,20 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<SimAgent> {
     values() {
       return Object.fromEntries(present.map((d) => [d.id, read(d)]));
     },
-    setValue(id, value) {
-      const def = settingById(id);
-      if (!def || !present.includes(def)) throw new Error(`model ${model.name} has no setting ${id}`);
-      write(def, value);
+    setValue(settingId, value) {
+      const def = settingById(settingId);
+      const name = def && nameOf(def.id);
+      if (!def || !name) throw new Error(`model ${model.name} has no setting ${settingId}`);
+      native.write(name, model.hostile?.[def.id] ? String(value) : def.toWire(value));
     },
+    wire: (x) => { const name = nameOf(x); return name ? native.read(name) : undefined; },
+    setWire(x, value) {
+      const name = nameOf(x);
+      if (!name) throw new Error(`model ${model.name} has no object ${x}`);
+      native.writeRaw(name, value);
+    },
+    secret: (x) => { const name = nameOf(x); return name ? native.secret(name) : undefined; },
+    onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },
     coldReset,
     async stop() {
       await new Promise<void>((resolve) => {

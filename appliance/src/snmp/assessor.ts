@@ -1,11 +1,13 @@
 // Entry point for the task engine: assess one device against a policy (and fix it when asked),
 // trying its credentials in order until one gets an answer. Logs and results name credentials by
 // label (device / default / global[i]), never by secret.
-import type { DeviceStatus, SettingResult } from '../policy/assessment.ts';
-import { validatePolicy, type FieldError, type Policy } from '../policy/policy.ts';
+import type { DeviceStatus, SettingResult } from '../policy/index.ts';
+import { validatePolicy, type FieldError, type Policy } from '../policy/index.ts';
 import type { Logger } from '../util/log.ts';
+import { guardRefusals } from '../policy/index.ts';
 import { runCompliance, type RunOutcome } from './compliance-run.ts';
-import { candidates, credentialLabel, describeCredential, type CredentialRef, type CredentialSet } from './credentials.ts';
+import { candidates, credentialFacts, credentialLabel, describeCredential, type CredentialRef, type CredentialSet } from './credentials.ts';
+import { localAddressToward } from './local-address.ts';
 import { SnmpSession } from './session.ts';
 
 export interface AssessRequest {
@@ -82,6 +84,10 @@ export async function assessAndRemediate(req: AssessRequest, log: Logger): Promi
   }
   const list = candidates(req.credentials);
   if (list.length === 0) return done({ status: 'auth-failed', settings: [], detail: 'no SNMP credential configured' });
+  // The guards judge writes against every credential this device may be reached with, not only the one
+  // that answers now: SNMPv3 may take over from v2c on the next run.
+  const facts = { credentials: list.map((c) => credentialFacts(c.credential)) };
+  const runOptions = { guard: (settings: Record<string, unknown>) => guardRefusals(settings, facts), applianceAddress: () => localAddressToward(req.host, port) };
 
   for (const { ref, credential } of list) {
     const label = credentialLabel(ref);
@@ -89,7 +95,7 @@ export async function assessAndRemediate(req: AssessRequest, log: Logger): Promi
     let run: RunOutcome;
     try {
       session = new SnmpSession({ host: req.host, port, timeoutMs, retries }, credential);
-      run = await runCompliance(session, req.policy, req.remediate, req.compatibility ?? false);
+      run = await runCompliance(session, req.policy, req.remediate, req.compatibility ?? false, runOptions);
     } catch (error) {
       // A bug or a library surprise must cost this device one result, not the task engine its process.
       log.error({ host: req.host, err: error }, 'snmp adapter error');

@@ -7,13 +7,17 @@ import {
   finalize,
   policyOids,
   remediationPlan,
+  verifiableSecrets,
   type AssessmentOutcome,
   type Reading,
+  type Readings,
   type RemediationStep,
-} from '../policy/assessment.ts';
-import type { Policy } from '../policy/policy.ts';
+  type SecretCheck,
+} from '../policy/index.ts';
+import { settingById, type PolicyValue } from '../policy/index.ts';
+import type { FieldError, Policy } from '../policy/index.ts';
 import type { RequestFailure, SnmpSession } from './session.ts';
-import { readingsFor, toVarbind } from './varbind.ts';
+import { readingsFor, toReading, toVarbind } from './varbind.ts';
 
 export type RunOutcome =
   | { ok: true; outcome: AssessmentOutcome }
@@ -110,25 +114,83 @@ async function writeAll(session: SnmpSession, steps: RemediationStep[], compatib
   return { ok: false, failure: f };
 }
 
-export async function runCompliance(session: SnmpSession, policy: Policy, remediate: boolean, compatibility: boolean): Promise<RunOutcome> {
+// A verify object answers a wrong candidate with an error; these statuses mean "not this secret".
+const MISMATCH = new Set(['GeneralError', 'BadValue', 'WrongValue', 'InconsistentValue']);
+
+/**
+ * Writes the policy's secret to each verify object (a write that changes nothing: the printer compares it)
+ * for secrets the device says are set. One SET for all of them; a varbind the device blames is judged and
+ * the rest are asked again.
+ */
+async function checkSecrets(session: SnmpSession, policy: Policy, readings: Readings, compatibility: boolean): Promise<Record<string, SecretCheck>> {
+  const items = verifiableSecrets(policy).filter((x) => {
+    const r = readings[settingById(x.id)!.oid];
+    return r?.kind === 'value' && typeof r.value === 'string' && /^set$/i.test(r.value.trim());
+  });
+  const out: Record<string, SecretCheck> = {};
+  let left = items;
+  while (left.length) {
+    const batch = compatibility ? left.slice(0, 1) : left;
+    const reply = await session.set(batch.map((x) => toVarbind({ oid: x.verifyOid, wireType: 'OctetString', wireValue: x.candidate })));
+    if (reply.ok) {
+      // Some agents answer a SET of an object they lack with noSuchObject in a reply without an error-status.
+      const lacking = new Set(reply.varbinds.filter((vb) => toReading(vb).kind !== 'value').map((vb) => vb.oid));
+      for (const x of batch) out[x.id] = lacking.has(x.verifyOid) ? 'unavailable' : 'match';
+      left = left.slice(batch.length);
+      continue;
+    }
+    const f = reply.failure;
+    const blamed = f.kind === 'error-status' ? batch.find((x) => x.verifyOid === f.oid) ?? (batch.length === 1 ? batch[0] : undefined) : undefined;
+    if (!blamed || f.kind !== 'error-status') { for (const x of batch) out[x.id] = 'unavailable'; left = left.slice(batch.length); continue; }
+    out[blamed.id] = MISMATCH.has(f.status) ? 'differs' : 'unavailable';
+    left = left.filter((x) => x !== blamed);
+  }
+  return out;
+}
+
+export interface RunOptions {
+  /** This appliance's address as the device sees it, for settings whose policy value is "this-appliance". */
+  applianceAddress?: () => Promise<string>;
+  /** Refusals for writes that would cut the appliance off (policy/guards.ts with this device's credentials). */
+  guard?: (settings: Record<string, PolicyValue>) => FieldError[];
+}
+
+/** The policy with "this-appliance" replaced by the address the device reaches this appliance at. */
+async function resolvePlaceholders(policy: Policy, opts: RunOptions): Promise<Policy> {
+  const ids = Object.keys(policy.settings).filter((id) => policy.settings[id] === 'this-appliance' && settingById(id)?.acceptsThisAppliance);
+  if (!ids.length) return policy;
+  if (!opts.applianceAddress) throw new Error('the policy says "this-appliance" and no appliance address is known');
+  const address = await opts.applianceAddress();
+  return { ...policy, settings: { ...policy.settings, ...Object.fromEntries(ids.map((id) => [id, address])) } };
+}
+
+export async function runCompliance(session: SnmpSession, given: Policy, remediate: boolean, compatibility: boolean, opts: RunOptions = {}): Promise<RunOutcome> {
+  const policy = await resolvePlaceholders(given, opts);
   const oids = policyOids(policy);
   const first = await readAll(session, oids, compatibility);
   if (!first.ok) return { ok: false, stage: 'read', failure: first.failure };
-  const initial = assess(policy, first.readings);
-  const plan = remediationPlan(initial);
-  if (!remediate || plan.length === 0) return { ok: true, outcome: finalize({ initial, written: [], rejected: {} }) };
+  const initial = assess(policy, first.readings, await checkSecrets(session, policy, first.readings, compatibility));
+  const planned = remediationPlan(initial, policy);
+  if (!remediate || planned.length === 0) return { ok: true, outcome: finalize({ initial, written: [], rejected: {} }) };
+
+  // Second line behind policy validation: this device's own credentials decide what may not be written.
+  const refusals = opts.guard?.(Object.fromEntries(planned.map((s) => [s.id, policy.settings[s.id]]))) ?? [];
+  const refused: Record<string, string> = Object.fromEntries(refusals.map((r) => [r.field.replace(/^settings\./, ''), `not sent by this appliance: ${r.message}`]));
+  const plan = planned.filter((s) => !(s.id in refused));
+  if (plan.length === 0) return { ok: true, outcome: finalize({ initial, written: [], rejected: refused }) };
 
   const write = await writeAll(session, plan, compatibility);
   if (!write.ok) {
     // The SET may or may not have landed; the settings say "not-verified" until the next run reads them.
-    return { ok: false, stage: 'write', failure: write.failure, outcome: finalize({ initial, written: plan, rejected: {} }) };
+    return { ok: false, stage: 'write', failure: write.failure, outcome: finalize({ initial, written: plan, rejected: refused }) };
   }
-  if (write.written.length === 0) return { ok: true, outcome: finalize({ initial, written: [], rejected: write.rejected }) };
+  const rejected = { ...refused, ...write.rejected };
+  if (write.written.length === 0) return { ok: true, outcome: finalize({ initial, written: [], rejected }) };
 
   const verify = await readAll(session, oids, compatibility);
   if (!verify.ok) {
-    return { ok: false, stage: 'verify', failure: verify.failure, outcome: finalize({ initial, written: write.written, rejected: write.rejected }) };
+    return { ok: false, stage: 'verify', failure: verify.failure, outcome: finalize({ initial, written: write.written, rejected }) };
   }
-  const verified = assess(policy, verify.readings);
-  return { ok: true, outcome: finalize({ initial, written: write.written, rejected: write.rejected, verified }) };
+  const verified = assess(policy, verify.readings, await checkSecrets(session, policy, verify.readings, compatibility));
+  return { ok: true, outcome: finalize({ initial, written: write.written, rejected, verified }) };
 }

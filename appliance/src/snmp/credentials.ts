@@ -1,6 +1,7 @@
 // SNMP credentials as admins enter them. v3 is authPriv only: SHA or SHA-256 with AES-128 or AES-256.
 // DES and MD5 are not offered: DES fails on current OpenSSL, and neither belongs in a security product.
 import { z } from 'zod';
+import { FACTORY_READ_COMMUNITIES, type CredentialFacts } from '../policy/index.ts';
 
 const secret = z.string().min(1, 'must not be empty').max(255);
 
@@ -58,4 +59,10 @@ export function candidates(set: CredentialSet): Array<{ ref: CredentialRef; cred
   if (!want) return out;
   const at = out.findIndex((c) => credentialLabel(c.ref) === credentialLabel(want));
   return at <= 0 ? out : [out[at], ...out.slice(0, at), ...out.slice(at + 1)];
+}
+
+/** What the policy guards may ask of a credential: its version and yes/no questions about its communities. */
+export function credentialFacts(c: Credential): CredentialFacts {
+  if (c.version === '3') return { version: '3' };
+  return { version: '2c', readsWithFactoryCommunity: FACTORY_READ_COMMUNITIES.includes(c.readCommunity), writesWith: (community) => community === c.writeCommunity };
 }

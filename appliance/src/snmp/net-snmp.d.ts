@@ -48,7 +48,10 @@ declare module 'net-snmp' {
     instanceNode: { value: unknown };
     setValue?: unknown;
     setType?: number;
-    done(error?: { errorStatus: number }): void;
+    /** Set during the first (test) and second (commit) pass of a SET. */
+    testSet?: boolean;
+    commitSet?: boolean;
+    done(error?: { errorStatus: number; type?: number; value?: unknown }): void;
   }
   export interface ProviderDefinition {
     name: string;
@@ -71,12 +74,16 @@ declare module 'net-snmp' {
     addTableRow(name: string, row: unknown[]): void;
     getTableSingleCell(name: string, column: number, rowIndex: unknown[]): unknown;
     setTableSingleCell(name: string, column: number, rowIndex: unknown[], value: unknown): boolean;
+    /** The node at an OID (an instance node holds `value`). */
+    lookup(oid: string): { value: unknown } | null | undefined;
   }
   export interface Authorizer {
     addCommunity(c: string): void;
+    deleteCommunity(c: string): void;
     addUser(u: User): void;
     getAccessControlModel(): {
       setCommunityAccess(c: string, level: number): void;
+      removeCommunityAccess(c: string): void;
       setUserAccess(u: string, level: number): void;
     };
   }
@@ -101,6 +108,8 @@ declare module 'net-snmp' {
   export const Version2c: number;
   export const Version3: number;
   export const ObjectType: Record<string, number> & Record<number, string>;
+  /** How the agent turns a SET's value into the stored one (replaceable: see sim/native-mib.ts). */
+  export const ObjectTypeUtil: { castSetValue(type: number, value: unknown, constraints?: unknown): unknown };
   export const ErrorStatus: Record<string, number> & Record<number, string>;
   export const SecurityLevel: { noAuthNoPriv: number; authNoPriv: number; authPriv: number };
   export const AuthProtocols: Record<string, number>;
@@ -130,6 +139,7 @@ declare module 'net-snmp' {
     Version2c: number;
     Version3: number;
     ObjectType: typeof ObjectType;
+    ObjectTypeUtil: typeof ObjectTypeUtil;
     ErrorStatus: typeof ErrorStatus;
     SecurityLevel: typeof SecurityLevel;
     AuthProtocols: typeof AuthProtocols;

@@ -2,7 +2,7 @@
 // remediation steps into varbinds. Devices are untrusted: wrong types, 64 KB strings and odd values
 // must become a plain "not what we expected", never an exception.
 import snmp, { type Varbind } from 'net-snmp';
-import type { Reading, RemediationStep } from '../policy/assessment.ts';
+import type { Reading, RemediationStep } from '../policy/index.ts';
 
 /** Longest device answer kept in a result; the rest is summarised. */
 const RAW_LIMIT = 80;
@@ -36,7 +36,11 @@ export function toReading(vb: Varbind | undefined): Reading {
     const text = buf.subarray(0, VALUE_LIMIT).toString('utf8');
     // A string longer than the limit is kept truncated plus a marker so it can never equal a policy value.
     const value = buf.length > VALUE_LIMIT ? `${text}\u0000(truncated)` : text;
-    return { kind: 'value', type: name, value, raw: `${name} ${shortText(buf.toString('utf8', 0, Math.min(buf.length, RAW_LIMIT * 4)))}${buf.length > RAW_LIMIT * 4 ? ` (${buf.length} bytes)` : ''}` };
+    return { kind: 'value', type: name, value, bytes: Uint8Array.from(buf.subarray(0, VALUE_LIMIT)),
+      raw: `${name} ${shortText(buf.toString('utf8', 0, Math.min(buf.length, RAW_LIMIT * 4)))}${buf.length > RAW_LIMIT * 4 ? ` (${buf.length} bytes)` : ''}` };
+  }
+  if (type === snmp.ObjectType.IpAddress && typeof vb.value === 'string' && vb.value.length <= 15) {
+    return { kind: 'value', type: name, value: vb.value, raw: `${name} ${vb.value}` };
   }
   let shown: string;
   try {
@@ -56,10 +60,9 @@ export function readingsFor(oids: readonly string[], varbinds: readonly Varbind[
   return out;
 }
 
-export function toVarbind(step: RemediationStep): Varbind {
-  return {
-    oid: step.oid,
-    type: step.wireType === 'Integer' ? snmp.ObjectType.Integer : snmp.ObjectType.OctetString,
-    value: step.wireType === 'Integer' ? Number(step.wireValue) : Buffer.from(String(step.wireValue), 'utf8'),
-  };
+export function toVarbind(step: Pick<RemediationStep, 'oid' | 'wireType' | 'wireValue'> & Partial<RemediationStep>): Varbind {
+  const v = step.wireValue;
+  if (step.wireType === 'Integer') return { oid: step.oid, type: snmp.ObjectType.Integer, value: Number(v) };
+  if (step.wireType === 'IpAddress') return { oid: step.oid, type: snmp.ObjectType.IpAddress, value: String(v) };
+  return { oid: step.oid, type: snmp.ObjectType.OctetString, value: v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(String(v), 'utf8') };
 }

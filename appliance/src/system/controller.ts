@@ -17,7 +17,7 @@ import { SerialFilter } from '../devices/index.ts';
 import { AnnounceRate } from '../devices/index.ts';
 import { AnnouncementListener, createAuthorizer, createIntake, storeCaptureSink } from '../announce/index.ts';
 import { instantOnHooks } from '../instant-on/index.ts';
-import { PolicyRepo } from '../policy/policy-repo.ts';
+import { PolicyRepo } from '../policy/index.ts';
 import { CredentialRepo } from '../snmp/credential-repo.ts';
 import { loadOrCreateKey, secretBox } from '../snmp/secret-box.ts';
 import { createSnmpDeviceRunner } from '../snmp/device-runner.ts';
@@ -139,7 +139,7 @@ export class Appliance {
       const observe = new Observability({ store, settings, log: opts.log, dataDir, version: VERSION });
       const users = new Users(store);
       const registry = new DeviceRegistry(store, s('deviceHistoryLimit'));
-      const policies = new PolicyRepo(store);
+      const policies = new PolicyRepo(store, box, logOf('policy'));
       const credentials = new CredentialRepo(store, box);
       const trust = new TrustRepo(store, box);
       const serials = new SerialFilter(store, logOf('devices'));
@@ -147,7 +147,7 @@ export class Appliance {
       const tasks = new TaskEngine({
         store, registry, policies, log: logOf('tasks'),
         holdReason: (d) => identityHold(d, settings.get('strictDeviceIdentity')),
-        runDevice: observe.metrics.meterSnmp(createSnmpDeviceRunner({ credentials, log: logOf('snmp'),
+        runDevice: observe.metrics.meterSnmp(createSnmpDeviceRunner({ credentials, log: logOf('snmp'), openPolicy: (p) => policies.plain(p),
           timeouts: () => ({ timeoutMs: settings.get('snmpTimeoutMs'), retries: settings.get('snmpRetries') }) })),
         limits: () => ({ maxNumberTasks: settings.get('compatibilityMode') ? 10 : settings.get('maxNumberTasks'),
           maxConcurrentDevices: settings.get('maxConcurrentDevices'), childTaskSize: settings.get('childTaskSize'),
@@ -222,6 +222,7 @@ export class Appliance {
         captures: () => store.values('captures', { reverse: true }),
         dnsCheck: () => dnsSelfCheck({ searchSuffixes: settings.get('dnsSearchSuffixes'), addresses: dns.addresses,
           responder: { host: isIP(settings.get('host')) && !['::', '0.0.0.0'].includes(settings.get('host')) ? settings.get('host') : '127.0.0.1', port: dns.udpPort } }),
+        announcePort: () => listener.address?.port ?? settings.get('announcePort'),
         healthProblems: () => store.health().reasons,
         store: { acknowledgeDamage: (by) => store.acknowledgeDamage(by) },
         stats: () => ({ version: VERSION, devices: registry.size, announce: listener.stats(), store: store.status(), tasks: tasks.stats(), dns: dns.stats(),

@@ -2,7 +2,7 @@
 // with the engine), its scheduled action and its routes, built here so the controller changes by one line.
 import type { SettingsView } from '../config/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
-import type { PolicyRepo } from '../policy/policy-repo.ts';
+import type { PolicyRepo } from '../policy/index.ts';
 import type { CredentialRepo } from '../snmp/credential-repo.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import type { Scheduler } from '../tasks/scheduler.ts';

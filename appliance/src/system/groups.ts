@@ -5,7 +5,7 @@ import type { Store } from '../store/index.ts';
 import type { SettingsView } from '../config/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { Device } from '../devices/index.ts';
-import type { PolicyRepo } from '../policy/policy-repo.ts';
+import type { PolicyRepo } from '../policy/index.ts';
 import type { TaskEngine } from '../tasks/engine.ts';
 import { ScheduleError, type Scheduler } from '../tasks/scheduler.ts';
 import { parseEvery } from '../tasks/schedule.ts';

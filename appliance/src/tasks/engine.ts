@@ -13,7 +13,7 @@ import type { Logger } from '../util/log.ts';
 import type { Store, StoreOp } from '../store/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { ComplianceRecord, Device, HistoryEntry } from '../devices/index.ts';
-import type { PolicyRepo, StoredPolicy } from '../policy/policy-repo.ts';
+import type { PolicyRepo, StoredPolicy } from '../policy/index.ts';
 import { Semaphore } from './semaphore.ts';
 import { isActive, policiesOf, type DeviceOutcome, type TaskProgress, type TaskRecord, type TaskState, type TaskType } from './task.ts';
 

@@ -64,7 +64,7 @@ test('group policy: the highest-priority group with a policy, with the reason; c
   const r = await rig();
   t.teardown(r.stop);
   const p1 = await r.policies.create({ name: 'Baseline', settings: { telnet: false } });
-  const p2 = await r.policies.create({ name: 'Finance', settings: { telnet: false, 'ftp-printing': false } });
+  const p2 = await r.policies.create({ name: 'Finance', settings: { telnet: false, ftp: 'off' } });
   await r.announce('D1');
   const all = await r.groups.create(auto('All HP', 10, { field: 'model', op: 'prefix', value: 'HP' }, p1.id));
   const fin = await r.groups.create(auto('Finance', 20, { field: 'serial', op: 'equals', value: 'D1' }, p2.id));

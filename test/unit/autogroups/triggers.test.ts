@@ -10,7 +10,7 @@ const byModel = (m: string) => ({ field: 'model', op: 'contains', value: m });
 async function withPolicies(settings = {}, runMs = 0) {
   const r = await rig({ settings, runMs });
   const initial = await r.policies.create({ name: 'Initial', settings: { telnet: false } });
-  const group = await r.policies.create({ name: 'Group', settings: { 'ftp-printing': false } });
+  const group = await r.policies.create({ name: 'Group', settings: { ftp: 'off' } });
   return { ...r, initial, group };
 }
 

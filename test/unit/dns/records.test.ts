@@ -29,7 +29,8 @@ test('default addresses: the specific --host, else non-loopback, non-link-local 
 
 test('admin records: BIND, dnsmasq, PowerShell and the DHCP option 119 encoding', (t) => {
   const r = adminRecords({ names: ['hp-print-mgmt'], searchSuffixes: ['corp.example'], addresses: { ipv4: ['192.0.2.10'], ipv6: ['2001:db8::10'] }, ttl: 300, applianceHostname: 'edge1' });
-  t.deepEqual(r.bind, ['hp-print-mgmt.corp.example. 300 IN A 192.0.2.10', 'hp-print-mgmt.corp.example. 300 IN AAAA 2001:db8::10']);
+  t.deepEqual(r.bindZones[0], { zone: 'corp.example.', kind: 'records', lines: ['hp-print-mgmt.corp.example. 300 IN A 192.0.2.10', 'hp-print-mgmt.corp.example. 300 IN AAAA 2001:db8::10'] });
+  t.like(r.bindZones[1], { zone: 'hp-print-mgmt.', kind: 'zone' });
   t.is(r.dnsmasq[0], 'host-record=hp-print-mgmt,hp-print-mgmt.corp.example,192.0.2.10,2001:db8::10,300');
   t.true(r.windows.includes('Add-DnsServerResourceRecordA -ZoneName "corp.example" -Name "hp-print-mgmt" -IPv4Address "192.0.2.10" -TimeToLive 00:05:00'));
   t.true(r.windows.some((l) => l.includes('Add-DnsServerResourceRecordCName -ZoneName "corp.example" -Name "hp-print-mgmt" -HostNameAlias "edge1.corp.example"')));

@@ -8,10 +8,10 @@ const int = (value: number): Reading => ({ kind: 'value', type: 'Integer', value
 const str = (value: string): Reading => ({ kind: 'value', type: 'OctetString', value, raw: `OctetString ${value}` });
 const oid = (id: string) => settingById(id)!.oid;
 
-const policy: Policy = { name: 'p', settings: { telnet: false, 'ftp-printing': false, 'sys-location': 'Branch 42', 'ws-print': false } };
+const policy: Policy = { name: 'p', settings: { telnet: false, ftp: 'off', 'sys-location': 'Branch 42', 'ws-print': false } };
 const readings = {
   [oid('telnet')]: int(0),
-  [oid('ftp-printing')]: int(1),
+  [oid('ftp')]: int(1),
   [oid('sys-location')]: str(''),
   [oid('ws-print')]: { kind: 'noSuchObject', raw: 'noSuchObject' } as Reading,
   [oid('slp')]: int(1), // read but not in the policy: must never appear
@@ -21,7 +21,7 @@ test('assess diffs only the policy settings', (t) => {
   const a = assess(policy, readings);
   t.deepEqual(a.map((s) => [s.id, s.actual, s.compliant, s.supported]), [
     ['telnet', false, true, true],
-    ['ftp-printing', true, false, true],
+    ['ftp', 'on', false, true],
     ['sys-location', '', false, true],
     ['ws-print', null, false, false],
   ]);
@@ -30,7 +30,7 @@ test('assess diffs only the policy settings', (t) => {
 test('the plan holds only supported non-compliant settings, with wire values', (t) => {
   const plan = remediationPlan(assess(policy, readings));
   t.deepEqual(plan.map((s) => [s.id, s.wireType, s.wireValue]), [
-    ['ftp-printing', 'Integer', 0],
+    ['ftp', 'Integer', 0],
     ['sys-location', 'OctetString', 'Branch 42'],
   ]);
 });
@@ -49,17 +49,17 @@ test('wrong types and unknown values are non-compliant, never a crash', (t) => {
 test('finalize: remediated, compliant untouched, unsupported, rejected', (t) => {
   const initial = assess(policy, readings);
   const plan = remediationPlan(initial);
-  const verified = assess(policy, { ...readings, [oid('ftp-printing')]: int(0), [oid('sys-location')]: str('Branch 42') });
+  const verified = assess(policy, { ...readings, [oid('ftp')]: int(0), [oid('sys-location')]: str('Branch 42') });
   const r = finalize({ initial, written: plan, rejected: {}, verified });
   t.is(r.status, 'remediated');
   t.deepEqual(r.settings.map((s) => [s.id, s.outcome, s.changed, s.before, s.actual]), [
     ['telnet', 'compliant', false, false, false],
-    ['ftp-printing', 'remediated', true, true, false],
+    ['ftp', 'remediated', true, 'on', 'off'],
     ['sys-location', 'remediated', true, '', 'Branch 42'],
     ['ws-print', 'unsupported', false, null, null],
   ]);
 
-  const rej = finalize({ initial, written: [plan[1]], rejected: { 'ftp-printing': 'NotWritable: x' }, verified });
+  const rej = finalize({ initial, written: [plan[1]], rejected: { ftp: 'NotWritable: x' }, verified });
   t.is(rej.status, 'non-compliant');
   t.is(rej.settings[1].outcome, 'rejected');
   t.is(rej.settings[1].setAnswer, 'NotWritable: x');
@@ -88,14 +88,14 @@ test('property: the plan never names a setting outside the policy, a compliant o
       fc.uniqueArray(settingArb, { minLength: 1, selector: (s) => s.id }),
       fc.array(fc.oneof(fc.integer({ min: -1, max: 5 }), fc.string({ maxLength: 4 }), fc.constant(null)), { minLength: 16, maxLength: 16 }),
       (defs, raw) => {
-        const p: Policy = { name: 'p', settings: Object.fromEntries(defs.map((d) => [d.id, d.valueType === 'boolean' ? true : 'x'])) };
+        const p: Policy = { name: 'p', settings: Object.fromEntries(defs.map((d) => [d.id, d.valueType === 'boolean' ? true : d.valueType === 'secret' ? 'pw-1' : d.factoryDefault!])) };
         const rs: Record<string, Reading> = {};
         CATALOG.forEach((d, i) => {
           const v = raw[i];
           rs[d.oid] = v === null ? { kind: 'noSuchObject', raw: '' } : typeof v === 'number' ? int(v) : str(v);
         });
         const a = assess(p, rs);
-        const plan = remediationPlan(a);
+        const plan = remediationPlan(a, p);
         for (const step of plan) {
           const s = a.find((x) => x.id === step.id)!;
           if (!(step.id in p.settings) || s.compliant || !s.supported) return false;
@@ -105,4 +105,27 @@ test('property: the plan never names a setting outside the policy, a compliant o
     ),
   );
   t.pass();
+});
+
+test('an enumeration value outside the known set is reported, not read as a known one', (t) => {
+  const [a] = assess({ name: 'p', settings: { ftp: 'off' } }, { [oid('ftp')]: int(7) });
+  t.like(a, { actual: null, compliant: false, supported: true, deviceAnswer: 'Integer 7' });
+  t.regex(a.note!, /Integer 7 is not a value this setting knows \(0 off, 1 on, 2 print-only, 3 download-only\)/);
+  const [b] = assess({ name: 'p', settings: { 'eprint-email': false } }, { [oid('eprint-email')]: int(0) });
+  t.like(b, { actual: null, compliant: false });
+  t.regex(b.note!, /1 on|2 on/);
+});
+
+test('secrets: judged by SET / NOT_SET or the verify object, never shown, written from the policy', (t) => {
+  const p: Policy = { name: 'p', settings: { 'admin-password': 'Sup3r-Secret', 'snmp-get-community': 'ro-c0mm' } };
+  const before = assess(p, { [oid('admin-password')]: str('NOT_SET'), [oid('snmp-get-community')]: str('SET') });
+  t.deepEqual(before.map((s) => [s.id, s.expected, s.actual, s.compliant]), [['admin-password', 'set', 'not-set', false], ['snmp-get-community', 'set', 'set', true]]);
+  const plan = remediationPlan(before, p);
+  t.deepEqual(plan.map((s) => [s.id, s.wireValue, s.expected]), [['admin-password', 'Sup3r-Secret', 'set']]);
+  t.throws(() => remediationPlan(before));
+  const differs = assess(p, { [oid('admin-password')]: str('SET'), [oid('snmp-get-community')]: str('SET') }, { 'admin-password': 'differs' });
+  t.like(differs[0], { actual: 'differs', compliant: false });
+  const leaky = assess(p, { [oid('admin-password')]: str('Sup3r-Secret'), [oid('snmp-get-community')]: str('SET') });
+  t.false(JSON.stringify(leaky).includes('Sup3r-Secret'), 'a device answering with the secret itself does not put it in the result');
+  t.like(leaky[0], { actual: null, compliant: false, deviceAnswer: 'OctetString (a value, not shown)' });
 });

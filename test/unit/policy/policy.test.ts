@@ -25,3 +25,24 @@ test('a 255-character string is allowed, an empty policy and non-objects are not
   if (!empty.ok) t.deepEqual(empty.errors.map((e) => e.field), ['settings']);
   for (const bad of [null, 'x', 42, [], { name: 'p' }, { name: 'p', settings: [] }]) t.false(validatePolicy(bad).ok);
 });
+
+test('typed values: enumerations by name, flags in MIB order, integers in range, addresses, secrets', (t) => {
+  const r = validatePolicy({ name: 'p', settings: { ftp: 'print-only', 'tls-versions': 'tls1.2, tls1.1', 'syslog-port': 6514, 'syslog-server': '10.0.0.9',
+    'hpdap-server': 'this-appliance', 'admin-password': 'Branch-42!' } });
+  t.true(r.ok);
+  if (r.ok) t.like(r.policy.settings, { ftp: 'print-only', 'tls-versions': 'tls1.1,tls1.2', 'syslog-port': 6514, 'hpdap-server': 'this-appliance', 'admin-password': 'Branch-42!' });
+  const bad = validatePolicy({ name: 'p', settings: { ftp: true, 'ftp-printing': false, 'tftp-config': false, 'direct-connect-ports': 'not-supported', 'tls-versions': 'tls1.3',
+    'syslog-port': 0, 'held-job-timeout': 1.5, 'syslog-server': 'this-appliance', 'admin-password': 'x'.repeat(17), 'snmp-get-community': { set: true } } });
+  t.false(bad.ok);
+  if (bad.ok) return;
+  const msg = Object.fromEntries(bad.errors.map((e) => [e.field.replace('settings.', ''), e.message]));
+  t.regex(msg.ftp, /off \(0\) \| on \(1\) \| print-only \(2\) \| download-only \(3\)/);
+  t.regex(msg['ftp-printing'], /replaced by "ftp"/);
+  t.regex(msg['tftp-config'], /no public MIB/);
+  t.regex(msg['direct-connect-ports'], /reports, not one a policy can ask for/);
+  t.regex(msg['tls-versions'], /unknown value "tls1.3"/);
+  t.truthy(msg['syslog-port'] && msg['held-job-timeout'] && msg['syslog-server']);
+  t.regex(msg['admin-password'], /1–16 characters/);
+  t.regex(msg['snmp-get-community'], /the secret itself/);
+  t.true(validatePolicy({ name: 'p', settings: { 'snmp-get-community': { set: true } } }, { allowKeep: true }).ok);
+});

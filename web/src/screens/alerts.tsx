@@ -1,36 +1,33 @@
 // Alerts: what is open (grouped by kind, one kind expanded), resolving one by hand, who gets e-mail for which
 // kinds, and whether the mail server and the syslog collectors are taking what is sent to them.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { call, type Answer } from '../api.ts';
 import { useBox } from '../store.ts';
 import { alertTick } from '../live.ts';
-import { Card, Done, ErrorText, Loaded, Page, timeAgo, useAction, useApi } from '../ui.tsx';
-import { AlertLines, type AlertKindLine } from './dashboard.tsx';
+import { Card, Done, ErrorText, Loaded, Page, timeAgo, useAction, useRoute, When } from '../ui.tsx';
+import { AlertLines } from './dashboard.tsx';
 
-interface AlertRecord { id: string; kind: string; key: string; title: string; message: string; severity: string; raisedAt: string; lastSeenAt: string; occurrences: number; resolvedAt?: string }
-interface KindInfo { kind: string; title: string; help: string; mail: boolean }
-interface Subscription { email: string; kinds: string[] }
-interface MailView { configured: boolean; state: string; queued: number; sent: number; lastError: string | null; lastSuccessAt: string | null; nextAttemptAt: string | null; dropped: number }
-interface SyslogView { target: string; state: string; sent: number; dropped: number; queued: number; lastError: string | null; lastSuccessAt: string | null }
+type KindInfo = Answer<'GET /api/v1/alerts/kinds'>['kinds'][number];
+type Subscription = Answer<'GET /api/v1/alerts/subscriptions'>['subscriptions'][number];
 
 function OpenAlerts(p: { kind?: string }) {
   const tick = useBox(alertTick);
-  const q = useApi<{ summary: AlertKindLine[]; alerts: AlertRecord[] }>(`/api/v1/alerts?state=open&limit=200${p.kind ? `&kind=${encodeURIComponent(p.kind)}` : ''}`, [tick]);
+  const q = useRoute('GET /api/v1/alerts', { query: { state: 'open', limit: 200, kind: p.kind } }, [tick]);
   const a = useAction();
-  const resolve = (id: string) => void a.run(async () => { await api('POST', `/api/v1/alerts/${encodeURIComponent(id)}/resolve`); await q.reload(); return 'Resolved.'; });
+  const resolve = (id: string) => void a.run(async () => { await call('POST /api/v1/alerts/:id/resolve', { params: { id } }); await q.reload(); return 'Resolved.'; });
   return (
     <Loaded q={q} what="alerts">{(d) => (
       <>
         <AlertLines kinds={d.summary} />
         {p.kind && <p><a href="#/alerts">All kinds</a></p>}
         <div class="table-wrap"><table data-testid="open-alerts">
-          <thead><tr><th>Alert</th><th>Raised</th><th>Seen</th><th /></tr></thead>
+          <thead><tr><th scope="col">Alert</th><th scope="col">Raised</th><th scope="col">Seen</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>{d.alerts.map((x) => (
             <tr key={x.id} class={x.severity === 'warning' ? 'warn' : 'bad'}>
               <td><strong>{x.title}</strong> · {x.key}<div class="help">{x.message}</div></td>
-              <td>{timeAgo(x.raisedAt)}</td>
-              <td>{x.occurrences > 1 ? `${x.occurrences}× · ` : ''}{timeAgo(x.lastSeenAt)}</td>
-              <td><button type="button" class="small" onClick={() => resolve(x.id)} disabled={a.busy}>Resolve</button></td>
+              <td><When at={x.raisedAt} /></td>
+              <td>{x.occurrences > 1 ? `${x.occurrences}× · ` : ''}<When at={x.lastSeenAt} /></td>
+              <td><button type="button" class="small" onClick={() => resolve(x.id)} disabled={a.busy} aria-label={`Resolve ${x.title} ${x.key}`}>Resolve</button></td>
             </tr>))}</tbody>
         </table></div>
         <ErrorText error={a.error} />
@@ -40,20 +37,20 @@ function OpenAlerts(p: { kind?: string }) {
 }
 
 function Subscriptions(p: { kinds: KindInfo[] }) {
-  const q = useApi<{ subscriptions: Subscription[] }>('/api/v1/alerts/subscriptions');
+  const q = useRoute('GET /api/v1/alerts/subscriptions');
   const [draft, setDraft] = useState<Subscription[] | null>(null);
   useEffect(() => { if (q.data) setDraft(q.data.subscriptions); }, [q.data]);
   const a = useAction();
   const list = draft ?? [];
   const set = (i: number, s: Subscription) => setDraft(list.map((x, j) => (j === i ? s : x)));
-  const toggle = (i: number, kind: string) => {
+  const toggle = (i: number, kind: Subscription['kinds'][number]) => {
     const s = list[i];
     const kinds = s.kinds.includes(kind) ? s.kinds.filter((k) => k !== kind) : [...s.kinds.filter((k) => k !== '*'), kind];
     set(i, { ...s, kinds: kind === '*' ? (s.kinds.includes('*') ? [] : ['*']) : kinds });
   };
   const save = (e: Event) => {
     e.preventDefault();
-    void a.run(async () => { const r = await api('PUT', '/api/v1/alerts/subscriptions', { subscriptions: list }); setDraft(r.subscriptions); return 'Saved.'; });
+    void a.run(async () => { const r = await call('PUT /api/v1/alerts/subscriptions', { body: { subscriptions: list } }); setDraft(r.subscriptions); return 'Saved.'; });
   };
   const mailable = p.kinds.filter((k) => k.mail);
   return (
@@ -76,18 +73,18 @@ function Subscriptions(p: { kinds: KindInfo[] }) {
 
 function Delivery() {
   const tick = useBox(alertTick);
-  const mail = useApi<MailView>('/api/v1/alerts/mail', [tick]);
-  const syslog = useApi<{ targets: SyslogView[] }>('/api/v1/syslog', [tick]);
+  const mail = useRoute('GET /api/v1/alerts/mail', {}, [tick]);
+  const syslog = useRoute('GET /api/v1/syslog', {}, [tick]);
   const [to, setTo] = useState('');
   const a = useAction();
-  const test = (e: Event) => { e.preventDefault(); void a.run(async () => { await api('POST', '/api/v1/alerts/mail/test', { to }); return `The mail server took a test message for ${to}.`; }); };
-  const flush = () => void a.run(async () => { mail.setData(await api('POST', '/api/v1/alerts/mail/flush')); return 'Queue sent.'; });
+  const test = (e: Event) => { e.preventDefault(); void a.run(async () => { await call('POST /api/v1/alerts/mail/test', { body: { to } }); return `The mail server took a test message for ${to}.`; }); };
+  const flush = () => void a.run(async () => { mail.setData(await call('POST /api/v1/alerts/mail/flush')); return 'Queue sent.'; });
   return (
     <>
       <Loaded q={mail} what="alert e-mail">{(m) => (
         <div data-testid="mail-status">
           <p>{m.configured ? <>Mail: <strong>{m.state}</strong> · {m.queued} queued · {m.sent} sent{m.lastSuccessAt ? ` · last ${timeAgo(m.lastSuccessAt)}` : ''}</> : <>Mail is off: set <a href="#/settings">smtpHost</a> and the other smtp settings.</>}</p>
-          {m.lastError && <p class="notice bad" data-testid="mail-error">{m.lastError}{m.nextAttemptAt ? ` — next try ${new Date(m.nextAttemptAt).toLocaleTimeString()}` : ''}</p>}
+          {m.lastError && <p class="notice bad" data-testid="mail-error">{m.lastError}{m.nextAttemptAt ? ` — next try ${new Date(m.nextAttemptAt).toLocaleTimeString(undefined, { timeStyle: 'short' })} (${Intl.DateTimeFormat().resolvedOptions().timeZone})` : ''}</p>}
           {m.dropped > 0 && <p class="notice warn">{m.dropped} alert change(s) did not fit in the queue.</p>}
           <form onSubmit={test} class="inline">
             <input type="email" aria-label="test recipient" placeholder="send a test to…" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
@@ -108,7 +105,7 @@ function Delivery() {
 }
 
 export function Alerts(p: { kind?: string }) {
-  const kinds = useApi<{ kinds: KindInfo[] }>('/api/v1/alerts/kinds');
+  const kinds = useRoute('GET /api/v1/alerts/kinds');
   return (
     <Page title="Alerts">
       <Card title="Open"><OpenAlerts kind={p.kind} /></Card>

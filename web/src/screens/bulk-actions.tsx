@@ -1,23 +1,22 @@
 // Bulk actions on the devices selected in the table (issue 16 §7): assess or remediate with a policy,
 // retire, reinstate, delete (with a confirmation naming how many), add to a manual group when groups exist.
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
-import { Done, ErrorText, useAction, useApi } from '../ui.tsx';
-
-interface BulkResult { action: string; done: string[]; skipped: Record<string, string>; taskId?: string }
+import { call, type Body } from '../api.ts';
+import { Done, ErrorText, useAction, useRoute } from '../ui.tsx';
 
 export function BulkActions(p: { selected: string[]; clear: () => void }) {
-  const policies = useApi<{ policies: { id: string; name: string }[] }>('/api/v1/policies');
-  const groups = useApi<{ groups: { id: string; name: string; kind: string }[] }>('/api/v1/groups');
+  const policies = useRoute('GET /api/v1/policies');
+  const groups = useRoute('GET /api/v1/groups');
   const [policyId, setPolicyId] = useState('');
   const [groupId, setGroupId] = useState('');
   const a = useAction();
   const n = p.selected.length;
   const manual = (groups.data?.groups ?? []).filter((g) => g.kind === 'manual');
-  const run = (action: string, extra: object = {}, confirmText?: string) => {
+  type Action = Body<'POST /api/v1/devices/bulk'>['action'];
+  const run = (action: Action, extra: Partial<Body<'POST /api/v1/devices/bulk'>> = {}, confirmText?: string) => {
     if (confirmText && !confirm(confirmText)) return;
     void a.run(async () => {
-      const r = await api<BulkResult>('POST', '/api/v1/devices/bulk', { action, serials: p.selected, ...extra });
+      const r = await call('POST /api/v1/devices/bulk', { body: { action, serials: p.selected, ...extra } });
       const skipped = Object.entries(r.skipped);
       if (action === 'delete' || action === 'retire' || action === 'reinstate') p.clear();
       return `${action}: ${r.done.length} done${r.taskId ? ` (task ${r.taskId})` : ''}${skipped.length ? `; skipped ${skipped.slice(0, 5).map(([s, why]) => `${s} (${why})`).join(', ')}${skipped.length > 5 ? ` and ${skipped.length - 5} more` : ''}` : ''}.`;

@@ -1,13 +1,14 @@
 // Discovery: find printers that never announce — by address or host name (typed, or a text/CSV file), by
 // sweeping ranges now or on a schedule — with live progress, the last results and the printers found.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api.ts';
+import { ApiError, call, type Answer } from '../api.ts';
 import { useBox } from '../store.ts';
 import { tasks, type Task } from '../live.ts';
-import { Badge, Card, Done, ErrorText, fmtTime, Loaded, NotAvailable, Page, Progress, timeAgo, useAction, useApi } from '../ui.tsx';
+import { Badge, Card, Done, ErrorText, fmtTime, Loaded, Page, Progress, timeAgo, useAction, useRoute } from '../ui.tsx';
 
-type Policy = { id: string; name: string };
-const active = (t: Record<string, any>) => t.state === 'queued' || t.state === 'running';
+type Policy = Answer<'GET /api/v1/policies'>['policies'][number];
+type Job = Answer<'GET /api/v1/discovery'>['tasks'][number];
+const active = (t: { state: string }) => t.state === 'queued' || t.state === 'running';
 const splitTargets = (text: string) => text.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
 
 /** Every line or field the API named, so a long list shows all that is wrong at once. */
@@ -16,7 +17,7 @@ function Problems(p: { error: unknown }) {
   return (
     <div class="notice error" role="alert" data-testid="discovery-errors">
       <strong>Nothing was started:</strong>
-      <ul class="plain">{p.error.details.slice(0, 50).map((d: any, i: number) => <li key={i}>{d.field && !String(d.message).startsWith('line ') ? `${d.field}: ` : ''}{d.message}</li>)}</ul>
+      <ul class="plain">{(p.error.details as { field?: string; message?: string }[]).slice(0, 50).map((d, i) => <li key={i}>{d.field && !String(d.message).startsWith('line ') ? `${d.field}: ` : ''}{d.message}</li>)}</ul>
     </div>
   );
 }
@@ -41,7 +42,7 @@ function StartForm(p: { policies: Policy[]; onStarted: (taskId: string) => void 
   const assess = after.policyId ? { assess: after } : {};
   return (
     <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => {
-      const r = await api('POST', '/api/v1/discovery', { targets: splitTargets(text), snmpPort: Number(port), ...assess });
+      const r = await call('POST /api/v1/discovery', { body: { targets: splitTargets(text), snmpPort: Number(port), ...assess } });
       p.onStarted(r.taskId);
       return `Started: ${r.addresses} address${r.addresses === 1 ? '' : 'es'} to probe.`;
     }); }}>
@@ -66,8 +67,7 @@ function UploadForm(p: { policies: Policy[]; onStarted: (taskId: string) => void
     <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => {
       if (!file) throw new Error('choose a file first');
       if (file.size > 2 * 1024 * 1024) throw new Error('the file is larger than 2 MiB');
-      const q = after.policyId ? `?policyId=${encodeURIComponent(after.policyId)}&remediate=${after.remediate}` : '';
-      const r = await api('POST', `/api/v1/discovery/upload${q}`, await file.text(), { text: true });
+      const r = await call('POST /api/v1/discovery/upload', { query: after.policyId ? { policyId: after.policyId, remediate: String(after.remediate) } : {}, text: await file.text() });
       p.onStarted(r.taskId);
       return `Started: ${r.targets} line${r.targets === 1 ? '' : 's'}, ${r.addresses} address${r.addresses === 1 ? '' : 'es'}.`;
     }); }}>
@@ -87,7 +87,7 @@ function Counts(p: { c: Record<string, number> | undefined }) {
     {(c.unidentified ?? 0) > 0 && item('unidentified', 'printer without serial', 'warn')}{(c.authFailed ?? 0) > 0 && item('authFailed', 'refused our credentials', 'warn')}</span>;
 }
 
-function Job(p: { t: any; open: boolean; onToggle: () => void }) {
+function JobItem(p: { t: Job; open: boolean; onToggle: () => void }) {
   const t = p.t;
   const a = useAction();
   return (
@@ -96,8 +96,8 @@ function Job(p: { t: any; open: boolean; onToggle: () => void }) {
         <Badge status={t.state} title={t.error} />
         <span class="mono">{(t.targets ?? []).slice(0, 3).join(', ')}{(t.targetCount ?? 0) > 3 ? ` +${t.targetCount - 3}` : ''}</span>
         <small class="muted">{t.trigger?.startsWith('schedule:') ? 'scheduled' : t.trigger} · {timeAgo(t.createdAt)}</small>
-        {active(t) && <button type="button" class="small" onClick={() => void a.run(async () => { await api('DELETE', `/api/v1/tasks/${t.id}`); })}>Cancel</button>}
-        <button type="button" class="small" onClick={p.onToggle}>{p.open ? 'Hide' : 'Details'}</button>
+        {active(t) && <button type="button" class="small" onClick={() => void a.run(async () => { await call('DELETE /api/v1/tasks/:id', { params: { id: t.id } }); })}>Cancel</button>}
+        <button type="button" class="small" aria-expanded={p.open} onClick={p.onToggle}>{p.open ? 'Hide' : 'Details'}</button>
       </div>
       <Progress done={t.done ?? 0} total={t.total ?? 0} label={`${t.done ?? 0}/${t.total ?? 0} addresses`} />
       <Counts c={t.progress} />
@@ -109,9 +109,9 @@ function Job(p: { t: any; open: boolean; onToggle: () => void }) {
   );
 }
 
-function JobDetail(p: { t: any }) {
+function JobDetail(p: { t: Job }) {
   const { t } = p;
-  const found: any[] = t.found ?? [];
+  const found = t.found;
   return (
     <div class="job-detail">
       <h3>Printers found ({found.length})</h3>
@@ -119,38 +119,38 @@ function JobDetail(p: { t: any }) {
         <ul class="plain" data-testid="found-printers">{found.map((f) => (
           <li key={f.serial}><a href={`#/devices/${encodeURIComponent(f.serial)}`}>{f.serial}</a> <Badge status={f.status} /> <small class="muted">{f.detail}</small></li>))}</ul>
       )}
-      {t.result?.notPrinters?.length > 0 && <><h3>Answered SNMP, not a printer</h3>
-        <ul class="plain">{t.result.notPrinters.map((x: any) => <li key={x.address}><span class="mono">{x.address}</span> <small class="muted">{x.sysDescr}</small></li>)}</ul></>}
-      {t.result?.unidentified?.length > 0 && <><h3>Printers that could not be identified</h3>
-        <ul class="plain">{t.result.unidentified.map((x: any) => <li key={x.address}><span class="mono">{x.address}</span> {x.model} <small class="muted">{x.detail}</small></li>)}</ul></>}
-      {t.result?.errors?.length > 0 && <><h3>Problems</h3><ul class="plain">{t.result.errors.map((x: any, i: number) => <li key={i}>{x.target}: {x.message}</li>)}</ul></>}
+      {(t.result?.notPrinters.length ?? 0) > 0 && <><h3>Answered SNMP, not a printer</h3>
+        <ul class="plain">{t.result!.notPrinters.map((x) => <li key={x.address}><span class="mono">{x.address}</span> <small class="muted">{x.sysDescr}</small></li>)}</ul></>}
+      {(t.result?.unidentified.length ?? 0) > 0 && <><h3>Printers that could not be identified</h3>
+        <ul class="plain">{t.result!.unidentified.map((x) => <li key={x.address}><span class="mono">{x.address}</span> {x.model} <small class="muted">{x.detail}</small></li>)}</ul></>}
+      {(t.result?.errors.length ?? 0) > 0 && <><h3>Problems</h3><ul class="plain">{t.result!.errors.map((x, i) => <li key={i}>{x.target}: {x.message}</li>)}</ul></>}
     </div>
   );
 }
 
 function Schedules(p: { policies: Policy[] }) {
-  const q = useApi<{ schedules: any[] }>('/api/v1/discovery/schedules');
-  const [form, setForm] = useState({ name: '', kind: 'daily', every: '1:0:0:0', startAt: '', targets: '' });
+  const q = useRoute('GET /api/v1/discovery/schedules');
+  type Kind = Answer<'GET /api/v1/discovery/schedules'>['schedules'][number]['kind'];
+  const [form, setForm] = useState<{ name: string; kind: Kind; every: string; startAt: string; targets: string }>({ name: '', kind: 'daily', every: '1:0:0:0', startAt: '', targets: '' });
   const [after, setAfter] = useState({ policyId: '', remediate: false });
   const a = useAction();
-  if (q.missing) return <NotAvailable what="discovery schedules" />;
   return (
     <>
       <Loaded q={q} what="discovery schedules">{(d) => d.schedules.length === 0 ? <p class="muted">No scheduled sweep.</p> : (
         <ul class="plain" data-testid="discovery-schedules">{d.schedules.map((s) => (
-          <li key={s.id}><strong>{s.name}</strong> {s.kind}{s.every ? ` ${s.every}` : ''} · <span class="mono">{(s.action.targets ?? []).slice(0, 3).join(', ')}</span> · next {fmtTime(s.nextRunAt ?? undefined)} · {s.runs} run(s)
+          <li key={s.id}><strong>{s.name}</strong> {s.kind}{s.every ? ` ${s.every}` : ''} · <span class="mono">{(Array.isArray(s.action.targets) ? (s.action.targets as unknown[]).map(String) : []).slice(0, 3).join(', ')}</span> · next {fmtTime(s.nextRunAt ?? undefined)} · {s.runs} run(s)
             {s.lastError && <span class="badge bad" title={s.lastError}>last run failed</span>}
-            {s.cancelled ? <Badge status="cancelled" /> : <button type="button" class="small" onClick={() => void a.run(async () => { await api('DELETE', `/api/v1/discovery/schedules/${s.id}`); await q.reload(); })}>Cancel</button>}</li>))}</ul>
+            {s.cancelled ? <Badge status="cancelled" /> : <button type="button" class="small" onClick={() => void a.run(async () => { await call('DELETE /api/v1/discovery/schedules/:id', { params: { id: s.id } }); await q.reload(); })}>Cancel</button>}</li>))}</ul>
       )}</Loaded>
       <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => {
-        await api('POST', '/api/v1/discovery/schedules', { name: form.name, kind: form.kind, ...(form.kind === 'every' ? { every: form.every } : {}),
-          ...(form.startAt ? { startAt: new Date(form.startAt).toISOString() } : {}), targets: splitTargets(form.targets), ...(after.policyId ? { assess: after } : {}) });
+        await call('POST /api/v1/discovery/schedules', { body: { name: form.name, kind: form.kind, ...(form.kind === 'every' ? { every: form.every } : {}),
+          ...(form.startAt ? { startAt: new Date(form.startAt).toISOString() } : {}), targets: splitTargets(form.targets), ...(after.policyId ? { assess: after } : {}) } });
         await q.reload();
         return 'Scheduled.';
       }); }}>
         <div class="fields">
           <label>Name<input value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} required /></label>
-          <label>Repeat<select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.currentTarget.value })}>{['once', 'daily', 'weekly', 'monthly', 'every'].map((k) => <option key={k}>{k}</option>)}</select></label>
+          <label>Repeat<select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.currentTarget.value as Kind })}>{['once', 'daily', 'weekly', 'monthly', 'every'].map((k) => <option key={k}>{k}</option>)}</select></label>
           {form.kind === 'every' && <label>Every (d:h:m:s)<input value={form.every} onInput={(e) => setForm({ ...form, every: e.currentTarget.value })} /></label>}
           <label>First run<input type="datetime-local" value={form.startAt} onInput={(e) => setForm({ ...form, startAt: e.currentTarget.value })} /></label>
         </div>
@@ -164,8 +164,8 @@ function Schedules(p: { policies: Policy[] }) {
 }
 
 export function Discovery() {
-  const q = useApi<{ settings: Record<string, number>; tasks: any[] }>('/api/v1/discovery?limit=10');
-  const policies = useApi<{ policies: Policy[] }>('/api/v1/policies');
+  const q = useRoute('GET /api/v1/discovery', { query: { limit: 10 } });
+  const policies = useRoute('GET /api/v1/policies');
   const live = useBox(tasks);
   const [open, setOpen] = useState('');
   // A job that finished since the list was read: read it again for its found printers and lists.
@@ -173,8 +173,7 @@ export function Discovery() {
   const liveJobs = [...live.values()].filter((t: Task) => t.type === 'discovery');
   const stale = liveJobs.some((t) => { const l = listed.find((x) => x.id === t.id); return !l || (active(l) && !active(t)); });
   useEffect(() => { if (stale && !q.loading) { const h = setTimeout(() => void q.reload(), 300); return () => clearTimeout(h); } }, [stale, q.loading]);
-  if (q.missing) return <Page title="Discovery"><NotAvailable what="discovery" /></Page>;
-  const merged = listed.map((t) => { const l = live.get(t.id); return l && active(t) ? { ...t, ...l, found: t.found, targets: t.targets, targetCount: t.targetCount } : t; });
+  const merged: Job[] = listed.map((t) => { const l = live.get(t.id); return l && active(t) ? { ...t, ...l, found: t.found, targets: t.targets, targetCount: t.targetCount } : t; });
   const pols = policies.data?.policies ?? [];
   const started = (id: string) => { setOpen(id); void q.reload(); };
   const s = q.data?.settings;
@@ -188,7 +187,7 @@ export function Discovery() {
       </div>
       <Card title="Last results">
         <Loaded q={q} what="discovery results">{() => merged.length === 0 ? <p class="muted">No discovery yet.</p> : (
-          <ul class="plain jobs">{merged.map((t) => <Job key={t.id} t={t} open={open === t.id} onToggle={() => setOpen(open === t.id ? '' : t.id)} />)}</ul>
+          <ul class="plain jobs">{merged.map((t) => <JobItem key={t.id} t={t} open={open === t.id} onToggle={() => setOpen(open === t.id ? '' : t.id)} />)}</ul>
         )}</Loaded>
       </Card>
       <Card title="Scheduled sweeps"><Schedules policies={pols} /></Card>

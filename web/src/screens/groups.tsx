@@ -2,40 +2,44 @@
 // (or as JSON for nested filters), a live preview of who matches, the group's policy and priority, its
 // members, and "assess now". Errors from the API are shown next to the field they name.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, fieldErrors } from '../api.ts';
-import { Badge, Card, Done, ErrorText, Loaded, Page, timeAgo, useAction, useApi } from '../ui.tsx';
+import { call, fieldErrors, type Answer, type Body } from '../api.ts';
+import { Badge, Card, Done, ErrorText, fmtTime, Loaded, Page, useAction, useRoute, When } from '../ui.tsx';
 import { useBox } from '../store.ts';
 import { deviceTick } from '../live.ts';
 
-interface Group { id: string; name: string; kind: 'auto' | 'manual'; priority: number; policyId: string | null; policyName?: string | null;
-  memberCount: number; filter?: any; members?: string[] }
+type Group = Answer<'GET /api/v1/groups/:id'>;
+type GroupBody = Body<'POST /api/v1/groups'>;
+type Filter = NonNullable<GroupBody['filter']>;
+/** A filter node as the editor reads it (the stored filter is described loosely: the group room validates it). */
+type FilterNode = { field?: unknown; op?: unknown; value?: unknown; not?: FilterNode; all?: FilterNode[]; any?: FilterNode[] };
 interface Cond { field: string; op: string; value: string; not: boolean }
 
 export function Groups() {
-  const q = useApi<{ groups: Group[]; refresh: any }>('/api/v1/groups');
+  const q = useRoute('GET /api/v1/groups');
   return (
-    <Page title="Groups" actions={!q.missing && <a class="button primary" href="#/groups/new" data-testid="new-group">New group</a>}>
+    <Page title="Groups" actions={<a class="button primary" href="#/groups/new" data-testid="new-group">New group</a>}>
       <p class="help">A device's group policy is the policy of its highest-priority group that has one (a higher number wins). Autogroups follow their filter as devices change.</p>
       <Loaded q={q} what="groups">{(d) => d.groups.length === 0 ? <p class="muted">No group yet.</p> : (
         <div class="table-wrap"><table data-testid="groups-table">
-          <thead><tr><th>Priority</th><th>Name</th><th>Kind</th><th>Policy</th><th>Members</th></tr></thead>
+          <thead><tr><th scope="col">Priority</th><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Policy</th><th scope="col">Members</th></tr></thead>
           <tbody>{d.groups.map((g) => (
             <tr key={g.id}><td>{g.priority}</td><td><a href={`#/groups/${g.id}`}>{g.name}</a></td><td>{g.kind === 'auto' ? 'autogroup' : 'manual'}</td>
               <td>{g.policyName ?? <span class="muted">none</span>}</td><td>{g.memberCount}</td></tr>))}</tbody>
         </table></div>
       )}</Loaded>
-      {q.data?.refresh && <p class="muted">Filters re-run {q.data.refresh.refreshRuns} time(s) since start{q.data.refresh.nextRunAt ? `; next ${new Date(q.data.refresh.nextRunAt).toLocaleString()}` : ''}.</p>}
+      {q.data?.refresh && <p class="muted">Filters re-run {q.data.refresh.refreshRuns} time(s) since start{q.data.refresh.nextRunAt ? `; next ${fmtTime(q.data.refresh.nextRunAt)}` : ''}.</p>}
     </Page>
   );
 }
 
 /** A filter the row editor can show: a condition, or all/any of conditions and negated conditions. */
-function toRows(filter: any): { mode: 'all' | 'any'; rows: Cond[] } | null {
-  const row = (n: any): Cond | null => {
+function toRows(stored: unknown): { mode: 'all' | 'any'; rows: Cond[] } | null {
+  const filter = stored as FilterNode | undefined;
+  const row = (n: FilterNode): Cond | null => {
     const not = !!n?.not;
-    const c = not ? n.not : n;
+    const c = not ? n.not! : n;
     if (!c || typeof c.field !== 'string') return null;
-    return { field: c.field, op: c.op, value: Array.isArray(c.value) ? c.value.join(', ') : String(c.value ?? ''), not };
+    return { field: c.field, op: String(c.op), value: Array.isArray(c.value) ? c.value.join(', ') : String(c.value ?? ''), not };
   };
   if (!filter) return { mode: 'all', rows: [] };
   const list = filter.all ?? filter.any;
@@ -43,18 +47,18 @@ function toRows(filter: any): { mode: 'all' | 'any'; rows: Cond[] } | null {
   return rows.every(Boolean) ? { mode: filter.any ? 'any' : 'all', rows: rows as Cond[] } : null;
 }
 
-function fromRows(mode: 'all' | 'any', rows: Cond[]): any {
+function fromRows(mode: 'all' | 'any', rows: Cond[]): Filter {
   const nodes = rows.map((r) => {
     const c = { field: r.field, op: r.op, value: r.op === 'in' ? r.value.split(',').map((x) => x.trim()).filter(Boolean) : r.value };
     return r.not ? { not: c } : c;
   });
-  return nodes.length === 1 ? nodes[0] : { [mode]: nodes };
+  return (nodes.length === 1 ? nodes[0] : { [mode]: nodes }) as Filter;
 }
 
 export function GroupEditor(p: { id: string }) {
   const isNew = p.id === 'new';
-  const fields = useApi<{ fields: Record<string, { ops: string[]; help: string; values?: string[] }> }>('/api/v1/groups/fields');
-  const policies = useApi<{ policies: { id: string; name: string }[] }>('/api/v1/policies');
+  const fields = useRoute('GET /api/v1/groups/fields');
+  const policies = useRoute('GET /api/v1/policies');
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'auto' | 'manual'>('auto');
   const [priority, setPriority] = useState('');
@@ -63,22 +67,23 @@ export function GroupEditor(p: { id: string }) {
   const [rows, setRows] = useState<Cond[]>([{ field: 'model', op: 'contains', value: '', not: false }]);
   const [json, setJson] = useState<string | null>(null);
   const [members, setMembers] = useState('');
-  const [preview, setPreview] = useState<any>();
+  const [preview, setPreview] = useState<Answer<'POST /api/v1/groups/preview'>>();
   const [previewErr, setPreviewErr] = useState<unknown>();
   const a = useAction();
-  const list = useApi<any>(isNew ? null : `/api/v1/groups/${p.id}/members?limit=200`, [a.done]);
+  const list = useRoute(isNew ? null : 'GET /api/v1/groups/:id/members', { params: { id: p.id }, query: { limit: 200 } }, [a.done]);
 
   useEffect(() => {
     if (isNew) return;
-    api<Group>('GET', `/api/v1/groups/${p.id}`).then((g) => {
+    call('GET /api/v1/groups/:id', { params: { id: p.id } }).then((g: Group) => {
       setName(g.name); setKind(g.kind); setPriority(String(g.priority)); setPolicyId(g.policyId ?? ''); setMembers((g.members ?? []).join('\n'));
       const r = toRows(g.filter);
       if (r) { setMode(r.mode); setRows(r.rows); } else setJson(JSON.stringify(g.filter, null, 2));
     }, a.setError);
   }, [p.id]);
 
-  const filter = (): unknown => {
-    if (json !== null) { try { return JSON.parse(json); } catch { return json; } }
+  // The JSON is sent as written: the appliance names what is wrong with it, field by field.
+  const filter = (): Filter => {
+    if (json !== null) { try { return JSON.parse(json) as Filter; } catch { return json as unknown as Filter; } }
     return fromRows(mode, rows);
   };
 
@@ -89,7 +94,7 @@ export function GroupEditor(p: { id: string }) {
     if (kind !== 'auto') return;
     clearTimeout(timer.current);
     timer.current = setTimeout(() => {
-      api('POST', '/api/v1/groups/preview', { filter: filter(), limit: 20 }).then((r) => { setPreview(r); setPreviewErr(undefined); }, (e) => { setPreview(undefined); setPreviewErr(e); });
+      call('POST /api/v1/groups/preview', { body: { filter: filter(), limit: 20 } }).then((r) => { setPreview(r); setPreviewErr(undefined); }, (e) => { setPreview(undefined); setPreviewErr(e); });
     }, 250) as unknown as number;
     return () => clearTimeout(timer.current);
   }, [filterKey, kind]);
@@ -97,10 +102,10 @@ export function GroupEditor(p: { id: string }) {
   const save = (e: Event) => {
     e.preventDefault();
     void a.run(async () => {
-      const body = { name, kind, priority: Number(priority), policyId: policyId || null,
+      const body: GroupBody = { name, kind, priority: Number(priority), policyId: policyId || null,
         ...(kind === 'auto' ? { filter: filter() } : { members: members.split(/[\s,]+/).filter(Boolean) }) };
-      if (isNew) { const r = await api('POST', '/api/v1/groups', body); location.hash = `#/groups/${r.id}`; }
-      else await api('PUT', `/api/v1/groups/${p.id}`, body);
+      if (isNew) { const r = await call('POST /api/v1/groups', { body }); location.hash = `#/groups/${r.id}`; }
+      else await call('PUT /api/v1/groups/:id', { params: { id: p.id }, body });
       return 'Group saved.';
     });
   };
@@ -150,7 +155,7 @@ export function GroupEditor(p: { id: string }) {
               {filterErrors.map(([k, m]) => <div key={k} class="field-error">{k}: {m}</div>)}
               <h3>Preview</h3>
               {preview ? <div data-testid="preview"><p><strong data-testid="preview-count">{preview.count}</strong> device(s) match now.</p>
-                <ul class="plain">{preview.members.map((d: any) => <li key={d.serialNumber}><a href={`#/devices/${encodeURIComponent(d.serialNumber)}`}>{d.serialNumber}</a> <small class="muted">{d.model} · {d.ipv4 ?? '—'} · {d.hostname ?? ''}</small></li>)}</ul></div>
+                <ul class="plain">{preview.members.map((d) => <li key={d.serialNumber}><a href={`#/devices/${encodeURIComponent(d.serialNumber)}`}>{d.serialNumber}</a> <small class="muted">{d.model} · {d.ipv4 ?? '—'} · {d.hostname ?? ''}</small></li>)}</ul></div>
                 : <p class="muted">{previewErr ? 'Fix the filter to see who matches.' : 'Checking…'}</p>}
             </Card>
           ) : (
@@ -162,14 +167,14 @@ export function GroupEditor(p: { id: string }) {
         </div>
         <ErrorText error={a.error} /><Done text={a.done} />
         <button type="submit" class="primary" disabled={a.busy} data-testid="save-group">Save</button>{' '}
-        {!isNew && <button type="button" class="danger" disabled={a.busy} onClick={() => { if (confirm(`Delete group ${name}?`)) void a.run(async () => { await api('DELETE', `/api/v1/groups/${p.id}`); location.hash = '#/groups'; }); }}>Delete</button>}
+        {!isNew && <button type="button" class="danger" disabled={a.busy} onClick={() => { if (confirm(`Delete group ${name}?`)) void a.run(async () => { await call('DELETE /api/v1/groups/:id', { params: { id: p.id } }); location.hash = '#/groups'; }); }}>Delete</button>}
       </form>
       {!isNew && <GroupMembers id={p.id} q={list} policyId={policyId} />}
     </Page>
   );
 }
 
-function GroupMembers(p: { id: string; q: ReturnType<typeof useApi<any>>; policyId: string }) {
+function GroupMembers(p: { id: string; q: { data?: Answer<'GET /api/v1/groups/:id/members'>; error?: unknown; loading: boolean; reload: () => unknown }; policyId: string }) {
   const a = useAction();
   // Live: a device event (an announcement, a compliance result) may change who is in and how they are.
   const tick = useBox(deviceTick);
@@ -179,15 +184,15 @@ function GroupMembers(p: { id: string; q: ReturnType<typeof useApi<any>>; policy
       <Loaded q={p.q} what="members">{(d) => (<>
         <p class="muted">{d.total} member(s){d.total > d.members.length ? `, first ${d.members.length} shown` : ''}.</p>
         <div class="table-wrap"><table data-testid="members-table">
-          <thead><tr><th>Serial</th><th>Model</th><th>IP</th><th>Compliance</th><th>Joined</th></tr></thead>
-          <tbody>{d.members.map((m: any) => (
+          <thead><tr><th scope="col">Serial</th><th scope="col">Model</th><th scope="col">IP</th><th scope="col">Compliance</th><th scope="col">Joined</th></tr></thead>
+          <tbody>{d.members.map((m) => (
             <tr key={m.serialNumber}><td><a href={`#/devices/${encodeURIComponent(m.serialNumber)}`}>{m.serialNumber}</a></td><td>{m.model}</td><td class="mono">{m.ipv4 ?? '—'}</td>
-              <td><Badge status={m.compliance ?? 'not assessed'} /></td><td title={m.joinedAt}>{timeAgo(m.joinedAt)}</td></tr>))}</tbody>
+              <td><Badge status={m.compliance ?? 'not assessed'} /></td><td><When at={m.joinedAt} /></td></tr>))}</tbody>
         </table></div>
       </>)}</Loaded>
       {p.policyId && <button type="button" disabled={a.busy} data-testid="assess-group" onClick={() => void a.run(async () => {
-        const r = await api('POST', `/api/v1/groups/${p.id}/assess`, { remediate: true });
-        return `Started task ${r.taskId}: every member is assessed and remediated with the group's policy.`;
+        const r = await call('POST /api/v1/groups/:id/assess', { params: { id: p.id }, body: { remediate: true } });
+        return 'taskId' in r ? `Started task ${r.taskId}: every member is assessed and remediated with the group's policy.` : 'Scheduled.';
       })}>Assess and remediate members now</button>}
       <ErrorText error={a.error} /><Done text={a.done} />
     </Card>

@@ -1,6 +1,6 @@
 // Password change; every other session of the user ends, this one continues with a fresh session.
 import { useState } from 'preact/hooks';
-import { api, fieldErrors } from '../api.ts';
+import { call, fieldErrors } from '../api.ts';
 import { signedIn } from '../session.ts';
 import { Done, ErrorText, Page, useAction } from '../ui.tsx';
 
@@ -18,7 +18,9 @@ export function Password() {
     e.preventDefault();
     if (mismatch) return;
     void a.run(async () => {
-      signedIn(await api('POST', '/api/v1/password', { currentPassword, newPassword }));
+      const r = await call('POST /api/v1/password', { body: { currentPassword, newPassword } });
+      // The page's session continues as a fresh one (the old token ended with every other session).
+      if ('idleTimeoutSeconds' in r && typeof r.csrfToken === 'string') signedIn({ username: r.username, csrfToken: r.csrfToken, expiresAt: r.expiresAt, idleTimeoutSeconds: Number(r.idleTimeoutSeconds) });
       setCurrent(''); setNew(''); setConfirm('');
       return 'Password changed. Other sessions were signed out; the first-start password file was removed.';
     });

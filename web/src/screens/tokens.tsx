@@ -1,21 +1,21 @@
 // Named API tokens (issue 16 §8): for scripts and monitoring. The secret is shown once, right after it is
 // made; the list shows names, scopes and last use, never secrets.
 import { useState } from 'preact/hooks';
-import { api, fieldErrors } from '../api.ts';
-import { Card, Copy, Done, ErrorText, Loaded, Page, fmtTime, timeAgo, useAction, useApi } from '../ui.tsx';
+import { call, fieldErrors, type Answer } from '../api.ts';
+import { Card, Copy, Done, ErrorText, Loaded, Page, fmtTime, timeAgo, useAction, useRoute } from '../ui.tsx';
 
-interface Token { id: string; name: string; scope: 'read' | 'admin'; prefix: string; createdAt: string; createdBy: string; lastUsedAt?: string }
+type Token = Answer<'GET /api/v1/tokens'>['tokens'][number];
 
 export function Tokens() {
-  const q = useApi<{ tokens: Token[] }>('/api/v1/tokens');
-  const [form, setForm] = useState({ name: '', scope: 'read' });
+  const q = useRoute('GET /api/v1/tokens');
+  const [form, setForm] = useState<{ name: string; scope: Token['scope'] }>({ name: '', scope: 'read' });
   const [made, setMade] = useState<{ name: string; secret: string }>();
   const a = useAction();
   const errs = fieldErrors(a.error);
   const create = (e: Event) => {
     e.preventDefault();
     void a.run(async () => {
-      const r = await api<{ token: Token; secret: string }>('POST', '/api/v1/tokens', form);
+      const r = await call('POST /api/v1/tokens', { body: form });
       setMade({ name: r.token.name, secret: r.secret });
       setForm({ name: '', scope: 'read' });
       await q.reload();
@@ -23,7 +23,7 @@ export function Tokens() {
   };
   const revoke = (t: Token) => {
     if (!confirm(`Revoke "${t.name}"? Scripts using it stop working at once.`)) return;
-    void a.run(async () => { await api('DELETE', `/api/v1/tokens/${t.id}`); await q.reload(); return `Revoked "${t.name}".`; });
+    void a.run(async () => { await call('DELETE /api/v1/tokens/:id', { params: { id: t.id } }); await q.reload(); return `Revoked "${t.name}".`; });
   };
   return (
     <Page title="API tokens">
@@ -52,7 +52,7 @@ export function Tokens() {
       <Card title="Make a token">
         <form class="fields" onSubmit={create}>
           <label>Name<input value={form.name} required maxLength={64} placeholder="e.g. prometheus" onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />{errs.name && <span class="field-error">{errs.name}</span>}</label>
-          <label>Scope<select value={form.scope} onChange={(e) => setForm({ ...form, scope: e.currentTarget.value })}>
+          <label>Scope<select value={form.scope} onChange={(e) => setForm({ ...form, scope: e.currentTarget.value === 'admin' ? 'admin' : 'read' })}>
             <option value="read">read (monitoring, reports)</option><option value="admin">admin (scripts that change things)</option></select></label>
           <button type="submit" class="primary" disabled={a.busy}>Make token</button>
         </form>

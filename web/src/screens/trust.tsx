@@ -1,8 +1,8 @@
 // Certificates (issue 7): the appliance identity (CSR out, signed certificate in), trusted CAs, CRLs, and
 // the built-in appliance CA for sites without their own (sign device CSRs, revoke).
 import { useState } from 'preact/hooks';
-import { api, csrf } from '../api.ts';
-import { Badge, Card, Copy, Done, ErrorText, fmtTime, Loaded, NotAvailable, Page, useAction, useApi } from '../ui.tsx';
+import { call, callText, csrf } from '../api.ts';
+import { Badge, Card, Copy, Done, ErrorText, fmtTime, Loaded, Page, useAction, useRoute } from '../ui.tsx';
 
 function PemAction(p: { label: string; placeholder: string; run: (pem: string) => Promise<string> }) {
   const [pem, setPem] = useState('');
@@ -18,14 +18,13 @@ function PemAction(p: { label: string; placeholder: string; run: (pem: string) =
 }
 
 export function Trust() {
-  const identity = useApi<any>('/api/v1/pki/identity');
-  const cas = useApi<{ cas: any[] }>('/api/v1/pki/trusted-cas');
-  const crls = useApi<{ crls: any[] }>('/api/v1/pki/crls');
-  const issued = useApi<{ issued: any[] }>('/api/v1/pki/device-certificates');
+  const identity = useRoute('GET /api/v1/pki/identity');
+  const cas = useRoute('GET /api/v1/pki/trusted-cas');
+  const crls = useRoute('GET /api/v1/pki/crls');
+  const issued = useRoute('GET /api/v1/pki/device-certificates');
   const [csrText, setCsrText] = useState('');
   const [signed, setSigned] = useState('');
   const a = useAction();
-  if (identity.missing) return <Page title="Certificates"><NotAvailable what="certificate management" /></Page>;
   return (
     <Page title="Certificates">
       <ErrorText error={a.error} />
@@ -33,23 +32,23 @@ export function Trust() {
         <Loaded q={identity} what="the identity">{(id) => <>
           <p>{id.subject} <br /><small class="muted mono">SHA-256 {id.fingerprint256}</small></p>
           <div class="row">
-            <button type="button" onClick={() => void a.run(async () => setCsrText(await api('GET', '/api/v1/pki/csr')))}>Make a CSR</button>
+            <button type="button" onClick={() => void a.run(async () => setCsrText(await callText('GET /api/v1/pki/csr')))}>Make a CSR</button>
             {csrText && <Copy text={csrText} />}
           </div>
           {csrText && <pre class="json">{csrText}</pre>}
           <h3>Install the signed certificate</h3>
           <PemAction label="Install certificate and chain" placeholder="-----BEGIN CERTIFICATE----- (the signed certificate, then its chain)"
-            run={async (pem) => { await api('PUT', '/api/v1/pki/identity', pem, { text: true }); await identity.reload(); return 'Installed: new connections use it.'; }} />
+            run={async (pem) => { await call('PUT /api/v1/pki/identity', { text: pem }); await identity.reload(); return 'Installed: new connections use it.'; }} />
         </>}</Loaded>
       </Card>
       <Card title="Trusted CAs (for mutual authentication of printers)">
         <Loaded q={cas} what="trusted CAs">{(d) => d.cas.length === 0 ? <p class="muted">None.</p> : (
           <ul class="plain">{d.cas.map((c) => (
             <li key={c.fingerprint}><span>{c.subject} <small class="muted">until {fmtTime(c.notAfter)}</small></span>
-              <button type="button" class="small danger" onClick={() => void a.run(async () => { await api('DELETE', `/api/v1/pki/trusted-cas/${encodeURIComponent(c.fingerprint)}`); await cas.reload(); })}>Remove</button></li>))}</ul>
+              <button type="button" class="small danger" onClick={() => void a.run(async () => { await call('DELETE /api/v1/pki/trusted-cas/:fingerprint', { params: { fingerprint: c.fingerprint } }); await cas.reload(); })}>Remove</button></li>))}</ul>
         )}</Loaded>
         <PemAction label="Add trusted CA" placeholder="-----BEGIN CERTIFICATE-----"
-          run={async (pem) => { const r = await api('POST', '/api/v1/pki/trusted-cas', pem, { text: true }); await cas.reload(); return `Added ${r.added?.length ?? 0}, already trusted ${r.alreadyTrusted?.length ?? 0}.`; }} />
+          run={async (pem) => { const r = await call('POST /api/v1/pki/trusted-cas', { text: pem }); await cas.reload(); return `Added ${r.added.length}, already trusted ${r.alreadyTrusted.length}${r.rejected.length ? `, refused ${r.rejected.length}` : ''}.`; }} />
       </Card>
       <Card title="Certificate revocation lists">
         <Loaded q={crls} what="CRLs">{(d) => d.crls.length === 0 ? <p class="muted">None.</p> : (
@@ -57,17 +56,17 @@ export function Trust() {
             <li key={c.fingerprint}><span>{c.issuer} · {c.revokedCount} revoked · next update {fmtTime(c.nextUpdate)}</span>{c.stale ? <Badge status="failed" title="past its next update" /> : <Badge status="ok" />}</li>))}</ul>
         )}</Loaded>
         <PemAction label="Import CRL" placeholder="-----BEGIN X509 CRL-----"
-          run={async (pem) => { const r = await api('POST', '/api/v1/pki/crls', pem, { text: true }); await crls.reload(); return `Imported ${r.imported?.length ?? 0}${r.stale ? `, ${r.stale} stale` : ''}.`; }} />
+          run={async (pem) => { const r = await call('POST /api/v1/pki/crls', { text: pem }); await crls.reload(); return `Imported ${r.imported.length}${r.stale ? `, ${r.stale} stale` : ''}.`; }} />
       </Card>
       <Card title="Appliance CA (for sites without their own)">
         <p><a href={`/api/v1/pki/ca?csrf=${encodeURIComponent(csrf())}`} download="appliance-ca.pem">Download the CA certificate</a> — install it on printers as their trusted CA.</p>
         <PemAction label="Sign device CSR" placeholder="-----BEGIN CERTIFICATE REQUEST-----"
-          run={async (pem) => { const r = await api('POST', '/api/v1/pki/device-certificates', pem, { text: true }); setSigned(r.certificate); await issued.reload(); return `Signed serial ${r.record?.serial}.`; }} />
+          run={async (pem) => { const r = await call('POST /api/v1/pki/device-certificates', { text: pem }); setSigned(r.certificate); await issued.reload(); return `Signed serial ${r.record.serial}.`; }} />
         {signed && <><div class="row"><Copy text={signed} /></div><pre class="json">{signed}</pre></>}
         <Loaded q={issued} what="issued certificates">{(d) => d.issued.length === 0 ? <p class="muted">Nothing issued yet.</p> : (
           <ul class="plain">{d.issued.map((c) => (
             <li key={c.serial}><span>{c.subject} <small class="muted mono">{c.serial}</small></span>
-              {c.revokedAt ? <Badge status="cancelled" title={`revoked ${c.revokedAt}`} /> : <button type="button" class="small danger" onClick={() => { if (confirm(`Revoke ${c.subject}?`)) void a.run(async () => { await api('DELETE', `/api/v1/pki/device-certificates/${encodeURIComponent(c.serial)}`); await issued.reload(); }); }}>Revoke</button>}</li>))}</ul>
+              {c.revokedAt ? <Badge status="cancelled" title={`revoked ${c.revokedAt}`} /> : <button type="button" class="small danger" onClick={() => { if (confirm(`Revoke ${c.subject}?`)) void a.run(async () => { await call('DELETE /api/v1/pki/device-certificates/:serial', { params: { serial: c.serial } }); await issued.reload(); }); }}>Revoke</button>}</li>))}</ul>
         )}</Loaded>
       </Card>
     </Page>

@@ -5,19 +5,32 @@ import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import { parseBody, parseQuery } from './core.ts';
 import type { AppServices } from '../services.ts';
-import { catalogView } from '../../policy/catalog.ts';
-import { validatePolicy } from '../../policy/policy.ts';
-import { CredentialSchema } from '../../snmp/credentials.ts';
+import { catalogView } from '../../policy/index.ts';
+import { guardRefusals } from '../../policy/index.ts';
+import { validatePolicy, type Policy } from '../../policy/index.ts';
+import { fleetSupport } from '../../policy/index.ts';
+import { TEMPLATES } from '../../policy/index.ts';
+import { candidates, credentialFacts, CredentialSchema } from '../../snmp/credentials.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
 import { parseEvery, type TaskRecord } from '../../tasks/task.ts';
 import { pageTasks } from '../../tasks/task-query.ts';
 import { triggerLabel, type TriggerNames } from '../../tasks/trigger-label.ts';
-import { cancelAllBody, taskListQuery } from '../../contract/compliance.ts';
+import { cancelAllBody, instantOnPut, taskListQuery } from '../../contract/compliance.ts';
+import { MAX_LISTED_SERIALS } from '../../devices/index.ts';
 
-function policyBody(body: unknown) {
-  const v = validatePolicy(body);
+/**
+ * A policy from a request, in clear and checked: values against the catalog, `{"set": true}` against the
+ * stored policy `id`, and guarded settings against the credentials the appliance would manage the printers with.
+ */
+async function policyBody(s: AppServices, body: unknown, id?: string): Promise<Policy> {
+  const v = validatePolicy(body, { allowKeep: id !== undefined });
   if (!v.ok) throw new ApiError(400, 'invalid-policy', 'the policy is not valid', v.errors);
-  return v.policy;
+  const r = s.policies.resolve(id, v.policy);
+  if (!r.ok) throw new ApiError(400, 'invalid-policy', 'the policy is not valid', r.errors);
+  const facts = { credentials: candidates(await s.credentials.general()).map((c) => credentialFacts(c.credential)) };
+  const refused = guardRefusals(r.policy.settings, facts);
+  if (refused.length) throw new ApiError(400, 'policy-locks-out', 'the policy could cut this appliance off from the printers', refused);
+  return r.policy;
 }
 
 const credentialBody = (body: unknown) => {
@@ -26,10 +39,6 @@ const credentialBody = (body: unknown) => {
   return r.data;
 };
 
-const instantOnSchema = z.object({
-  acceptAnnouncements: z.boolean(), allowAutomaticRemediation: z.boolean(), initialPolicyId: z.string().max(64),
-  authentication: z.enum(['none', 'mutual']), useSerialList: z.boolean(),
-}).partial().strict();
 
 const assessSchema = z.object({ policyId: z.string().min(1), remediate: z.boolean().default(false) });
 const taskSchema = z.object({
@@ -56,28 +65,31 @@ function deviceSerial(s: AppServices, raw: string) {
 function instantOnView(s: AppServices) {
   return { acceptAnnouncements: s.settings.get('acceptAnnouncements'), allowAutomaticRemediation: s.settings.get('allowAutomaticRemediation'),
     initialPolicyId: s.settings.get('initialPolicyId') || null, authentication: s.settings.get('authentication'),
-    useSerialList: s.settings.get('useSerialList') };
+    useSerialList: s.settings.get('useSerialList'), announcePort: s.announcePort?.() ?? s.settings.get('announcePort') };
 }
 
 export function complianceRoutes(router: Router, s: AppServices) {
-  router.get('/api/v1/catalog', (ctx) => { ctx.body = { settings: catalogView() }; });
+  router.get('/api/v1/catalog', (ctx) => { ctx.body = catalogView(); });
+  router.get('/api/v1/catalog/support', (ctx) => { ctx.body = fleetSupport(s.registry.list()); });
+  router.get('/api/v1/policy-templates', (ctx) => { ctx.body = { templates: TEMPLATES }; });
 
-  router.get('/api/v1/policies', (ctx) => { ctx.body = { policies: s.policies.list() }; });
+  router.get('/api/v1/policies', (ctx) => { ctx.body = { policies: s.policies.list().map((p) => s.policies.view(p)) }; });
   router.post('/api/v1/policies', async (ctx) => {
-    const p = await s.policies.create(policyBody(ctx.request.body));
+    const p = await s.policies.create(await policyBody(s, ctx.request.body));
     ctx.status = 201;
     ctx.body = { id: p.id };
   });
   router.get('/api/v1/policies/:id', (ctx) => {
     const p = s.policies.get(ctx.params.id);
     if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
-    ctx.body = p;
+    ctx.body = s.policies.view(p);
   });
   router.put('/api/v1/policies/:id', async (ctx) => {
-    const p = await s.policies.update(ctx.params.id, policyBody(ctx.request.body));
+    if (!s.policies.get(ctx.params.id)) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
+    const p = await s.policies.update(ctx.params.id, await policyBody(s, ctx.request.body, ctx.params.id));
     if (!p) throw new ApiError(404, 'policy-not-found', `no policy ${ctx.params.id}`);
     await s.groups?.triggers.policyEdited(p.id); // trigger D: the autogroups that use it remediate their members
-    ctx.body = p;
+    ctx.body = s.policies.view(p);
   });
   router.delete('/api/v1/policies/:id', async (ctx) => {
     const users = s.groups?.groups.usingPolicy(ctx.params.id) ?? [];
@@ -115,21 +127,33 @@ export function complianceRoutes(router: Router, s: AppServices) {
 
   router.get('/api/v1/instant-on', (ctx) => { ctx.body = instantOnView(s); });
   router.put('/api/v1/instant-on', async (ctx) => {
-    const body = parseBody(instantOnSchema, ctx.request.body);
+    const { addManagedToSerialList, ...body } = parseBody(instantOnPut, ctx.request.body);
     const policyId = body.initialPolicyId ?? s.settings.get('initialPolicyId');
     const auto = body.allowAutomaticRemediation ?? s.settings.get('allowAutomaticRemediation');
-    if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`);
-    if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)');
-    let changes;
+    if (body.initialPolicyId && !s.policies.get(body.initialPolicyId)) throw new ApiError(400, 'policy-not-found', `no policy ${body.initialPolicyId}`, [{ field: 'initialPolicyId', message: `no policy ${body.initialPolicyId}` }]);
+    if (auto && !policyId) throw new ApiError(400, 'no-initial-policy', 'automatic remediation needs an Initial Assessment Policy (initialPolicyId)', [{ field: 'initialPolicyId', message: 'choose the Initial Assessment Policy first' }]);
+    const wasAuto = s.settings.get('allowAutomaticRemediation');
+    let serialsAdded: number | undefined;
     try {
-      changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
+      const changes = Object.entries(body).map(([k, v]) => s.settings.validateChange(k, v));
+      // The managed devices go on the list before the filter is on, so none of them is refused in between.
+      if (addManagedToSerialList) {
+        const add = s.registry.list().filter((d) => !d.retired && !s.serials.has(d.serialNumber)).map((d) => d.serialNumber);
+        if (s.serials.size + add.length > MAX_LISTED_SERIALS) throw new ApiError(409, 'serial-list-full', `adding ${add.length} serials would pass the list's maximum of ${MAX_LISTED_SERIALS}`);
+        for (let i = 0; i < add.length; i += 2000) await s.serials.add(add.slice(i, i + 2000));
+        serialsAdded = add.length;
+      }
+      for (const c of changes) await s.saveSetting(c.key, c.value);
     } catch (err: any) {
+      if (err instanceof ApiError) throw err;
       throw new ApiError(err.message?.includes('locked') ? 409 : 400, 'invalid-setting', err.message);
     }
-    // A failed save is the store's failure, not bad input: it stays a 500 (logged and counted by the store).
-    for (const c of changes) await s.saveSetting(c.key, c.value);
-    ctx.body = { ...instantOnView(s), ...(body.acceptAnnouncements || body.allowAutomaticRemediation
-      ? { reminder: 'Printers announce to TCP port 3329 on this appliance: make sure firewalls between them and it allow it.' } : {}) };
+    const view = instantOnView(s);
+    const turnedOn = body.acceptAnnouncements || body.allowAutomaticRemediation;
+    ctx.body = { ...view,
+      ...(turnedOn ? { reminder: `Printers announce to TCP port ${view.announcePort} on this appliance: make sure every firewall between them and it allows it.` } : {}),
+      ...(body.allowAutomaticRemediation && !wasAuto ? { knownDevices: s.registry.list().filter((d) => !d.retired && d.vendor !== 'other').length } : {}),
+      ...(serialsAdded !== undefined ? { serialsAdded } : {}) };
   });
 
   router.post('/api/v1/devices/:serial/assess', async (ctx) => {

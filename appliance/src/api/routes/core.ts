@@ -5,10 +5,11 @@ import { ApiError } from '../errors.ts';
 import { verifyPassword } from '../users.ts';
 import type { AppServices } from '../services.ts';
 import { serialNumberSchema } from '../../protocol/messages.ts';
-import { CursorError, DeviceIndex } from '../../devices/device-query.ts';
-import type { Device } from '../../devices/device.ts';
+import { CursorError, DeviceIndex, type Device } from '../../devices/index.ts';
 import { deviceListQuery } from '../../contract/devices.ts';
 import { identityView } from '../../devices/identity.ts';
+import { triggerLabel } from '../../tasks/trigger-label.ts';
+import { SETTING_GROUPS } from '../../config/index.ts';
 
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
@@ -87,11 +88,12 @@ export function coreRoutes(router: Router, s: AppServices) {
     const device = s.registry.get(serial);
     if (!device) throw new ApiError(404, 'device-not-found', `no device with serial ${serial}`);
     ctx.body = { ...device, announcing: s.announceRate.view(serial), identity: identityView(device, s.settings.get('strictDeviceIdentity')),
-      ...(s.groups?.groups.deviceView(serial) ?? { groups: [], groupPolicy: null }), history: await s.registry.history(serial) };
+      ...(s.groups?.groups.deviceView(serial) ?? { groups: [], groupPolicy: null }), history: (await s.registry.history(serial)).map((e) => (e.assessment?.trigger
+        ? { ...e, assessment: { ...e.assessment, triggerLabel: triggerLabel({ trigger: e.assessment.trigger, groupName: e.assessment.groupName }, { schedule: (id) => s.scheduler.get(id)?.name }) } } : e)) };
   });
 
   router.get('/api/v1/settings', (ctx) => {
-    ctx.body = { settings: s.settings.describe() };
+    ctx.body = { settings: s.settings.describe(), groups: SETTING_GROUPS };
   });
 
   router.put('/api/v1/settings', async (ctx) => {

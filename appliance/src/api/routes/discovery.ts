@@ -2,27 +2,17 @@
 // schedule sweeps, and read the last results. Bad input is a 400 naming the field (targets[i]) or the line
 // of the upload, and nothing is stored or started.
 import type Router from '@koa/router';
-import { z } from 'zod';
+import * as contract from '../../contract/discovery.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody } from './core.ts';
 import type { AppServices } from '../services.ts';
 import type { Checked, Discovery } from '../../discovery/index.ts';
 import type { TaskRecord } from '../../tasks/task.ts';
 
-const targetsSchema = z.array(z.string().max(255, 'must be at most 255 characters')).min(1, 'name at least one address, range, CIDR or host name').max(10_000);
-const assessSchema = z.object({ policyId: z.string().min(1).max(64), remediate: z.boolean().default(false) }).strict();
-const startSchema = z.object({ targets: targetsSchema, snmpPort: z.number().int().min(1).max(65535).default(161), assess: assessSchema.optional() }).strict();
-const scheduleSchema = startSchema.extend({
-  name: z.string().min(1).max(100),
-  kind: z.enum(['once', 'daily', 'weekly', 'monthly', 'every']),
-  every: z.string().max(20).optional(),
-  startAt: z.string().max(40).optional(),
-}).strict();
-const uploadQuery = z.object({
-  snmpPort: z.coerce.number().int().min(1).max(65535).default(161),
-  policyId: z.string().min(1).max(64).optional(),
-  remediate: z.enum(['true', 'false']).optional(),
-});
+// The request schemas are the API contract's (contract/discovery.ts).
+const startSchema = contract.start;
+const scheduleSchema = contract.schedulePost;
+const uploadQuery = contract.uploadQuery;
 
 function service(s: AppServices): Discovery {
   if (!s.discovery) throw new ApiError(503, 'discovery-unavailable', 'discovery is not running on this appliance');

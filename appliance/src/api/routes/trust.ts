@@ -121,7 +121,7 @@ export function trustRoutes(router: Router, s: AppServices) {
     ctx.status = 204;
   });
 
-  router.get('/api/v1/serial-list', (ctx) => { ctx.body = s.serials.view(); });
+  router.get('/api/v1/serial-list', (ctx) => { ctx.body = serialListView(s); });
   // Streamed line by line (route-policy.ts: kind `stream`, 16 MiB): the answer has counts and the first 100
   // problems, and nothing is stored from an upload that was cut off or too large.
   router.post('/api/v1/serial-list', async (ctx) => {
@@ -141,4 +141,26 @@ export function trustRoutes(router: Router, s: AppServices) {
     if (!(await s.serials.remove(ctx.params.serial))) throw new ApiError(404, 'serial-not-listed', `${ctx.params.serial} is not on the list`);
     ctx.status = 204;
   });
+}
+
+/** Most off-list devices named in the answer (the count is always exact). */
+const OFF_LIST_SHOWN = 200;
+
+/**
+ * The list as the page shows it (issue 17 §3): each serial says whether the device is already in the device
+ * table; "pending" is only what is neither seen nor known; `offList` are the managed devices the filter
+ * would refuse once it is on (their Stay Secure announcements would stop being processed).
+ */
+export function serialListView(s: AppServices) {
+  const v = s.serials.view();
+  const known = (serial: string) => !!s.registry.get(serial);
+  const off: { serial: string; model: string; lastSeen: string }[] = [];
+  let offCount = 0;
+  for (const d of s.registry.list()) {
+    if (d.retired || s.serials.has(d.serialNumber)) continue;
+    offCount++;
+    if (off.length < OFF_LIST_SHOWN) off.push({ serial: d.serialNumber, model: d.model, lastSeen: d.lastSeen });
+  }
+  return { ...v, serials: v.serials.map((x) => ({ ...x, inDeviceTable: known(x.serial) })), pending: v.pending.filter((x) => !known(x)),
+    offList: { count: offCount, devices: off.sort((a, b) => a.serial.localeCompare(b.serial)) } };
 }
