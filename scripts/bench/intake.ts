@@ -16,7 +16,7 @@ import { announce, newAnnouncement } from '../../appliance/src/sim/daa-client.ts
 import { SimPrinter } from '../../appliance/src/sim/printer.ts';
 import { hdapCodec } from '../../appliance/src/protocol/index.ts';
 import { startNode, peakRssMb, percentile, stop, randomPort, bundle } from './lib/proc.ts';
-import { APPLIANCE_NODE_FLAGS } from './lib/appliance.ts';
+import { APPLIANCE_NODE_FLAGS, applianceMallocEnv } from './lib/appliance.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '16' }, 'alt-flags': { type: 'string' }, rounds: { type: 'string', default: '3' } } });
 const N = Number(values.count);
@@ -90,7 +90,8 @@ async function load(port: number, pid: number, opts: { sessions?: Map<number, Bu
 // shared 2-core machine the load of the moment moves single passes more than the servers differ.
 const bareJs = await bundle(join(root, 'scripts/bench/bare-tls-server.ts'), 'bare');
 const appJs = await bundle(join(root, 'appliance/src/cli.ts'), 'appliance');
-const bareProc = await startNode([bareJs, String(randomPort())], /bare server ready/);
+// Both get the malloc setting of the systemd unit (BENCH_MALLOC_ARENA_MAX= for glibc's default).
+const bareProc = await startNode([bareJs, String(randomPort())], /bare server ready/, applianceMallocEnv());
 const barePort = Number((bareProc.child.spawnargs.at(-1)));
 const dataDirs: string[] = [];
 async function startAppliance(flags: string[]) {
@@ -98,7 +99,7 @@ async function startAppliance(flags: string[]) {
   dataDirs.push(dataDir);
   const port = randomPort();
   const proc = await startNode([...flags, appJs, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--announce-port', String(port),
-    '--web-port', String(randomPort()), '--dns-port', '0'], /admin page and API ready/, { INSTANT_ON_ADMIN_PASSWORD: 'bench-password' });
+    '--web-port', String(randomPort()), '--dns-port', '0'], /admin page and API ready/, { INSTANT_ON_ADMIN_PASSWORD: 'bench-password', ...applianceMallocEnv() });
   return { proc, port };
 }
 const altFlags = values['alt-flags']?.split(' ').filter(Boolean);
@@ -137,7 +138,7 @@ const cpuMedian = (name: string) => { const all = runs.get(name)!.map((p) => p.c
 const rounds = (name: string) => runs.get(name)!.map((p) => Math.round(p.perSecond)).join(' · ');
 const bare = median('bare');
 const bareResumed = median('bare-resumed');
-console.log(`intake benchmark: ${N} announcements, concurrency ${C}, node ${process.version}, median of ${ROUNDS} rounds (ann/s of each round after the colon)`);
+console.log(`intake benchmark: ${N} announcements, concurrency ${C}, node ${process.version}, MALLOC_ARENA_MAX=${applianceMallocEnv().MALLOC_ARENA_MAX ?? '(glibc default)'}, median of ${ROUNDS} rounds (ann/s of each round after the colon)`);
 console.log(`bare TLS server, full handshakes : ${line(bare)}  peak RSS ${bareRss} MB : ${rounds('bare')}`);
 console.log(`bare TLS server, resumed sessions: ${line(bareResumed)}  (${bareResumed.resumed} of ${N} resumed) : ${rounds('bare-resumed')}`);
 console.log(`  a full handshake instead of a resumed one: ${(cpuMedian('bare') - cpuMedian('bare-resumed')).toFixed(2)} ms more server CPU per announcement (median ${cpuMedian('bare').toFixed(2)} vs ${cpuMedian('bare-resumed').toFixed(2)}); rate ${(bare.perSecond / bareResumed.perSecond).toFixed(2)}× the resumed one`);

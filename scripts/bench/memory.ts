@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
-import { APPLIANCE_NODE_FLAGS, BENCH_GROUPS, BENCH_METRICS_TOKEN, bareNodeRssMb, startBenchAppliance } from './lib/appliance.ts';
+import { APPLIANCE_NODE_FLAGS, applianceMallocEnv, BENCH_GROUPS, BENCH_METRICS_TOKEN, bareNodeRssMb, startBenchAppliance } from './lib/appliance.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, binary: { type: 'string' }, plain: { type: 'boolean', default: false } } });
 const N = Number(values.count);
@@ -81,6 +81,6 @@ try {
   await app.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
-console.log(`memory benchmark: ${N} devices, node ${process.version}, ${values.binary ? `binary ${values.binary}` : `bundle under plain node ${nodeFlags.join(' ')}`}`);
+console.log(`memory benchmark: ${N} devices, node ${process.version}, ${values.binary ? `binary ${values.binary}` : `bundle under plain node ${nodeFlags.join(' ')}`}, MALLOC_ARENA_MAX=${applianceMallocEnv().MALLOC_ARENA_MAX ?? '(glibc default)'}`);
 console.log(`bare node process          : ${bare} MB RSS (baseline, same flags)`);
 for (const [what, v] of rows) console.log(`${what.padEnd(27)}: ${v}`);

@@ -10,6 +10,14 @@ import { bundle, randomPort } from './proc.ts';
 
 /** The flags of `npm start` and of the binary's SEA config (scripts/binary/sea.ts). */
 export const APPLIANCE_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=256'];
+/**
+ * The environment the systemd unit gives the daemon (image/instant-on-edge.service): two malloc arenas.
+ * BENCH_MALLOC_ARENA_MAX overrides it; set it empty for glibc's default (8 per core).
+ */
+export function applianceMallocEnv(): NodeJS.ProcessEnv {
+  const v = process.env.BENCH_MALLOC_ARENA_MAX ?? '2';
+  return v ? { MALLOC_ARENA_MAX: v } : {};
+}
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const root = new URL('../../../', import.meta.url).pathname;
 
@@ -47,8 +55,9 @@ export async function startBenchAppliance(opts: { binary?: string; nodeFlags?: s
   const announcePort = randomPort();
   const webPort = randomPort();
   const args = ['serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--announce-port', String(announcePort), '--web-port', String(webPort), '--dns-port', '0'];
-  const env = { ...process.env, INSTANT_ON_ADMIN_PASSWORD: 'bench-password', INSTANT_ON_LOG_LEVEL: 'warn', INSTANT_ON_LOG_FORMAT: 'json',
+  const env: NodeJS.ProcessEnv = { ...process.env, ...applianceMallocEnv(), INSTANT_ON_ADMIN_PASSWORD: 'bench-password', INSTANT_ON_LOG_LEVEL: 'warn', INSTANT_ON_LOG_FORMAT: 'json',
     INSTANT_ON_MAX_CONN_PER_SOURCE: '64', INSTANT_ON_METRICS_TOKEN: BENCH_METRICS_TOKEN, ...opts.env };
+  if (!applianceMallocEnv().MALLOC_ARENA_MAX) delete env.MALLOC_ARENA_MAX;
   const stdio: ('ignore' | 'pipe' | 'ipc')[] = ['ignore', 'pipe', 'pipe', 'ipc'];
   const child = opts.binary
     ? spawn(opts.binary, args, { env, stdio })

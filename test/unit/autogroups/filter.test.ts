@@ -95,3 +95,16 @@ test('the compiled glob agrees with the reference matcher', (t) => {
   const patterns = ['*', 'a*', '*b', 'a*b', '*a*', 'npi*.*.lan', 'npi*.lan', 'abc*abc', 'a**b', '*c*c', 'xyz', 'x?z', 'a*a*a', 'aab*ab'];
   for (const p of patterns) for (const s of texts) t.is(compileGlob(p)(s), globMatch(p, s), `${p} vs ${s}`);
 });
+
+test('facts: the ways a device was found are one shared, frozen list per combination, and still match', (t) => {
+  const a = deviceFacts(device({ serialNumber: 'A1' }));
+  const b = deviceFacts(device({ serialNumber: 'B2' }));
+  const both = deviceFacts(device({ foundBy: { announcement: { first: '', last: '' }, discovery: { first: '', last: '' } } }));
+  t.is(a.foundBy, b.foundBy, 'two announced devices share one list');
+  t.true(Object.isFrozen(a.foundBy));
+  t.deepEqual([...both.foundBy], ['announcement', 'discovery']);
+  t.not(both.foundBy, a.foundBy);
+  t.deepEqual([...deviceFacts(device({ foundBy: undefined, discoveredBy: 'auto-discovered' })).foundBy], ['discovery'], 'older records: from discoveredBy');
+  t.true(matches({ field: 'foundBy', op: 'in', value: ['discovery'] }, device({ foundBy: { announcement: { first: '', last: '' }, discovery: { first: '', last: '' } } })));
+  t.false(matches({ field: 'foundBy', op: 'equals', value: 'discovery' }));
+});
