@@ -7,9 +7,19 @@ import type { Store } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { PASSWORD_RULE, passwordProblem } from './password-rule.ts';
 
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const scryptAsync = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 // N=2^15 costs ~50 ms on a Pi 4: slow for a guesser, fine for a login.
 const PARAMS = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+// Each hash holds 128·N·r = 32 MiB while it runs, on libuv's pool: four sign-ins at once were 128 MiB of a
+// 1 GB Pi's RAM and every pool thread (LevelDB's writes wait for them). One at a time bounds both; a
+// queued sign-in waits ~50 ms per sign-in ahead of it.
+let hashing: Promise<unknown> = Promise.resolve();
+function scrypt(pw: string, salt: Buffer, len: number, opts: object): Promise<Buffer> {
+  const run = hashing.then(() => scryptAsync(pw, salt, len, opts));
+  hashing = run.catch(() => undefined);
+  return run;
+}
 
 export interface UserRecord { username: string; salt: string; hash: string; params: typeof PARAMS; createdAt: string; passwordChangedAt: string }
 

@@ -21,7 +21,7 @@ export function applianceMallocEnv(): NodeJS.ProcessEnv {
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const root = new URL('../../../', import.meta.url).pathname;
 
-export interface LoopReading { p50: number; p99: number; max: number; mean: number; samples: number; stalls: { at: number; ms: number }[]; memory: NodeJS.MemoryUsage }
+export interface LoopReading { p50: number; p99: number; max: number; mean: number; samples: number; stalls: { at: number; ms: number; cpuMs: number }[]; memory: NodeJS.MemoryUsage }
 
 export interface BenchAppliance {
   child: ChildProcess;

@@ -2,7 +2,9 @@
 // appliance's own code is not changed for a measurement). Over the IPC channel the bench sends
 // {probe:'reset'} before a phase and {probe:'read'} after it, and gets back the event-loop delay of that
 // phase (perf_hooks.monitorEventLoopDelay, ms) plus every stall longer than STALL_MS with its wall-clock
-// time, so a long one can be laid next to what the bench was doing then.
+// time, so a long one can be laid next to what the bench was doing then, and the CPU time the main thread
+// spent in it: a stall on CPU is the appliance's own work; one mostly off CPU is the machine's other load
+// (the thread was not scheduled) or a synchronous system call.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 const RESOLUTION_MS = 10;
@@ -10,12 +12,16 @@ const STALL_MS = 20;
 const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 histogram.enable();
 let stalls = [];
+const threadCpuMs = () => { const u = process.threadCpuUsage(); return (u.user + u.system) / 1000; };
 let last = performance.now();
+let lastCpu = threadCpuMs();
 setInterval(() => {
   const now = performance.now();
+  const cpu = threadCpuMs();
   const late = now - last - RESOLUTION_MS;
-  if (late > STALL_MS && stalls.length < 1000) stalls.push({ at: Date.now() - Math.round(late), ms: Math.round(late) });
+  if (late > STALL_MS && stalls.length < 1000) stalls.push({ at: Date.now() - Math.round(late), ms: Math.round(late), cpuMs: Math.round(cpu - lastCpu) });
   last = now;
+  lastCpu = cpu;
 }, RESOLUTION_MS).unref();
 
 // The histogram holds the intervals of its RESOLUTION_MS timer: what exceeds the resolution is the delay.
@@ -25,6 +31,7 @@ process.on('message', (m) => {
     histogram.reset();
     stalls = [];
     last = performance.now(); // a stall that ended before the reset belongs to the phase before
+    lastCpu = threadCpuMs();
 
     process.send({ probe: 'reset' });
   } else if (m?.probe === 'read') {
