@@ -1,55 +1,86 @@
-// Memory benchmark: RSS of the appliance (bundled by esbuild and run by plain node, as the single binary
-// runs it — no tsx compiler in the process) idle, then after N devices announced, then after they are all
-// assessed, against a bare `node -e` process in the same run as the baseline.
-//   npx tsx scripts/bench/memory.ts [--count 10000]
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+// Memory benchmark: RSS of the appliance idle, during and after N devices announce, then with the features a
+// branch uses active (autogroups over the fleet, alert checks, /metrics scrapes, the device list paged and
+// exported, the history chart), after a quiet half minute, and after the whole fleet announces again —
+// against a bare `node` process with the same flags in the same run. By default the appliance is the
+// esbuild bundle under plain node with the heap flags of `npm start` and of the binary (no tsx compiler in
+// the process); --binary runs the single executable itself (npm run build:binary). Last, the appliance is
+// restarted on the same data (what every reboot of the Pi does: all devices loaded from the store).
+// Each figure is RSS with its split: anon (heap, stacks, malloc: what really takes the Pi's RAM) and file
+// (pages of the node binary and libraries, which the kernel can drop and read again).
+//   npx tsx scripts/bench/memory.ts [--count 10000] [--binary dist/instant-on-edge-linux-x64] [--plain]
+//   BENCH_NODE_FLAGS="--max-semi-space-size=2" npx tsx scripts/bench/memory.ts   # other heap flags
+import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { Fleet } from '../../appliance/src/sim/fleet.ts';
-import { randomPort, apiCall } from './lib/proc.ts';
+import { APPLIANCE_NODE_FLAGS, BENCH_GROUPS, BENCH_METRICS_TOKEN, bareNodeRssMb, startBenchAppliance } from './lib/appliance.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, binary: { type: 'string' }, plain: { type: 'boolean', default: false } } });
 const N = Number(values.count);
-const root = new URL('../../', import.meta.url).pathname;
-const rss = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-const hwm = (pid: number) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-
-const outfile = join(root, 'build', 'bench-appliance.mjs');
-await build({ entryPoints: [join(root, 'appliance/src/cli.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20',
-  outfile, packages: 'external', logLevel: 'warning' });
-
-const bare = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
-await new Promise((r) => setTimeout(r, 500));
-const bareRss = rss(bare.pid!);
-bare.kill();
-
-const dataDir = mkdtempSync(join(tmpdir(), 'ioe-mem-'));
-const ap = randomPort();
-const wp = randomPort();
-const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), outfile, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--announce-port', String(ap), '--web-port', String(wp), '--dns-port', '0'],
-  { env: { ...process.env, INSTANT_ON_ADMIN_PASSWORD: 'bench-password', INSTANT_ON_LOG_LEVEL: 'warn', INSTANT_ON_MAX_CONN_PER_SOURCE: '64' }, stdio: ['ignore', 'ignore', 'inherit'] });
-await new Promise((r) => setTimeout(r, 3000));
-const idle = rss(child.pid!);
-const fleet = new Fleet({ count: N, serialPrefix: 'MEM', resolveTarget: async () => ({ host: '127.0.0.1', port: ap }) });
-const t0 = performance.now();
-const summary = await fleet.announceAll('initial-boot', { concurrency: 32 });
-const seconds = (performance.now() - t0) / 1000;
-await new Promise((r) => setTimeout(r, 2000));
-const loaded = rss(child.pid!);
-const peak = hwm(child.pid!);
-const { token } = await apiCall(wp, 'POST', '/api/v1/login', undefined, { username: 'admin', password: 'bench-password' });
-const mem = (await apiCall(wp, 'GET', '/api/v1/status', token)).memory;
+const nodeFlags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) : APPLIANCE_NODE_FLAGS;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (n: number) => Math.round(n / 1048576);
-child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
-rmSync(dataDir, { recursive: true, force: true });
-rmSync(outfile, { force: true });
-console.log(`memory benchmark: ${N} devices, node ${process.version}, appliance bundled with esbuild (no tsx)`);
-console.log(`bare node process RSS      : ${bareRss} MB (baseline)`);
-console.log(`appliance idle RSS         : ${idle} MB`);
-console.log(`appliance with ${N} devices: ${loaded} MB RSS (peak ${peak} MB during intake; ${Math.round(N / seconds)} ann/s, ${summary.Success} accepted)`);
-console.log(`per device                 : ${(((loaded - idle) * 1024) / N).toFixed(1)} KB`);
-console.log(`V8 heap used ${mb(mem.heapUsed)} MB of ${mb(mem.heapTotal)} MB; external ${mb(mem.external)} MB (array buffers ${mb(mem.arrayBuffers)} MB); the rest of RSS is code, LevelDB and the allocator`);
+
+const bare = await bareNodeRssMb(nodeFlags);
+const dataDir = mkdtempSync(join(tmpdir(), 'ioe-mem-'));
+let app = await startBenchAppliance({ binary: values.binary, nodeFlags, dataDir });
+const rows: [string, string][] = [];
+const heap = async () => {
+  const m = (await app.call('GET', '/api/v1/status')).body.memory;
+  return `heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB`;
+};
+const row = async (what: string, extra = '') => {
+  const { anon, file } = app.rssSplitMb();
+  rows.push([what, `${app.rssMb()} MB RSS = ${anon} anon + ${file} file (${await heap()})${extra}`]);
+};
+try {
+  await sleep(3000);
+  await row('idle');
+  const fleet = new Fleet({ count: N, serialPrefix: 'MEM', resolveTarget: async () => ({ host: '127.0.0.1', port: app.announcePort }) });
+  let t0 = performance.now();
+  const first = await fleet.announceAll('initial-boot', { concurrency: 32 });
+  const rate = Math.round(N / ((performance.now() - t0) / 1000));
+  await sleep(2000);
+  await row(`${N} devices announced`, `; peak ${app.peakRssMb()} MB during the intake, ${rate} ann/s, ${first.Success} accepted`);
+  if (!values.plain) {
+    for (const g of BENCH_GROUPS) {
+      const r = await app.call('POST', '/api/v1/groups', g);
+      if (r.status !== 201 && r.status !== 200) throw new Error(`group ${g.name}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    const groups = (await app.call('GET', '/api/v1/groups')).body.groups as { id: string; name: string; memberCount: number }[];
+    for (let i = 0; i < 3; i++) await app.call('POST', '/api/v1/alerts/check');
+    for (let i = 0; i < 3; i++) await app.call('GET', '/metrics', undefined, { authorization: `Bearer ${BENCH_METRICS_TOKEN}` });
+    let listed = 0;
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page: any = (await app.call('GET', `/api/v1/devices?limit=1000&counts=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body;
+      listed += page.devices.length;
+      cursor = page.nextCursor;
+    }
+    const csv = await app.call('GET', '/api/v1/devices.csv');
+    for (const g of groups) await app.call('GET', `/api/v1/groups/${g.id}/members?limit=1000`);
+    await app.call('GET', '/api/v1/stats/history?step=hour');
+    await sleep(2000);
+    await row(`+ ${groups.length} autogroups, alert checks, /metrics, device list and CSV`,
+      `; members ${groups.map((g) => g.memberCount).join('/')}; listed ${listed}, CSV ${Math.round(csv.bytes / 1024)} KB`);
+  }
+  await sleep(30_000);
+  await row('after 30 s quiet');
+  t0 = performance.now();
+  const again = await fleet.announceAll('power-cycle', { concurrency: 32 });
+  const rate2 = Math.round(N / ((performance.now() - t0) / 1000));
+  await sleep(2000);
+  await row('the fleet announces again', `; peak ${app.peakRssMb()} MB, ${rate2} ann/s, ${again.Success} accepted`);
+  await app.stop();
+  const t1 = performance.now();
+  app = await startBenchAppliance({ binary: values.binary, nodeFlags, dataDir });
+  const startSeconds = (performance.now() - t1) / 1000;
+  await sleep(5000);
+  await row(`restarted on the same data`, `; peak ${app.peakRssMb()} MB, ready after ${startSeconds.toFixed(1)} s`);
+} finally {
+  await app.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+console.log(`memory benchmark: ${N} devices, node ${process.version}, ${values.binary ? `binary ${values.binary}` : `bundle under plain node ${nodeFlags.join(' ')}`}`);
+console.log(`bare node process          : ${bare} MB RSS (baseline, same flags)`);
+for (const [what, v] of rows) console.log(`${what.padEnd(27)}: ${v}`);

@@ -4,7 +4,6 @@
 // password goes only over TLS to a server whose certificate was checked.
 import { hostname } from 'node:os';
 import { rootCertificates } from 'node:tls';
-import nodemailer from 'nodemailer';
 import type { MailText } from './digest.ts';
 
 export interface SmtpConfig {
@@ -27,7 +26,7 @@ export function senderAddress(cfg: SmtpConfig): string {
   return cfg.from || `instant-on@${hostname().replace(/[^A-Za-z0-9.-]/g, '-') || 'appliance'}`;
 }
 
-function transportFor(cfg: SmtpConfig) {
+async function transportFor(cfg: SmtpConfig) {
   if (!cfg.host) throw new MailConfigError('no mail server: set smtpHost');
   // A password over an unencrypted connection could be read by anyone on the branch LAN.
   if (cfg.security === 'none' && cfg.user) throw new MailConfigError('refusing to send the SMTP password without TLS: set smtpSecurity to starttls or tls');
@@ -35,6 +34,8 @@ function transportFor(cfg: SmtpConfig) {
   if (cfg.user && !cfg.verifyCertificate) {
     throw new MailConfigError('refusing to send the SMTP password to a server whose certificate is not checked: turn smtpVerifyCertificate on (a company-CA certificate: add that CA under trusted CAs)');
   }
+  // Loaded on the first mail, not at start: most appliances never send one, and nodemailer is ~2 MB of heap.
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport({
     host: cfg.host, port: cfg.port,
     secure: cfg.security === 'tls', requireTLS: cfg.security === 'starttls', ignoreTLS: cfg.security === 'none',
@@ -48,7 +49,7 @@ function transportFor(cfg: SmtpConfig) {
 
 /** Sends one message; rejects with an Error whose message says what went wrong (never the password). */
 export async function sendMail(cfg: SmtpConfig, to: string[], mail: MailText, headers: Record<string, string> = {}): Promise<void> {
-  const transport = transportFor(cfg);
+  const transport = await transportFor(cfg);
   try {
     await transport.sendMail({ from: senderAddress(cfg), to, subject: mail.subject, text: mail.text, headers, ...(mail.attachments ? { attachments: mail.attachments } : {}) });
   } finally {

@@ -4,7 +4,7 @@
 // every device at once. mqtt.js reconnects by itself; while the broker is away at most `maxQueued` messages
 // wait in memory and what goes beyond is counted as dropped and logged, never silently.
 import { rootCertificates } from 'node:tls';
-import { connect, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from '../util/log.ts';
 import type { Device } from '../devices/index.ts';
 import type { DeviceEvent } from '../devices/index.ts';
@@ -47,7 +47,9 @@ export class MqttEvents {
 
   constructor(private readonly opts: MqttEventsOptions) {}
 
-  start(): void {
+  async start(): Promise<void> {
+    // Loaded only when a broker is configured (most appliances have none): mqtt.js is ~2 MB of heap and RSS.
+    const { connect } = await import('mqtt');
     for (const d of this.opts.known?.() ?? []) if (d.compliance) this.lastCompliance.set(d.serialNumber, d.compliance.at);
     const { log } = this.opts;
     // A branch broker often has a company-CA certificate: trusting only the system CAs pushed admins to plain mqtt://.

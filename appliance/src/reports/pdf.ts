@@ -1,7 +1,6 @@
 // The compliance report as a PDF an auditor can read (pdfkit, standard Helvetica: nothing to download or
 // embed). Summary first, then each policy's devices, then what was changed when. Long lists are capped with
 // a line saying where the rest is (the CSV holds every row).
-import PDFDocument from 'pdfkit';
 import { CATEGORIES, type Category, type ComplianceReport } from './compliance-report.ts';
 
 export interface PdfMeta { appliance: string; version: string; settingTitle?: (id: string) => string | undefined }
@@ -24,7 +23,10 @@ function fmt(v: unknown): string {
 
 const day = (iso: string) => iso.replace('T', ' ').slice(0, 16) + ' UTC';
 
-export function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): Promise<Buffer> {
+export async function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): Promise<Buffer> {
+  // Loaded on the first PDF, not at start: pdfkit with its fonts and font engine is ~10 MB of RSS the
+  // appliance would otherwise carry for a report that may never be asked for.
+  const { default: PDFDocument } = await import('pdfkit');
   // Landscape: the device and change tables need the width more than the page needs the height.
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 40, bufferPages: true, info: {
     Title: 'Printer compliance report', Author: meta.appliance, Subject: `${r.period.from} – ${r.period.to}`, Creator: `instant-on-edge ${meta.version}` } });

@@ -114,7 +114,7 @@ test('secret settings arrive sealed under this appliance\'s key (sealed ones and
     const box = secretBox(key);
     await store.commit([
       { type: 'put', sublevel: store.sub('settings'), key: 'smtpPassword', value: toStored('smtpPassword', 'smtp-secret-1', box) },
-      { type: 'put', sublevel: store.sub('settings'), key: 'mqttUrl', value: 'mqtt://u:clear-secret@broker:1883' }, // as older versions stored it
+      { type: 'put', sublevel: store.sub('settings'), key: 'mqttUrl', value: 'mqtts://u:clear-secret@broker:8883' }, // as older versions stored it
       { type: 'put', sublevel: store.sub('settings'), key: 'syslogFacility', value: 'local3' },
     ]);
   });
@@ -122,7 +122,7 @@ test('secret settings arrive sealed under this appliance\'s key (sealed ones and
   const plan = await planRestore(await src.make(), PASS, tg);
   const value = (key: string) => plan.ops.find((o) => o.type === 'put' && o.key === key && (o as any).value !== undefined && o.sublevel === tg.store.sub('settings')) as any;
   t.is(tg.box.open(value('smtpPassword').value.sealed), 'smtp-secret-1');
-  t.is(tg.box.open(value('mqttUrl').value.sealed), 'mqtt://u:clear-secret@broker:1883');
+  t.is(tg.box.open(value('mqttUrl').value.sealed), 'mqtts://u:clear-secret@broker:8883');
   t.is(value('syslogFacility').value, 'local3', 'other settings stay as they are');
   t.false(JSON.stringify(plan.ops).includes('secret-1') || JSON.stringify(plan.ops).includes('clear-secret'), 'nothing secret in clear in what is written');
 });
