@@ -82,6 +82,13 @@ async function serve(args: string[]) {
   });
   process.on('unhandledRejection', (err) => { throw err; });
 
+  // A stop asked for while the appliance is still starting (systemd, Ctrl-C) is held until the start is done,
+  // then carried out: the default action would kill the process with acknowledged work in flight.
+  let stopAsked: string | undefined;
+  let onStop: (signal: string) => void = (signal) => { stopAsked = signal; };
+  process.once('SIGTERM', () => onStop('SIGTERM'));
+  process.once('SIGINT', () => onStop('SIGINT'));
+
   const { Appliance } = await import('./system/controller.ts');
   let appliance: Awaited<ReturnType<typeof Appliance.start>>;
   // A restored backup: stop every component and start them again on the restored store (Teleporter-like).
@@ -131,8 +138,8 @@ async function serve(args: string[]) {
     hard.unref();
     appliance.stop().then(async () => { await notifier.flush().catch(() => undefined); root.flush?.(); setTimeout(() => process.exit(0), 50); }, (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  onStop = shutdown;
+  if (stopAsked) shutdown(stopAsked);
 }
 
 async function simulate(args: string[]) {

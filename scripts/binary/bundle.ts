@@ -9,7 +9,7 @@ import { wrapTopLevelAwait } from './top-level-await.ts';
  * package; inside the binary the addon is a SEA asset instead, so that call goes to sea-addon.ts.
  */
 function seaAddonPlugin(repo: string): Plugin {
-  const shim = join(repo, 'appliance/src/system/sea-addon.ts');
+  const shim = join(repo, 'appliance/src/util/sea-addon.ts');
   return {
     name: 'sea-addon',
     setup(b) {

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ADDON_ASSET, WEB_ASSET_PREFIX, WEB_MANIFEST_ASSET } from '../../appliance/src/system/sea-addon.ts';
+import { ADDON_ASSET, WEB_ASSET_PREFIX, WEB_MANIFEST_ASSET } from '../../appliance/src/util/sea-addon.ts';
 import type { Arch } from './node-dist.ts';
 
 const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';

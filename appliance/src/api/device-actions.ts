@@ -4,9 +4,9 @@
 // selected 500 devices learns exactly which 3 were not done and why.
 import type { z } from 'zod';
 import type { DeviceRegistry } from '../devices/index.ts';
-import type { TaskEngine } from '../tasks/engine.ts';
+import type { TaskEngine } from '../tasks/index.ts';
 import type { PolicyRepo } from '../policy/index.ts';
-import type { CredentialRepo } from '../snmp/credential-repo.ts';
+import type { CredentialRepo } from '../snmp/index.ts';
 import type { StoreOp } from '../store/index.ts';
 
 export { BULK_MAX, bulkRequest as bulkSchema } from '../contract/operations.ts';

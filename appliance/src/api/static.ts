@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, brotliCompressSync, constants as zlibConstants, gzip as gzipCb, gzipSync } from 'node:zlib';
 import type Koa from 'koa';
-import { runningAsSea, webAssets, type WebAssets } from '../system/sea-addon.ts';
+import { runningAsSea, webAssets, type WebAssets } from '../util/sea-addon.ts';
 import type { Logger } from '../util/log.ts';
 
 const TYPES: Record<string, string> = {

@@ -12,7 +12,7 @@
 import type { Logger } from '../util/log.ts';
 import type { Store } from '../store/index.ts';
 import type { Device } from '../devices/index.ts';
-import type { TaskGroup } from '../tasks/engine.ts';
+import type { TaskGroup } from '../tasks/index.ts';
 import type { Autogroups, FoundJoin, GroupEvent, GroupPolicy } from './autogroups.ts';
 
 export interface TriggerSettings {

@@ -6,7 +6,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store, StoreOp } from '../store/index.ts';
-import { secretBox, type SecretBox } from '../snmp/secret-box.ts';
+import { secretBox, type SecretBox } from '../snmp/index.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { ArchiveError, unpackArchive } from './archive.ts';
 import { checkPassphrase, decrypt, deriveKey, PassphraseError } from './crypt.ts';

@@ -5,7 +5,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.ts';
-import type { SecretBox } from '../snmp/secret-box.ts';
+import type { SecretBox } from '../snmp/index.ts';
 import { checkPassphrase } from './crypt.ts';
 
 const PASS_KEY = 'backup-passphrase';

@@ -2,7 +2,7 @@
 // restarts its components so every room reads the restored records), scheduled backups to a folder.
 import type { Store } from '../store/index.ts';
 import type { Identity } from '../pki/index.ts';
-import { loadOrCreateKey, type SecretBox } from '../snmp/secret-box.ts';
+import { loadOrCreateKey, type SecretBox } from '../snmp/index.ts';
 import { createBackup } from './backup.ts';
 import { applyRestore, planRestore } from './restore.ts';
 import { ScheduledBackups, type ScheduleSettings } from './scheduled.ts';

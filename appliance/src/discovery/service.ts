@@ -4,11 +4,11 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../util/log.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
-import type { TaskEngine } from '../tasks/engine.ts';
-import type { TaskRecord } from '../tasks/task.ts';
-import type { ScheduleAction, ScheduleRecord } from '../tasks/task.ts';
-import { ScheduleError, type ScheduleActionHandler } from '../tasks/scheduler.ts';
-import { qualify as snmpQualify } from '../snmp/qualify.ts';
+import type { TaskEngine } from '../tasks/index.ts';
+import type { TaskRecord } from '../tasks/index.ts';
+import type { ScheduleAction, ScheduleRecord } from '../tasks/index.ts';
+import { ScheduleError, type ScheduleActionHandler } from '../tasks/index.ts';
+import { qualify as snmpQualify } from '../snmp/index.ts';
 import { addressProblem, countAddresses, parseTarget, plan, type Target } from './targets.ts';
 import { MAX_HOST_NAMES, resolveNames, type Lookup } from './resolve.ts';
 import { parseUpload } from './upload.ts';

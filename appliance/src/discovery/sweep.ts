@@ -7,11 +7,11 @@ import { isIPv4 } from 'node:net';
 import type { Logger } from '../util/log.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { Device } from '../devices/index.ts';
-import type { CredentialSet } from '../snmp/credentials.ts';
-import { candidates } from '../snmp/credentials.ts';
-import type { Qualification, QualifyRequest } from '../snmp/qualify.ts';
-import type { TaskProgress, TaskRecord } from '../tasks/task.ts';
-import type { TaskRun, TaskRunner } from '../tasks/engine.ts';
+import type { CredentialSet } from '../snmp/index.ts';
+import { candidates } from '../snmp/index.ts';
+import type { Qualification, QualifyRequest } from '../snmp/index.ts';
+import type { TaskProgress, TaskRecord } from '../tasks/index.ts';
+import type { TaskRun, TaskRunner } from '../tasks/index.ts';
 import { addressProblem, parseTarget, plan, type Target, type Way } from './targets.ts';
 import { Pacer } from './pacer.ts';
 

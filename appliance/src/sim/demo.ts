@@ -2,7 +2,7 @@
 // through its own DNS responder), each with a real SNMP agent, so a newcomer sees devices arrive and can try
 // Secure at Install without a printer.
 import type { Logger } from '../util/log.ts';
-import type { Credential } from '../snmp/credentials.ts';
+import type { Credential } from '../snmp/index.ts';
 import { Fleet } from './fleet.ts';
 import { dnsTargetResolver } from './dns-resolve.ts';
 

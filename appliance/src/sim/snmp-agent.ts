@@ -8,13 +8,13 @@
 import crypto from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import snmp, { type Agent, type Mib } from 'net-snmp';
-import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from '../snmp/protocols.ts';
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from '../snmp/index.ts';
 import { CATALOG, settingById, type PolicyValue, type SettingDef } from '../policy/index.ts';
 import { HP_OBJECT_BY_NAME } from './hp-objects.ts';
 import { NativeMib, servedObjects } from './native-mib.ts';
 // Not network code: the same net-snmp key-localization cache the adapter uses. Every simulated printer
 // has its own engineID, so without it a fleet on SNMPv3 costs ~4 ms of hashing per printer.
-import { installKeyCache } from '../snmp/key-cache.ts';
+import { installKeyCache } from '../snmp/index.ts';
 import { DEFAULT_MODEL, PRINTER_MODELS, type PrinterModel, type PrinterModelName } from './printer-models.ts';
 import { wrapSockets, type SocketState } from './agent-sockets.ts';
 import { buildUsmReport, parseV3Header, USM_WRONG_DIGESTS } from './usm-report.ts';

@@ -2,7 +2,7 @@
 // and hands back a compliance record. The engine stays free of network code; this is where they meet.
 import type { Logger } from '../util/log.ts';
 import type { Device } from '../devices/index.ts';
-import type { RunDevice } from '../tasks/engine.ts';
+import type { RunDevice } from '../tasks/index.ts';
 import type { Policy } from '../policy/index.ts';
 import { isSealed, type StoredPolicy } from '../policy/index.ts';
 import { assessAndRemediate } from './assessor.ts';

@@ -3,14 +3,14 @@
 import type { SettingsView } from '../config/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { PolicyRepo } from '../policy/index.ts';
-import type { CredentialRepo } from '../snmp/credential-repo.ts';
-import type { TaskEngine } from '../tasks/engine.ts';
-import type { Scheduler } from '../tasks/scheduler.ts';
-import type { AppServices } from '../api/services.ts';
-import type { RouteInstaller } from '../api/app.ts';
+import type { CredentialRepo } from '../snmp/index.ts';
+import type { TaskEngine } from '../tasks/index.ts';
+import type { Scheduler } from '../tasks/index.ts';
+import type { AppServices } from '../api/index.ts';
+import type { RouteInstaller } from '../api/index.ts';
 import { discoveryRoutes } from '../api/routes/discovery.ts';
 import { Discovery } from '../discovery/index.ts';
-import { identityHold } from '../devices/identity.ts';
+import { identityHold } from '../devices/index.ts';
 import type { Logger } from '../util/log.ts';
 
 export interface DiscoveryWiring { services: Pick<AppServices, 'discovery'>; routes: RouteInstaller[]; discovery: Discovery }

@@ -13,14 +13,14 @@ import { alertEvent, auditEvent, deviceEvent } from '../syslog/index.ts';
 import { ApplianceMetrics } from '../metrics/index.ts';
 import type { MetricsAccess } from '../metrics/index.ts';
 import { observabilityRoutes, type ObservabilityApi } from '../api/routes/observability.ts';
-import type { RouteInstaller } from '../api/app.ts';
+import type { RouteInstaller } from '../api/index.ts';
 import { component, type Component } from '../util/component.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { AnnounceRate } from '../devices/index.ts';
 import type { SerialFilter } from '../devices/index.ts';
 import type { TrustRepo } from '../pki/index.ts';
 import type { Forwarder } from '../forward/index.ts';
-import type { TaskEngine } from '../tasks/engine.ts';
+import type { TaskEngine } from '../tasks/index.ts';
 import type { EventHub } from '../api/routes/events.ts';
 
 export interface ObservabilityBase { store: Store; settings: SettingsView; log: Logger; dataDir: string; version: string }

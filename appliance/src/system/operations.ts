@@ -2,29 +2,29 @@
 // reports, device retirement and bulk actions, backups. Built here and handed to the controller as services, routes and components, so the
 // controller's own list changes by one line per concern.
 import type { Store } from '../store/index.ts';
-import type { AppServices } from '../api/services.ts';
-import type { RouteInstaller } from '../api/app.ts';
-import { ApiTokens } from '../api/api-tokens.ts';
+import type { AppServices } from '../api/index.ts';
+import type { RouteInstaller } from '../api/index.ts';
+import { ApiTokens } from '../api/index.ts';
 import { tokenRoutes } from '../api/routes/tokens.ts';
 import { historyRoutes } from '../api/routes/history.ts';
 import { HourlyHistory, fleetCompliance, type AnnounceTotals } from '../history/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
-import type { TaskEngine } from '../tasks/engine.ts';
+import type { TaskEngine } from '../tasks/index.ts';
 import type { PolicyRepo } from '../policy/index.ts';
-import type { CredentialRepo } from '../snmp/credential-repo.ts';
+import type { CredentialRepo } from '../snmp/index.ts';
 import type { SettingsView } from '../config/index.ts';
 import { settingById } from '../policy/index.ts';
 import { ComplianceJournal, ComplianceReports, ReportMailer } from '../reports/index.ts';
 import type { MailText } from '../alerts/index.ts';
 import { reportRoutes } from '../api/routes/reports.ts';
-import { DeviceActions } from '../api/device-actions.ts';
+import { DeviceActions } from '../api/index.ts';
 import { deviceActionRoutes } from '../api/routes/device-actions.ts';
 import type { Autogroups } from '../autogroups/index.ts';
 import type { GroupsPort } from '../reports/index.ts';
-import type { GroupMembersPort } from '../api/device-actions.ts';
+import type { GroupMembersPort } from '../api/index.ts';
 import { Backups } from '../backup/index.ts';
 import { backupRoutes } from '../api/routes/backup.ts';
-import type { SecretBox } from '../snmp/secret-box.ts';
+import type { SecretBox } from '../snmp/index.ts';
 import type { Identity } from '../pki/index.ts';
 import { component, type Component } from '../util/component.ts';
 import type { Logger } from '../util/log.ts';

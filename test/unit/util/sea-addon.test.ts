@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addonCacheDir, materializeAddon, runningAsSea, webAssets } from '../../../appliance/src/system/sea-addon.ts';
+import { addonCacheDir, materializeAddon, runningAsSea, webAssets } from '../../../appliance/src/util/sea-addon.ts';
 
 function tempDir(t: { teardown(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'sea-addon-'));
