@@ -34,6 +34,13 @@ try {
   await phase(`intake: ${N} new devices (32 in flight)`, async () => { const s = await fleet.announceAll('initial-boot', { concurrency: 32 }); return `${s.Success} accepted`; });
   await sleep(2000);
   await phase('quiet 10 s (baseline)', async () => { await sleep(10_000); });
+  await phase('first load of the admin page (each file compressed once)', async () => {
+    const html = ok(await app.call('GET', '/'), 'page');
+    const assets = [...String(html.body).matchAll(/(?:src|href)="\/?(assets\/[^"]+)"/g)].map((m) => m[1]);
+    let bytes = 0;
+    for (const a of assets) bytes += ok(await app.call('GET', `/${a}`, undefined, { 'accept-encoding': 'br' }), a).bytes;
+    return `${assets.length} assets, ${Math.round(bytes / 1024)} KB sent`;
+  });
   const ids: string[] = [];
   for (const g of BENCH_GROUPS) {
     await phase(`create autogroup "${g.name}"`, async () => {

@@ -2,11 +2,13 @@
 // by browsers for a year (immutable); index.html is revalidated every time (ETag) so a new build shows at
 // once. Compression happens on the first request for each file version (brotli, else gzip) and is kept in
 // memory: the whole page is a few hundred KB raw, and this works the same for disk files and SEA assets.
+// It runs on libuv's pool, not the event loop: brotli at quality 11 takes ~150 ms for the page's script on
+// the bench machine (several times that on a Pi), which announcements would otherwise wait behind.
 // Dev convenience: when web/dist is missing outside the binary, the first request builds it (esbuild).
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { brotliCompress, brotliCompressSync, constants as zlibConstants, gzip as gzipCb, gzipSync } from 'node:zlib';
+import { brotliCompress, constants as zlibConstants, gzip as gzipCb } from 'node:zlib';
 import type Koa from 'koa';
 import { runningAsSea, webAssets, type WebAssets } from '../util/sea-addon.ts';
 import type { Logger } from '../util/log.ts';
@@ -34,21 +36,23 @@ export interface StaticOptions {
 export function staticFiles(opts: StaticOptions = {}): Koa.Middleware {
   // Next to this source tree, not the working directory: `npm start` from elsewhere still finds the page.
   const assets = opts.assets ?? (runningAsSea() ? webAssets() : webAssets(fileURLToPath(new URL('../../../web/dist', import.meta.url))));
-  const cache = new Map<string, Prepared>();
+  // Promises, so requests that arrive while a file is being compressed share that one compression.
+  const cache = new Map<string, Promise<Prepared>>();
   let building: Promise<void> | undefined;
   const mayBuild = opts.buildWhenMissing ?? !runningAsSea();
 
-  const prepare = (name: string, raw: Buffer): Prepared => {
+  const prepare = (name: string, raw: Buffer): Promise<Prepared> => {
     const etag = `"${createHash('sha256').update(raw).digest('base64url').slice(0, 22)}"`;
     const key = `${name}|${etag}`;
     let p = cache.get(key);
     if (p) return p;
-    p = { etag, raw };
     const ext = name.split('.').pop() ?? '';
-    if (COMPRESSIBLE.has(ext) && raw.length > 512) {
-      p.br = brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
-      p.gzip = gzipSync(raw, { level: 9 });
-    }
+    p = COMPRESSIBLE.has(ext) && raw.length > 512
+      ? Promise.all([
+        brotliAsync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+        gzipAsync(raw, { level: 9 }),
+      ]).then(([br, gzip]) => ({ etag, raw, br, gzip }), () => ({ etag, raw })) // compression failing: serve it raw
+      : Promise.resolve({ etag, raw });
     for (const k of cache.keys()) if (k.startsWith(`${name}|`)) cache.delete(k); // old versions of this file
     cache.set(key, p);
     return p;
@@ -65,7 +69,7 @@ export function staticFiles(opts: StaticOptions = {}): Koa.Middleware {
     }
     if (!raw) return next();
     const ext = name.split('.').pop() ?? '';
-    const p = prepare(name, raw);
+    const p = await prepare(name, raw);
     ctx.set('Content-Type', TYPES[ext] ?? 'application/octet-stream');
     ctx.set('ETag', p.etag);
     ctx.set('Vary', 'Accept-Encoding');
@@ -86,6 +90,7 @@ export function staticFiles(opts: StaticOptions = {}): Koa.Middleware {
 }
 
 const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzipCb);
 
 /**
  * Compresses API answers (JSON, CSV) over 1 KB: a device list of a thousand printers is ~1 MB of JSON and
@@ -107,7 +112,7 @@ export function compressApi(): Koa.Middleware {
       ctx.body = await brotliAsync(Buffer.from(text), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } });
       ctx.set('Content-Encoding', 'br');
     } else if (/\bgzip\b/.test(accept)) {
-      ctx.body = await promisify(gzipCb)(Buffer.from(text), { level: 6 });
+      ctx.body = await gzipAsync(Buffer.from(text), { level: 6 });
       ctx.set('Content-Encoding', 'gzip');
     }
   };

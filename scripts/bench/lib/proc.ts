@@ -40,7 +40,9 @@ export const randomPort = () => 10000 + Math.floor(Math.random() * 22000);
 export async function bundle(entry: string, name: string): Promise<string> {
   const { build } = await import('esbuild');
   const root = new URL('../../../', import.meta.url).pathname;
-  const outfile = `${root}build/bench-${name}.mjs`;
+  // Three folders below the root, as appliance/src/api/ is: the admin page is found at '../../../web/dist'
+  // from the bundle as from its source file.
+  const outfile = `${root}build/bench/${name}/${name}.mjs`;
   await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, packages: 'external', logLevel: 'warning' });
   return outfile;
 }
