@@ -83,6 +83,10 @@ try {
     ok(await app.call('GET', '/api/v1/stats/history?step=day'), 'history');
   });
   await phase('GET /api/v1/reports/compliance (JSON)', async () => `${Math.round(ok(await app.call('GET', '/api/v1/reports/compliance'), 'report').bytes / 1024)} KB`);
+  for (const devices of [false, true]) {
+    await phase(`POST /api/v1/backup${devices ? ' with devices and history' : ' (configuration)'}`, async () =>
+      `${Math.round(ok(await app.call('POST', '/api/v1/backup', { passphrase: 'bench passphrase for the loop', devices }), 'backup').bytes / 1024)} KB`);
+  }
   const quiet = Number(values['quiet-seconds']);
   await phase(`quiet ${quiet} s: own timers (alert checks every 15 s, history flush every 60 s, trigger C every 20 s)`, async () => { await sleep(quiet * 1000); });
   await phase(`the fleet announces again with ${ids.length} autogroups (32 in flight)`, async () => { const s = await fleet.announceAll('power-cycle', { concurrency: 32 }); return `${s.Success} accepted`; });

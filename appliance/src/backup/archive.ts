@@ -1,7 +1,8 @@
 // The archive container: a gzipped tar (tar-stream + node:zlib) of named files, read back with hard bounds —
 // compressed size (the caller), file count, each file's size and the total unpacked — so a crafted or
 // truncated upload fails with a reason and never fills memory.
-import { createGunzip, gzipSync } from 'node:zlib';
+import { createGunzip, gzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 
@@ -20,7 +21,13 @@ export class ArchiveError extends Error {
   constructor(readonly code: 'truncated' | 'foreign' | 'too-large', message: string) { super(message); }
 }
 
-/** Packs files (in this order) into a .tar.gz. */
+const gzipAsync = promisify(gzip);
+
+/**
+ * Packs files (in this order) into a .tar.gz. Compressed on libuv's pool, not the event loop: a backup with
+ * 10,000 devices is tens of MB, and gzip of it held the loop ~340 ms here (seconds on a Pi). Level 1: every
+ * part but the small manifest is ciphertext, which no level compresses, and level 1 gets there fastest.
+ */
 export async function packArchive(files: { name: string; data: Buffer }[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
@@ -31,7 +38,7 @@ export async function packArchive(files: { name: string; data: Buffer }[]): Prom
   }
   pack.finalize();
   await done;
-  return gzipSync(Buffer.concat(chunks));
+  return gzipAsync(Buffer.concat(chunks), { level: 1 });
 }
 
 /** Unpacks a .tar.gz into name → bytes; regular files only, bounded. */
