@@ -83,6 +83,8 @@ try {
     ok(await app.call('GET', '/api/v1/stats/history?step=day'), 'history');
   });
   await phase('GET /api/v1/reports/compliance (JSON)', async () => `${Math.round(ok(await app.call('GET', '/api/v1/reports/compliance'), 'report').bytes / 1024)} KB`);
+  await phase('GET /api/v1/reports/compliance.csv', async () => `${Math.round(ok(await app.call('GET', '/api/v1/reports/compliance.csv'), 'report').bytes / 1024)} KB`);
+  await phase('GET /api/v1/reports/compliance.pdf', async () => `${Math.round(ok(await app.call('GET', '/api/v1/reports/compliance.pdf'), 'report').bytes / 1024)} KB`);
   for (const devices of [false, true]) {
     await phase(`POST /api/v1/backup${devices ? ' with devices and history' : ' (configuration)'}`, async () =>
       `${Math.round(ok(await app.call('POST', '/api/v1/backup', { passphrase: 'bench passphrase for the loop', devices }), 'backup').bytes / 1024)} KB`);

@@ -11,6 +11,27 @@ const LABEL: Record<Category, string> = {
 const MAX_DEVICE_ROWS = 5000;
 const MAX_CHANGE_ROWS = 2000;
 const ROW = 14;
+/** Table rows drawn per turn of the event loop: pdfkit draws synchronously, and 7,000 rows were one 600 ms turn. */
+const ROWS_PER_TURN = 100;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const PAGES_PER_TURN = 25;
+
+/**
+ * pdfkit compresses every buffered page when the document ends: ~100 ms in one turn for a 200-page report
+ * here. The pages are handed over PAGES_PER_TURN at a time instead, through pdfkit's page buffer (0.20,
+ * pinned; scripts/binary/bundle.ts leans on its internals too). Without that buffer the document simply
+ * ends in one turn, as before.
+ */
+async function flushPagesInTurns(doc: PDFKit.PDFDocument): Promise<void> {
+  const d = doc as unknown as { _pageBuffer?: unknown; flushPages(): void };
+  if (!Array.isArray(d._pageBuffer)) return;
+  const pages = d._pageBuffer;
+  for (let i = 0; i < pages.length; i += PAGES_PER_TURN) {
+    d._pageBuffer = pages.slice(i, i + PAGES_PER_TURN);
+    d.flushPages();
+    await nextTurn();
+  }
+}
 
 type Col = { title: string; width: number };
 
@@ -44,7 +65,7 @@ export async function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): P
   };
 
   /** A table with one line per row; the header row is repeated on each new page. */
-  const table = (cols: Col[], rows: string[][]) => {
+  const table = async (cols: Col[], rows: string[][]) => {
     const scale = width / cols.reduce((a, c) => a + c.width, 0);
     const widths = cols.map((c) => c.width * scale);
     const line = (cells: string[], bold: boolean) => {
@@ -58,7 +79,10 @@ export async function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): P
       doc.y = y + ROW;
     };
     line(cols.map((c) => c.title), true);
-    for (const r of rows) line(r, false);
+    for (let i = 0; i < rows.length; i++) {
+      line(rows[i], false);
+      if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) await nextTurn();
+    }
     doc.moveDown(0.5);
   };
 
@@ -76,7 +100,7 @@ export async function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): P
 
   heading('Summary');
   const counts = (c: Record<Category, number>) => CATEGORIES.map((k) => String(c[k]));
-  table([{ title: 'Policy', width: 246 }, ...CATEGORIES.map((k) => ({ title: LABEL[k], width: 100 }))],
+  await table([{ title: 'Policy', width: 246 }, ...CATEGORIES.map((k) => ({ title: LABEL[k], width: 100 }))],
     [...r.policies.map((p) => [p.policyName, ...counts(p.counts)]), ['All policies', ...counts(r.totals)]]);
   if (!r.policies.length) doc.font('Helvetica').fontSize(10).fillColor('#000').text('No device was assessed up to the end of this period.', left, doc.y, { width });
 
@@ -88,7 +112,7 @@ export async function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): P
       d.lastAssessedAt ? day(d.lastAssessedAt) : '—', String(d.settingsChanged), d.nonCompliant.join(', ') || (d.detail ?? ''),
     ]);
     deviceRows += rows.length;
-    table([{ title: 'Serial', width: 90 }, { title: 'Model', width: 170 }, { title: 'Host / IP', width: 120 }, { title: 'Result', width: 95 },
+    await table([{ title: 'Serial', width: 90 }, { title: 'Model', width: 170 }, { title: 'Host / IP', width: 120 }, { title: 'Result', width: 95 },
       { title: 'Last assessed', width: 95 }, { title: 'Changed', width: 45 }, { title: 'Not compliant / detail', width: 131 }], rows);
     if (rows.length < p.devices.length) doc.fontSize(9).text(`… and ${p.devices.length - rows.length} more device(s): see the CSV export.`, left, doc.y, { width });
   }
@@ -97,7 +121,7 @@ export async function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): P
   if (!r.changes.length) doc.fontSize(10).fillColor('#000').text('No setting was changed in this period.', left, doc.y, { width });
   else {
     const shown = r.changes.slice(0, MAX_CHANGE_ROWS);
-    table([{ title: 'When', width: 95 }, { title: 'Serial', width: 90 }, { title: 'Policy', width: 130 }, { title: 'Setting', width: 191 },
+    await table([{ title: 'When', width: 95 }, { title: 'Serial', width: 90 }, { title: 'Policy', width: 130 }, { title: 'Setting', width: 191 },
       { title: 'Before', width: 120 }, { title: 'After', width: 120 }],
     shown.map((c) => [day(c.at), c.serial, c.policyName, meta.settingTitle?.(c.setting) ? `${c.setting} (${meta.settingTitle(c.setting)})` : c.setting, fmt(c.from), fmt(c.to)]));
     const more = r.changesTotal - shown.length;
@@ -106,6 +130,7 @@ export async function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): P
 
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
+    if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) await nextTurn();
     doc.switchToPage(i);
     // Below the bottom margin pdfkit would start a new page for the footer: lift the margin while writing it.
     const margin = doc.page.margins.bottom;
@@ -114,6 +139,7 @@ export async function renderCompliancePdf(r: ComplianceReport, meta: PdfMeta): P
       .text(`Compliance report ${r.period.from.slice(0, 10)} – ${r.period.to.slice(0, 10)} · page ${i + 1} of ${range.count}`, left, doc.page.height - margin + 14, { width, align: 'center', lineBreak: false });
     doc.page.margins.bottom = margin;
   }
+  await flushPagesInTurns(doc);
   doc.end();
   return done;
 }
