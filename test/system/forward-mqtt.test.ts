@@ -2,38 +2,18 @@
 // and a real subscriber (mosquitto_sub) see a simulated printer's announce → remediate → cold reset →
 // remediate cycle as QoS 1 events, and a subscriber that joins late gets the retained state.
 import test from 'ava';
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTestAppliance, api, login, waitFor } from '../fakes/appliance.ts';
+import { startMosquitto } from '../fakes/mosquitto.ts';
 import { SimPrinter } from '../../appliance/src/sim/printer.ts';
 
 const exec = promisify(execFile);
 
-async function startBroker(): Promise<{ port: number; proc: ChildProcess; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ioe-mqtt-'));
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = 10_000 + Math.floor(Math.random() * 22_000); // below the ephemeral range (32768+)
-    const conf = join(dir, 'mosquitto.conf');
-    writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-    const proc = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const up = await waitFor(() => new Promise<boolean>((r) => {
-      if (proc.exitCode !== null) return r(true);
-      const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); r(true); });
-      s.on('error', () => r(false));
-    }), 5000).catch(() => false);
-    if (up && proc.exitCode === null) return { port, proc, dir };
-    proc.kill();
-  }
-  throw new Error('mosquitto did not start');
-}
 
 test('mosquitto_sub sees announce → remediate → cold reset → remediate, and the retained state', async (t) => {
   t.timeout(90_000);
-  const broker = await startBroker();
+  const broker = await startMosquitto();
   const h = await startTestAppliance({ env: { INSTANT_ON_SNMP_TIMEOUT_MS: '500', INSTANT_ON_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`, INSTANT_ON_MQTT_PREFIX: 'branch42' } });
   const lines: string[] = [];
   const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-q', '1', '-v', '-t', 'branch42/devices/+/events']);
@@ -41,7 +21,7 @@ test('mosquitto_sub sees announce → remediate → cold reset → remediate, an
   sub.stdout.on('data', (c) => { out += c; const parts = out.split('\n'); out = parts.pop()!; lines.push(...parts); });
   const printer = new SimPrinter({ index: 4301, serialPrefix: 'MQTT', resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
   await printer.startAgent({ readCommunity: 'mq-read', writeCommunity: 'mq-write' });
-  t.teardown(async () => { sub.kill(); await printer.stop(); await h.stop(); broker.proc.kill(); rmSync(broker.dir, { recursive: true, force: true }); });
+  t.teardown(async () => { sub.kill(); await printer.stop(); await h.stop(); broker.stop(); });
 
   const web = h.appliance.webPort;
   const token = await login(web);
@@ -77,11 +57,11 @@ test('mosquitto_sub sees announce → remediate → cold reset → remediate, an
 
 test('a deleted device leaves its groups for good and its retained MQTT state is cleared', async (t) => {
   t.timeout(90_000);
-  const broker = await startBroker();
+  const broker = await startMosquitto();
   const env = { INSTANT_ON_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`, INSTANT_ON_MQTT_PREFIX: 'branch43' };
   let h = await startTestAppliance({ env });
   const dataDir = h.dataDir;
-  t.teardown(async () => { await h.stop(); broker.proc.kill(); rmSync(broker.dir, { recursive: true, force: true }); });
+  t.teardown(async () => { await h.stop(); broker.stop(); });
   const printer = new SimPrinter({ index: 4311, serialPrefix: 'GONE', resolveTarget: async () => ({ host: '127.0.0.1', port: h.appliance.announcePort }) });
   t.teardown(() => printer.stop());
   let web = h.appliance.webPort;
